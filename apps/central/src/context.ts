@@ -1,0 +1,22 @@
+import type { IdentityClaims, RouteConfig } from "@gateway/types";
+import type { Response } from "express";
+
+/**
+ * Per-request state shared by central's middleware, kept on `res.locals.gateway`.
+ * Filled in order: requestId + clientIp first, identity after verification,
+ * route after matching (with the normalised path).
+ */
+export interface GatewayContext {
+  requestId: string;
+  startedAt: bigint;
+  /** Client IP as signed by the edge (`cip`), else the socket peer. */
+  clientIp: string;
+  identity?: IdentityClaims;
+  route?: RouteConfig;
+  /** Normalised request path (no query) used for routing. */
+  path?: string;
+}
+
+export function gatewayContext(res: Response): GatewayContext {
+  return (res.locals as { gateway: GatewayContext }).gateway;
+}

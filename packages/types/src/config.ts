@@ -1,0 +1,134 @@
+/**
+ * Config types: what `gateway.config.yaml` holds once parsed and defaulted
+ * (`GatewayConfig`), and the per-tier compiled forms (`EdgeConfig`,
+ * `CentralConfig`). The schema that produces them lives in @gateway/config.
+ * Durations are plain numbers with their unit in the name.
+ */
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** public: no credentials; jwt / api_key: that method only; any: either. */
+export type RouteAuth = "public" | "jwt" | "api_key" | "any";
+
+export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export interface JwtIssuerConfig {
+  name: string;
+  /** Exact `iss` value expected in tokens. */
+  issuer: string;
+  jwksUrl: string;
+  /** Tokens must carry at least one of these in `aud`. */
+  audiences: string[];
+  /** Pinned: a token whose header `alg` is not listed is rejected. */
+  algorithms: JwtAlgorithm[];
+  clockSkewSeconds: number;
+  /** Keys are kept this long before a background refetch. */
+  jwksCacheSeconds: number;
+  /** An unknown `kid` triggers at most one refetch per this interval. */
+  jwksMinRefetchSeconds: number;
+  /** Claim holding roles (array of strings or a space-separated string). */
+  rolesClaim: string;
+  /** Claim holding scopes (OAuth `scope` string or array). */
+  scopesClaim: string;
+  tenantClaim?: string;
+  /** Tokens longer than this are rejected before parsing. */
+  maxTokenBytes: number;
+}
+
+export type RateLimitAlgorithm = "sliding_window" | "token_bucket" | "gcra" | "fixed_window";
+export type RateLimitKeyPart = "consumer" | "route" | "ip" | "tenant";
+export type FailMode = "open" | "closed";
+
+/** A precise limit enforced by central against Redis. */
+export interface RateLimitPolicy {
+  name: string;
+  algorithm: RateLimitAlgorithm;
+  /** Requests allowed per window (sustained rate = limit / windowSeconds). */
+  limit: number;
+  windowSeconds: number;
+  /** Token bucket / GCRA: extra requests allowed at once above the steady rate. Defaults to `limit`. */
+  burst: number;
+  key: RateLimitKeyPart[];
+  failMode: FailMode;
+}
+
+/** A coarse limit enforced by the edge before any subrequest. */
+export interface EdgeRateLimitPolicy {
+  name: string;
+  /** binding: Workers Rate Limiting binding (approximate, per colo); durable_object: precise per key. */
+  kind: "binding" | "durable_object";
+  limit: number;
+  windowSeconds: number;
+  key: Array<"consumer" | "ip">;
+}
+
+export interface RouteConfig {
+  name: string;
+  /** Path prefix, normalised: starts with "/", no trailing slash (except "/" itself). Matches on segment boundaries. */
+  path: string;
+  methods: HttpMethod[];
+  auth: RouteAuth;
+  /** Issuer names accepted on this route; empty = all configured issuers. */
+  issuers: string[];
+  /** Every listed role is required. */
+  roles: string[];
+  /** Every listed scope is required. */
+  scopes: string[];
+  upstream: { urls: string[] };
+  /** If set, the matched prefix is replaced by this path before proxying. */
+  rewrite?: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  /** Names of central precise policies (RateLimitPolicy) applied to this route. */
+  rateLimit: string[];
+  /** Names of edge coarse policies applied to this route. */
+  edgeRateLimit: string[];
+}
+
+export interface IdentityConfig {
+  /** Lifetime of identity tokens signed by either tier. */
+  ttlSeconds: number;
+  clockSkewSeconds: number;
+  /** Central remembers each edge token's `jti` until it expires and rejects a second use. */
+  replayProtection: boolean;
+}
+
+export interface LimitsConfig {
+  maxBodyBytes: number;
+  maxHeaderBytes: number;
+  maxHeaderCount: number;
+  maxUrlLength: number;
+  /** Slow clients: the whole header block must arrive within this. */
+  headersTimeoutMs: number;
+  /** Slow clients: the whole request (headers + body) must arrive within this. */
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export interface GatewayConfig {
+  version: 1;
+  identity: IdentityConfig;
+  jwt: { issuers: JwtIssuerConfig[] };
+  limits: LimitsConfig;
+  rateLimits: { policies: RateLimitPolicy[]; edge: EdgeRateLimitPolicy[] };
+  routes: RouteConfig[];
+}
+
+/** What the edge Worker is built with (bundled at deploy time). No upstream URLs. */
+export interface EdgeConfig {
+  identity: IdentityConfig;
+  jwt: { issuers: JwtIssuerConfig[] };
+  limits: Pick<LimitsConfig, "maxBodyBytes" | "maxHeaderBytes" | "maxUrlLength">;
+  rateLimits: { edge: EdgeRateLimitPolicy[] };
+  routes: Array<Omit<RouteConfig, "upstream" | "rewrite" | "rateLimit" | "timeoutMs">>;
+}
+
+/** What a central replica runs with. */
+export interface CentralConfig {
+  identity: IdentityConfig;
+  limits: LimitsConfig;
+  rateLimits: { policies: RateLimitPolicy[] };
+  routes: RouteConfig[];
+}

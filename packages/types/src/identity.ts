@@ -1,0 +1,31 @@
+/** How the client proved who it is at the edge. */
+export type AuthMethod = "jwt" | "api_key" | "anonymous";
+
+/** The verified caller, as carried by the identity token between tiers. */
+export interface Identity {
+  /** Subject: the JWT `sub`, or the API key's consumer id. "anonymous" on public routes. */
+  sub: string;
+  roles: string[];
+  scopes: string[];
+  auth: AuthMethod;
+  /** Tenant, when the issuer provides one (claim configured per issuer). */
+  tenant?: string;
+}
+
+/** Tier names used as `iss` / `aud` of identity tokens. */
+export type Tier = "edge" | "central" | (string & {});
+
+/** Claims of the identity token (a compact JWS, alg EdDSA / Ed25519). */
+export interface IdentityClaims extends Identity {
+  iss: Tier;
+  aud: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  /** Request binding: HTTP method, upper case. */
+  htm: string;
+  /** Request binding: base64url(SHA-256(path + "?" + query)) of the target as the signer saw it. */
+  htp: string;
+  /** Client IP as seen by the edge (signed, so central can set X-Forwarded-For from it). */
+  cip?: string;
+}
