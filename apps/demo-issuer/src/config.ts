@@ -1,0 +1,48 @@
+import { resolve } from "node:path";
+
+export interface IssuerConfig {
+  port: number;
+  host: string;
+  issuer: string;
+  audience: string | string[];
+  keysFile: string;
+}
+
+/** `<repo>/.dev/issuer-keys.json`, independent of the working directory. */
+export const DEFAULT_KEYS_FILE = resolve(import.meta.dirname, "../../../.dev/issuer-keys.json");
+
+type Env = Record<string, string | undefined>;
+
+export function readIssuerConfig(env: Env): IssuerConfig {
+  return {
+    port: readPort(env, "DEMO_ISSUER_PORT", 8790),
+    host: env.DEMO_ISSUER_HOST || "127.0.0.1",
+    issuer: env.DEMO_ISSUER_ISS || "https://dev-issuer.gateway.local",
+    audience: readAudience(env.DEMO_ISSUER_AUD || "gateway-api"),
+    keysFile: keysFileFrom(env),
+  };
+}
+
+export function keysFileFrom(env: Env): string {
+  return env.DEMO_ISSUER_KEYS_FILE ? resolve(env.DEMO_ISSUER_KEYS_FILE) : DEFAULT_KEYS_FILE;
+}
+
+/** A comma list becomes an array `aud`; a single value stays a string. */
+export function readAudience(value: string): string | string[] {
+  const audiences = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  if (audiences.length === 0) throw new Error("DEMO_ISSUER_AUD: must name at least one audience");
+  return audiences.length === 1 ? (audiences[0] as string) : audiences;
+}
+
+function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name}: expected a port number 0-65535, got "${raw}"`);
+  }
+  return port;
+}

@@ -1,0 +1,30 @@
+import type { EdgeConfig, Identity } from "@gateway/types";
+
+export type EdgeRoute = EdgeConfig["routes"][number];
+
+/** A request body on its way to central, with its size limit enforced while it streams. */
+export interface LimitedBody {
+  stream: ReadableStream<Uint8Array>;
+  /** True once the stream has seen more bytes than allowed (and errored). */
+  exceeded(): boolean;
+}
+
+/** What the middleware chain knows about the current request, in Hono's context. */
+export interface EdgeVariables {
+  requestId: string;
+  /** A valid incoming W3C traceparent, propagated as is. */
+  traceparent: string | undefined;
+  /** The normalised path and the raw query string (without "?"), as received. */
+  target: { path: string; query: string | undefined };
+  route: EdgeRoute;
+  /** The client's headers minus trust and hop-by-hop headers: the only headers later steps read. */
+  clientHeaders: Headers;
+  identity: Identity;
+  body: LimitedBody | null;
+  /** Set when the response came from central (gateway-only headers are then not added). */
+  proxied: boolean;
+}
+
+export interface EdgeHonoEnv {
+  Variables: EdgeVariables;
+}

@@ -1,0 +1,12 @@
+import { GatewayError } from "@gateway/types";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import type { EdgeHonoEnv } from "../../context.ts";
+import { renderError } from "./render-error.ts";
+
+export function onError(): ErrorHandler<EdgeHonoEnv> {
+  return (error, c) => renderError(c, error);
+}
+
+export function notFound(): NotFoundHandler<EdgeHonoEnv> {
+  return (c: Context<EdgeHonoEnv>) => renderError(c, new GatewayError("not_found", "no route matches this path"));
+}

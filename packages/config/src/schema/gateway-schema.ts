@@ -1,0 +1,120 @@
+import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
+import { z } from "zod";
+import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
+import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
+
+/**
+ * The shape of gateway.config.yaml: types, ranges and field-level formats.
+ * Rules that span fields (references, uniqueness, cross-tier limits) live in
+ * ../semantic; defaults that depend on other fields are applied after them.
+ */
+
+export const DEFAULT_ROUTE_TIMEOUT_MS = 10_000;
+
+const jwksUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
+  const problem = jwksUrlProblem(url);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const upstreamUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
+  const problem = upstreamUrlProblem(url);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const identitySchema = z.strictObject({
+  ttlSeconds: positiveInt(300).default(30),
+  clockSkewSeconds: nonNegativeInt(60).default(5),
+  replayProtection: z.boolean({ error: "must be true or false" }).default(true),
+});
+
+const issuerSchema = z.strictObject({
+  name,
+  issuer: nonEmptyString,
+  jwksUrl,
+  audiences: uniqueList(nonEmptyString).min(1, { error: "must list at least one audience" }),
+  algorithms: uniqueList(z.enum(JWT_ALGORITHMS)).min(1, {
+    error: "must list at least one algorithm (algorithms are pinned)",
+  }),
+  clockSkewSeconds: nonNegativeInt(300).default(30),
+  jwksCacheSeconds: positiveInt(86_400).default(600),
+  jwksMinRefetchSeconds: positiveInt(86_400).default(30),
+  rolesClaim: nonEmptyString.default("roles"),
+  scopesClaim: nonEmptyString.default("scope"),
+  tenantClaim: nonEmptyString.optional(),
+  maxTokenBytes: positiveInt(65_536).default(8192),
+});
+
+const limitsSchema = z.strictObject({
+  maxBodyBytes: positiveInt(1024 ** 3).default(10 * 1024 * 1024),
+  maxHeaderBytes: positiveInt(1024 * 1024).default(16 * 1024),
+  maxHeaderCount: positiveInt(1000).default(100),
+  maxUrlLength: positiveInt(65_536).default(8192),
+  headersTimeoutMs: positiveInt(600_000).default(10_000),
+  requestTimeoutMs: positiveInt(3_600_000).default(30_000),
+  keepAliveTimeoutMs: positiveInt(600_000).default(5_000),
+});
+
+const policySchema = z.strictObject({
+  name,
+  algorithm: z.enum(["sliding_window", "token_bucket", "gcra", "fixed_window"]),
+  limit: positiveInt(1_000_000_000),
+  windowSeconds: positiveInt(31_536_000),
+  /** Optional here: the default (= limit) is applied after the semantic checks. */
+  burst: positiveInt(1_000_000_000).optional(),
+  key: uniqueList(z.enum(["consumer", "route", "ip", "tenant"])).min(1, { error: "must list at least one key part" }),
+  failMode: z.enum(["open", "closed"]),
+});
+
+const edgePolicySchema = z.strictObject({
+  name,
+  kind: z.enum(["binding", "durable_object"]),
+  limit: positiveInt(1_000_000_000),
+  windowSeconds: positiveInt(31_536_000),
+  key: uniqueList(z.enum(["consumer", "ip"])).min(1, { error: "must list at least one key part" }),
+});
+
+const upstreamSchema = z
+  .union(
+    [
+      upstreamUrl.transform((url) => ({ urls: [url] })),
+      z.strictObject({ urls: uniqueList(upstreamUrl).min(1, { error: "must list at least one URL" }) }),
+    ],
+    { error: "must be a URL or a mapping { urls: [...] }" },
+  )
+  .transform((upstream) => ({ urls: upstream.urls }));
+
+const routeSchema = z.strictObject({
+  name,
+  path: routePath,
+  methods: uniqueList(z.enum(HTTP_METHODS))
+    .min(1, { error: "must list at least one method" })
+    .default(() => [...HTTP_METHODS]),
+  auth: z.enum(["public", "jwt", "api_key", "any"]).default("jwt"),
+  issuers: uniqueList(name).default(() => []),
+  roles: uniqueList(nonEmptyString).default(() => []),
+  scopes: uniqueList(nonEmptyString).default(() => []),
+  upstream: upstreamSchema,
+  rewrite: routePath.optional(),
+  timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
+  /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
+  maxBodyBytes: positiveInt(1024 ** 3).optional(),
+  rateLimit: uniqueList(name).default(() => []),
+  edgeRateLimit: uniqueList(name).default(() => []),
+});
+
+export const gatewayConfigSchema = z.strictObject({
+  version: z.literal(1, { error: "must be 1" }),
+  identity: identitySchema.prefault({}),
+  jwt: z.strictObject({ issuers: z.array(issuerSchema, { error: "must be a list" }).default(() => []) }).prefault({}),
+  limits: limitsSchema.prefault({}),
+  rateLimits: z
+    .strictObject({
+      policies: z.array(policySchema, { error: "must be a list" }).default(() => []),
+      edge: z.array(edgePolicySchema, { error: "must be a list" }).default(() => []),
+    })
+    .prefault({}),
+  routes: z.array(routeSchema, { error: "must be a list" }),
+});
+
+/** The schema's output: a GatewayConfig except for defaults applied later (see apply-defaults.ts). */
+export type ParsedConfig = z.output<typeof gatewayConfigSchema>;

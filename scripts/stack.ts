@@ -1,0 +1,222 @@
+// Starts the whole local stack: demo-issuer (dev JWKS + tokens), demo-users,
+// central, and the edge on workerd (wrangler dev). Used by `./gw dev` and by
+// the end-to-end tests; every port and path comes from the options, so
+// several stacks can run side by side.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface StackPorts {
+  edge: number;
+  central: number;
+  demoUsers: number;
+  demoIssuer: number;
+  edgeInspector: number;
+}
+
+export interface StackOptions {
+  ports: StackPorts;
+  /** Folder for keys, generated config and logs of this stack. */
+  stateDir: string;
+  configPath: string;
+  redisUrl?: string;
+  /** Where child output goes; each line is prefixed with the process name. */
+  onOutput?: (name: string, line: string) => void;
+  extraCentralEnv?: Record<string, string>;
+}
+
+export interface StackKeys {
+  edge: IdentityKeyPair;
+  central: IdentityKeyPair;
+}
+
+export interface RunningStack {
+  urls: { edge: string; central: string; demoUsers: string; demoIssuer: string };
+  keys: StackKeys;
+  stop(): Promise<void>;
+  /** Resolves if any process exits before stop() is called. */
+  exited: Promise<{ name: string; code: number | null }>;
+}
+
+const NODE = process.execPath;
+
+export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
+  const file = join(stateDir, "identity-keys.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackKeys;
+  const keys: StackKeys = {
+    edge: await generateIdentityKeyPair("edge-dev-1"),
+    central: await generateIdentityKeyPair("central-dev-1"),
+  };
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { ports, stateDir } = options;
+  mkdirSync(stateDir, { recursive: true });
+  const keys = await loadOrCreateKeys(stateDir);
+  const host = "127.0.0.1";
+  const urls = {
+    edge: `http://${host}:${ports.edge}`,
+    central: `http://${host}:${ports.central}`,
+    demoUsers: `http://${host}:${ports.demoUsers}`,
+    demoIssuer: `http://${host}:${ports.demoIssuer}`,
+  };
+  const configEnv = {
+    DEMO_USERS_URL: urls.demoUsers,
+    DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
+  };
+  const children: Array<{ name: string; child: ChildProcess }> = [];
+  let stopping = false;
+  let reportExit: (value: { name: string; code: number | null }) => void = () => {};
+  const exited = new Promise<{ name: string; code: number | null }>((resolveExit) => {
+    reportExit = resolveExit;
+  });
+
+  const launch = (name: string, command: string, args: string[], cwd: string, env: Record<string, string>) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (line.trim() !== "") options.onOutput?.(name, line);
+      }
+    };
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
+    child.on("exit", (code) => {
+      if (!stopping) reportExit({ name, code });
+    });
+    children.push({ name, child });
+  };
+
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(children.map(({ child }) => terminate(child)));
+  };
+
+  try {
+    launch("issuer", NODE, ["src/main.ts"], join(REPO_ROOT, "apps/demo-issuer"), {
+      DEMO_ISSUER_PORT: String(ports.demoIssuer),
+      DEMO_ISSUER_HOST: host,
+      DEMO_ISSUER_KEYS_FILE: join(stateDir, "issuer-keys.json"),
+    });
+    launch("users", NODE, ["src/main.ts"], join(REPO_ROOT, "apps/demo-users"), {
+      DEMO_USERS_PORT: String(ports.demoUsers),
+      DEMO_USERS_HOST: host,
+      GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+    });
+    launch("central", NODE, ["src/main.ts"], join(REPO_ROOT, "apps/central"), {
+      ...configEnv,
+      GATEWAY_CONFIG: options.configPath,
+      CENTRAL_PORT: String(ports.central),
+      CENTRAL_HOST: host,
+      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
+      CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...options.extraCentralEnv,
+    });
+    await waitForHttp(`${urls.demoIssuer}/healthz`, exited);
+    await waitForHttp(`${urls.demoUsers}/healthz`, exited);
+    await waitForHttp(`${urls.central}/healthz`, exited);
+
+    const edgeConfigFile = join(stateDir, "edge-config.json");
+    await compileEdgeConfig(options.configPath, edgeConfigFile, configEnv);
+    const edgeEnvFile = join(stateDir, "edge.env");
+    writeFileSync(
+      edgeEnvFile,
+      [
+        `CENTRAL_URL=${urls.central}`,
+        `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(keys.edge.privateJwk)}'`,
+        `EDGE_CONFIG_JSON='${readFileSync(edgeConfigFile, "utf8").replace(/\s*\n\s*/g, "")}'`,
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    launch(
+      "edge",
+      join(REPO_ROOT, "apps/edge/node_modules/.bin/wrangler"),
+      [
+        "dev",
+        "--ip",
+        host,
+        "--port",
+        String(ports.edge),
+        "--inspector-port",
+        String(ports.edgeInspector),
+        "--env-file",
+        edgeEnvFile,
+        "--persist-to",
+        join(stateDir, "wrangler-state"),
+        "--show-interactive-dev-session=false",
+        "--log-level",
+        "warn",
+      ],
+      join(REPO_ROOT, "apps/edge"),
+      { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+    );
+    await waitForHttp(`${urls.edge}/health`, exited, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { urls, keys, stop, exited };
+}
+
+async function compileEdgeConfig(configPath: string, outFile: string, env: Record<string, string>) {
+  const child = spawn(
+    NODE,
+    [join(REPO_ROOT, "packages/config/src/cli.ts"), "compile", "--tier", "edge", "--config", configPath, "--out", outFile],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const code = await new Promise<number | null>((done) => child.on("exit", done));
+  if (code !== 0) throw new Error(`edge config compile failed for ${configPath}`);
+}
+
+async function waitForHttp(
+  url: string,
+  exited: Promise<{ name: string; code: number | null }>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let early: { name: string; code: number | null } | undefined;
+  void exited.then((value) => {
+    early = value;
+  });
+  while (Date.now() < deadline) {
+    if (early) throw new Error(`${early.name} exited with code ${early.code} during start-up`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((wait) => setTimeout(wait, 150));
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const done = new Promise<void>((resolveDone) => child.once("exit", () => resolveDone()));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 5000);
+  await done;
+  clearTimeout(timer);
+}

@@ -1,0 +1,148 @@
+// The whole request path through real processes: client → edge (wrangler dev,
+// workerd) → central (Node) → demo-users, with the dev issuer's JWKS.
+import { createIdentitySigner, createIdentityVerifier } from "@gateway/identity";
+import { IDENTITY_HEADER } from "@gateway/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningStack } from "../../../scripts/stack.ts";
+import { mintToken, startTestStack } from "./support.ts";
+
+interface MeResponse {
+  identity: { sub: string; roles: string[]; scopes: string[]; auth: string; iss: string; aud: string };
+  headers: Record<string, string>;
+}
+
+let stack: RunningStack;
+let output: string[];
+
+beforeAll(async () => {
+  ({ stack, output } = await startTestStack());
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("edge → central → service", () => {
+  it("a valid JWT reaches the service with an identity it can verify", async () => {
+    const token = await mintToken(stack, { sub: "alice", roles: ["admin"], scopes: ["users:read"] });
+    const response = await fetch(`${stack.urls.edge}/api/users/me`, {
+      headers: { authorization: `Bearer ${token}`, "x-request-id": "e2e-valid-1" },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe("e2e-valid-1");
+    const body = (await response.json()) as MeResponse;
+    expect(body.identity).toMatchObject({ sub: "alice", roles: ["admin"], auth: "jwt", iss: "central" });
+
+    // Verify the token the service received ourselves, with central's public key.
+    const verifier = await createIdentityVerifier({
+      publicKeys: { keys: [stack.keys.central.publicJwk] },
+      audience: body.identity.aud,
+      issuers: ["central"],
+      clockSkewSeconds: 5,
+    });
+    const serviceToken = body.headers[IDENTITY_HEADER];
+    const verified = await verifier.verify(serviceToken, { method: "GET", pathAndQuery: "/users/me" });
+    expect(verified.ok).toBe(true);
+    expect(body.headers["x-user-id"]).toBe("alice");
+    expect(body.headers["x-request-id"]).toBe("e2e-valid-1");
+    expect(output.some((line) => line.includes("e2e-valid-1") && line.startsWith("central"))).toBe(true);
+  });
+
+  it("a public route works without a token and the service sees an anonymous identity", async () => {
+    const response = await fetch(`${stack.urls.edge}/api/public/hello`);
+    expect(response.status).toBe(200);
+  });
+
+  it("missing and forged JWTs are rejected at the edge with the JSON error shape", async () => {
+    const missing = await fetch(`${stack.urls.edge}/api/users/me`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    const missingBody = (await missing.json()) as { error: { code: string; requestId: string } };
+    expect(missingBody.error.code).toBe("unauthorized");
+    expect(missingBody.error.requestId).toBe(missing.headers.get("x-request-id"));
+
+    const token = await mintToken(stack, { sub: "mallory" });
+    const [header, payload] = token.split(".");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()), sub: "admin" }),
+    ).toString("base64url");
+    const forged = await fetch(`${stack.urls.edge}/api/users/me`, {
+      headers: { authorization: `Bearer ${header}.${forgedPayload}.${token.split(".")[2]}` },
+    });
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("invalid_token");
+  });
+
+  it("identity headers forged by the client never reach the service", async () => {
+    const token = await mintToken(stack, { sub: "bob", roles: ["reader"] });
+    const response = await fetch(`${stack.urls.edge}/api/users/me`, {
+      headers: {
+        authorization: `Bearer ${token}`,
+        "x-user-id": "admin",
+        "x-user-roles": "admin",
+        [IDENTITY_HEADER]: "forged.token.value",
+        forwarded: "for=1.2.3.4",
+        "x-forwarded-for": "1.2.3.4",
+      },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as MeResponse;
+    expect(body.identity.sub).toBe("bob");
+    expect(body.headers["x-user-id"]).toBe("bob");
+    expect(body.headers["x-user-roles"]).toBe("reader");
+    expect(body.headers.forwarded).toBeUndefined();
+    expect(body.headers["x-forwarded-for"]).not.toContain("1.2.3.4");
+  });
+
+  it("role requirements are enforced", async () => {
+    const token = await mintToken(stack, { sub: "carol", roles: ["reader"] });
+    const response = await fetch(`${stack.urls.edge}/api/admin/stats`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("central accepts only fresh edge tokens", () => {
+  async function edgeToken(options: { path: string; ttlSeconds?: number; nowMs?: number }) {
+    const signer = await createIdentitySigner({
+      privateJwk: stack.keys.edge.privateJwk,
+      issuer: "edge",
+      ttlSeconds: options.ttlSeconds ?? 30,
+      ...(options.nowMs === undefined ? {} : { now: () => options.nowMs as number }),
+    });
+    return signer.sign({
+      identity: { sub: "alice", roles: ["admin"], scopes: [], auth: "jwt" },
+      audience: "central",
+      method: "GET",
+      pathAndQuery: options.path,
+      clientIp: "127.0.0.1",
+    });
+  }
+
+  it("no token → 401", async () => {
+    const response = await fetch(`${stack.urls.central}/api/users/me`);
+    expect(response.status).toBe(401);
+  });
+
+  it("a valid edge token works once; its replay is rejected", async () => {
+    const token = await edgeToken({ path: "/api/users/me" });
+    const first = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    expect(first.status).toBe(200);
+    const replay = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { error: { code: string } }).error.code).toBe("invalid_identity");
+  });
+
+  it("an expired edge token is rejected", async () => {
+    const token = await edgeToken({ path: "/api/users/me", ttlSeconds: 30, nowMs: Date.now() - 10 * 60_000 });
+    const response = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    expect(response.status).toBe(401);
+  });
+
+  it("a token bound to another path is rejected", async () => {
+    const token = await edgeToken({ path: "/api/public/hello" });
+    const response = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    expect(response.status).toBe(401);
+  });
+});
