@@ -4,18 +4,18 @@ import { HttpError, readJsonBody, sendError, sendJson } from "./http-json.ts";
 import type { Issuer } from "./issuer.ts";
 import { parseTokenRequest } from "./token-request.ts";
 
-export type LogLine = (entry: Record<string, unknown>) => void;
+export type Logger = (entry: Record<string, unknown>) => void;
 
 export interface IssuerServerOptions {
   issuer: Issuer;
   /** One call per finished request; defaults to a JSON line on stdout. */
-  log?: LogLine;
+  logger?: Logger;
 }
 
 const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
 
 export function createIssuerServer(options: IssuerServerOptions): Server {
-  const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify(entry)}\n`));
+  const log = options.logger ?? ((entry) => process.stdout.write(`${JSON.stringify(entry)}\n`));
   return createServer((req, res) => {
     const startedAt = performance.now();
     const requestId = headerValue(req, "x-request-id") ?? randomUUID();

@@ -56,7 +56,9 @@ export function parseTokenRequest(body: unknown): Parsed<TokenRequest> {
 
   if (input.audience !== undefined) {
     const audience = input.audience;
-    const valid = isShortString(audience) || (Array.isArray(audience) && audience.length > 0 && audience.every(isShortString));
+    const valid =
+      isShortString(audience) ||
+      (Array.isArray(audience) && audience.length > 0 && audience.every(isShortString));
     if (!valid) return { ok: false, message: '"audience" must be a non-empty string or array of them' };
     request.audience = audience;
   }

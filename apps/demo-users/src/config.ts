@@ -9,8 +9,14 @@ export interface DemoUsersConfig {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Central signs with `aud` = the route name; gateway.config.yaml routes
+ * "users", "public" and "admin" all to this service.
+ */
+export const DEFAULT_AUDIENCES = "users,public,admin";
+
 export function readDemoUsersConfig(env: Env): DemoUsersConfig {
-  const audiences = (env.DEMO_USERS_AUDIENCE || "users")
+  const audiences = (env.DEMO_USERS_AUDIENCE || DEFAULT_AUDIENCES)
     .split(",")
     .map((item) => item.trim())
     .filter((item) => item !== "");

@@ -101,7 +101,10 @@ const ROUTES: Route[] = [
     pattern: /^\/echo(?:\/.*)?$/,
     async handle(context) {
       const body = await readBody(context.req, MAX_BODY_BYTES);
-      sendJson(context.res, 200, { ...echoOf(context), body: body.length > 0 ? body.toString("utf8") : null });
+      sendJson(context.res, 200, {
+        ...echoOf(context),
+        body: body.length > 0 ? body.toString("utf8") : null,
+      });
     },
   },
 ];
@@ -121,28 +124,32 @@ function sleepUnlessClosed(res: ServerResponse, ms: number): Promise<boolean> {
   });
 }
 
-export async function dispatch(
-  context: Omit<RouteContext, "params">,
-  deps: RouteDeps,
-): Promise<void> {
+export async function dispatch(context: Omit<RouteContext, "params">, deps: RouteDeps): Promise<void> {
   const path = context.url.pathname;
-  const allowed: string[] = [];
+  const allowed = new Set<string>();
   for (const route of ROUTES) {
     const match = route.pattern.exec(path);
     if (match === null) continue;
     if (route.method !== "*" && route.method !== context.req.method) {
-      allowed.push(route.method);
+      allowed.add(route.method);
       continue;
     }
-    const params = Object.fromEntries(
-      Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value ?? "")]),
-    );
-    return route.handle({ ...context, params }, deps);
+    return route.handle({ ...context, params: decodedParams(match) }, deps);
   }
-  if (allowed.length > 0) {
+  if (allowed.size > 0) {
     throw new HttpError("method_not_allowed", `${context.req.method} not allowed on ${path}`, {
-      allow: allowed.join(", "),
+      allow: [...allowed].join(", "),
     });
   }
   throw new HttpError("not_found", `no route for ${path}`);
+}
+
+function decodedParams(match: RegExpExecArray): Record<string, string> {
+  try {
+    return Object.fromEntries(
+      Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value ?? "")]),
+    );
+  } catch {
+    throw new HttpError("invalid_path", "path contains invalid percent-encoding");
+  }
 }

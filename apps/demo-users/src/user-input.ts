@@ -22,7 +22,11 @@ export function parseNewUser(body: unknown): Parsed<NewUser> {
   if (typeof email !== "string" || email.length > 254 || !EMAIL.test(email)) {
     return { ok: false, message: '"email" must be an email address' };
   }
-  if (!Array.isArray(roles) || roles.length > 20 || !roles.every((role) => typeof role === "string" && ROLE.test(role))) {
+  if (
+    !Array.isArray(roles) ||
+    roles.length > 20 ||
+    !roles.every((role) => typeof role === "string" && ROLE.test(role))
+  ) {
     return { ok: false, message: '"roles" must be an array of at most 20 role names ([A-Za-z0-9:._-])' };
   }
   return { ok: true, value: { name: name.trim(), email: email.toLowerCase(), roles: [...new Set(roles)] } };

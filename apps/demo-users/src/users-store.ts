@@ -21,10 +21,7 @@ export const SEED_USERS: NewUser[] = [
 ];
 
 /** In-memory, per server instance; ids are "u1", "u2", ... in creation order. */
-export function createMemoryUserStore(
-  seed: NewUser[] = SEED_USERS,
-  now: () => number = Date.now,
-): UserStore {
+export function createMemoryUserStore(seed: NewUser[] = SEED_USERS, now: () => number = Date.now): UserStore {
   const users = new Map<string, User>();
   let nextId = 1;
   const store: UserStore = {

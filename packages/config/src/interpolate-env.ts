@@ -21,7 +21,11 @@ function walk(node: unknown, path: ConfigPath, env: Env, issues: ConfigIssue[]):
   if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index], env, issues));
   if (node !== null && typeof node === "object") {
     const result: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(node)) result[key] = walk(child, [...path, key], env, issues);
+    for (const [key, child] of Object.entries(node)) {
+      // defineProperty, not assignment: an own "__proto__" key must stay a key (and be rejected as unknown).
+      const value = walk(child, [...path, key], env, issues);
+      Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+    }
     return result;
   }
   return node;

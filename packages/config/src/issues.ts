@@ -31,5 +31,7 @@ export function formatIssue(issue: ConfigIssue): string {
 /** The file form used by loadConfigFile and the CLI: `file:line:col: path: message`. */
 export function formatFileIssue(file: string, issue: ConfigIssue): string {
   const where = issue.position ? `${file}:${issue.position.line}:${issue.position.col}` : file;
-  return issue.path ? `${where}: ${formatConfigPath(issue.path)}: ${issue.message}` : `${where}: ${issue.message}`;
+  return issue.path
+    ? `${where}: ${formatConfigPath(issue.path)}: ${issue.message}`
+    : `${where}: ${issue.message}`;
 }

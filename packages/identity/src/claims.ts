@@ -14,7 +14,8 @@ function isOptionalString(value: unknown): boolean {
 
 /** Returns what is wrong with a decoded payload, or null when it has the IdentityClaims shape. */
 export function claimsShapeProblem(value: unknown): string | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return "payload is not a JSON object";
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return "payload is not a JSON object";
   const c = value as Record<string, unknown>;
   if (typeof c.sub !== "string") return "sub must be a string";
   if (!isStringArray(c.roles)) return "roles must be an array of strings";
@@ -25,7 +26,8 @@ export function claimsShapeProblem(value: unknown): string | null {
   if (typeof c.aud !== "string") return "aud must be a string";
   if (!Number.isSafeInteger(c.iat)) return "iat must be an integer";
   if (!Number.isSafeInteger(c.exp)) return "exp must be an integer";
-  if (typeof c.jti !== "string" || c.jti.length < 16 || c.jti.length > 128) return "jti must be 16-128 characters";
+  if (typeof c.jti !== "string" || c.jti.length < 16 || c.jti.length > 128)
+    return "jti must be 16-128 characters";
   if (typeof c.htm !== "string") return "htm must be a string";
   if (typeof c.htp !== "string") return "htp must be a string";
   if (!isOptionalString(c.cip)) return "cip must be a string when present";

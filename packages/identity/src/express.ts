@@ -33,8 +33,9 @@ export function requireGatewayIdentity(opts: RequireGatewayIdentityOptions): Req
     const header = req.headers[headerName];
     const token = Array.isArray(header) ? header.join(", ") : header;
     // originalUrl: routers mounted on a prefix rewrite req.url, but the token is bound to the full target.
-    opts.verifier.verify(token, { method: req.method, pathAndQuery: requestTargetOf(req.originalUrl) }).then(
-      (result) => {
+    opts.verifier
+      .verify(token, { method: req.method, pathAndQuery: requestTargetOf(req.originalUrl) })
+      .then((result) => {
         if (result.ok) {
           req.gatewayIdentity = result.claims;
           res.locals.identity = result.claims;
@@ -43,8 +44,6 @@ export function requireGatewayIdentity(opts: RequireGatewayIdentityOptions): Req
         }
         const requestId = req.get(REQUEST_ID_HEADER) || crypto.randomUUID();
         res.status(401).json(errorBody("invalid_identity", result.message, requestId));
-      },
-      next,
-    );
+      }, next);
   };
 }

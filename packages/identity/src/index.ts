@@ -8,7 +8,12 @@ export {
   type IdentityPublicJwk,
 } from "./keys.ts";
 export { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from "./replay-memory.ts";
-export { createIdentitySigner, type IdentitySigner, type IdentitySignerOptions, type SignInput } from "./signer.ts";
+export {
+  createIdentitySigner,
+  type IdentitySigner,
+  type IdentitySignerOptions,
+  type SignInput,
+} from "./signer.ts";
 export {
   createIdentityVerifier,
   type IdentityFailure,

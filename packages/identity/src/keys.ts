@@ -19,7 +19,10 @@ export const ED25519 = "Ed25519";
 const KEY_COMPONENT = /^[A-Za-z0-9_-]{43}$/;
 
 export async function generateIdentityKeyPair(kid: string = randomBase64Url(12)): Promise<IdentityKeyPair> {
-  const pair = (await crypto.subtle.generateKey({ name: ED25519 }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: ED25519 }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   const [privateJwk, publicJwk] = await Promise.all([
     crypto.subtle.exportKey("jwk", pair.privateKey),
     crypto.subtle.exportKey("jwk", pair.publicKey),

@@ -6,13 +6,16 @@ import type { IdentityVerifier, VerifyResult } from "./verifier.ts";
 export function requestTargetOf(url: string | undefined): string {
   if (url === undefined || url === "") return "/";
   if (url.startsWith("/") || url === "*") return url;
-  try {
-    const parsed = new URL(url);
-    const afterOrigin = url.slice(url.indexOf(parsed.host) + parsed.host.length);
-    return afterOrigin.startsWith("/") ? afterOrigin.split("#", 1)[0] as string : `/${afterOrigin}`;
-  } catch {
-    return url;
+  const authorityStart = url.indexOf("//");
+  if (authorityStart === -1) return url;
+  let authorityEnd = url.length;
+  for (const delimiter of ["/", "?", "#"]) {
+    const at = url.indexOf(delimiter, authorityStart + 2);
+    if (at !== -1 && at < authorityEnd) authorityEnd = at;
   }
+  const hashAt = url.indexOf("#", authorityEnd);
+  const target = url.slice(authorityEnd, hashAt === -1 ? url.length : hashAt);
+  return target.startsWith("/") ? target : `/${target}`;
 }
 
 /** Verifies the identity header of a plain node:http (or Fastify `req.raw`) request against its method and target. */

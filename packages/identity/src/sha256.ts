@@ -14,6 +14,9 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
+/** Message schedule, reused: sha256 is synchronous, so calls never interleave. */
+const w = new Uint32Array(64);
+
 export function sha256(message: Uint8Array): Uint8Array {
   const bitLength = message.length * 8;
   const paddedLength = (((message.length + 8) >>> 6) + 1) << 6;
@@ -24,7 +27,6 @@ export function sha256(message: Uint8Array): Uint8Array {
   view.setUint32(paddedLength - 8, Math.floor(bitLength / 0x100000000));
   view.setUint32(paddedLength - 4, bitLength >>> 0);
 
-  const w = new Uint32Array(64);
   let h0 = 0x6a09e667;
   let h1 = 0xbb67ae85;
   let h2 = 0x3c6ef372;
@@ -35,7 +37,13 @@ export function sha256(message: Uint8Array): Uint8Array {
   let h7 = 0x5be0cd19;
 
   for (let block = 0; block < paddedLength; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4);
+    for (let i = 0, at = block; i < 16; i++, at += 4) {
+      w[i] =
+        ((padded[at] as number) << 24) |
+        ((padded[at + 1] as number) << 16) |
+        ((padded[at + 2] as number) << 8) |
+        (padded[at + 3] as number);
+    }
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15] as number;
       const y = w[i - 2] as number;

@@ -84,8 +84,10 @@ function checkHeader(segment: string): HeaderCheck {
       return { failure: fail("bad_header", `header parameter "${name.slice(0, 32)}" is not allowed`) };
     }
   }
-  if (h.alg !== IDENTITY_TOKEN_ALG) return { failure: fail("bad_header", `alg must be ${IDENTITY_TOKEN_ALG}`) };
-  if (h.typ !== IDENTITY_TOKEN_TYPE) return { failure: fail("bad_header", `typ must be ${IDENTITY_TOKEN_TYPE}`) };
+  if (h.alg !== IDENTITY_TOKEN_ALG)
+    return { failure: fail("bad_header", `alg must be ${IDENTITY_TOKEN_ALG}`) };
+  if (h.typ !== IDENTITY_TOKEN_TYPE)
+    return { failure: fail("bad_header", `typ must be ${IDENTITY_TOKEN_TYPE}`) };
   if (typeof h.kid !== "string") return { failure: fail("bad_header", "kid must be a string") };
   return { kid: h.kid };
 }
@@ -105,7 +107,8 @@ export async function createIdentityVerifier(opts: IdentityVerifierOptions): Pro
     throw new Error(`identity verifier clockSkewSeconds must be >= 0, got ${opts.clockSkewSeconds}`);
   }
   const maxTtlSeconds = opts.maxTtlSeconds ?? 300;
-  if (!(maxTtlSeconds > 0)) throw new Error(`identity verifier maxTtlSeconds must be > 0, got ${maxTtlSeconds}`);
+  if (!(maxTtlSeconds > 0))
+    throw new Error(`identity verifier maxTtlSeconds must be > 0, got ${maxTtlSeconds}`);
 
   const kids = new Set<string>();
   keyList.forEach((jwk, index) => {
@@ -153,11 +156,17 @@ export async function createIdentityVerifier(opts: IdentityVerifierOptions): Pro
 
       const payloadBytes = decodeBase64Url(token.slice(firstDot + 1, secondDot));
       const signature = decodeBase64Url(token.slice(secondDot + 1));
-      if (payloadBytes === null || signature === null) return fail("malformed", "token segment is not base64url");
+      if (payloadBytes === null || signature === null)
+        return fail("malformed", "token segment is not base64url");
       if (signature.length !== ED25519_SIGNATURE_BYTES) return fail("malformed", "signature is not 64 bytes");
 
       // Every segment is now known to be ASCII, so the signing input is the token's own code units.
-      const valid = await crypto.subtle.verify(ED25519, key, signature, encoder.encode(token.slice(0, secondDot)));
+      const valid = await crypto.subtle.verify(
+        ED25519,
+        key,
+        signature,
+        encoder.encode(token.slice(0, secondDot)),
+      );
       if (!valid) return fail("bad_signature", "identity token signature does not verify");
 
       let claims: unknown;
@@ -182,7 +191,8 @@ export async function createIdentityVerifier(opts: IdentityVerifierOptions): Pro
       if (c.htm !== request.method.toUpperCase()) {
         return fail("binding_mismatch", "token was issued for a different HTTP method");
       }
-      if (c.htp !== bindingHashSync(request.pathAndQuery)) return fail("binding_mismatch", "token was issued for a different path or query");
+      if (c.htp !== bindingHashSync(request.pathAndQuery))
+        return fail("binding_mismatch", "token was issued for a different path or query");
 
       if (replayStore !== undefined && !(await replayStore.remember(c.jti, c.exp + clockSkewSeconds))) {
         return fail("replayed", "token has already been used");

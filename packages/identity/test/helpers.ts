@@ -1,6 +1,6 @@
 import type { Identity } from "@gateway/types";
 import { decodeBase64Url, encodeBase64Url, encodeBase64UrlText } from "../src/base64url.ts";
-import { type IdentityKeyPair, type IdentityVerifierOptions, createIdentityVerifier } from "../src/index.ts";
+import { createIdentityVerifier, type IdentityKeyPair, type IdentityVerifierOptions } from "../src/index.ts";
 
 export const ALICE: Identity = {
   sub: "user-alice",
@@ -58,9 +58,13 @@ export async function craftToken(
   const data = new TextEncoder().encode(signingInput);
   if (signing.kind === "none") return `${signingInput}.`;
   if (signing.kind === "hs256") {
-    const key = await crypto.subtle.importKey("raw", signing.secret, { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
+    const key = await crypto.subtle.importKey(
+      "raw",
+      signing.secret,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
     return `${signingInput}.${encodeBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, data)))}`;
   }
   const { kty, crv, x, d } = signing.privateJwk;

@@ -1,16 +1,19 @@
 import type { RouteConfig } from "@gateway/types";
 
-export interface RouteMatcher {
+/** Generic so the edge's compiled routes (no upstream) work too; only `path` is read. */
+export interface RouteMatcher<R extends Pick<RouteConfig, "path"> = RouteConfig> {
   /**
    * The route whose path is the longest segment-boundary prefix of `normalisedPath`
    * (`/api/users` matches `/api/users` and `/api/users/1`, not `/api/usersX`).
    * The path must come from normalizePath; methods are not considered (the caller answers 405).
    */
-  match(normalisedPath: string): RouteConfig | undefined;
+  match(normalisedPath: string): R | undefined;
 }
 
-export function createRouteMatcher(routes: readonly RouteConfig[]): RouteMatcher {
-  const routesByPath = new Map<string, RouteConfig>();
+export function createRouteMatcher<R extends Pick<RouteConfig, "path"> = RouteConfig>(
+  routes: readonly R[],
+): RouteMatcher<R> {
+  const routesByPath = new Map<string, R>();
   for (const route of routes) {
     if (routesByPath.has(route.path)) throw new Error(`duplicate route path "${route.path}"`);
     routesByPath.set(route.path, route);

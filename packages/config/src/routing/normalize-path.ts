@@ -73,10 +73,10 @@ function decodeSegments(rawPath: string): DecodeResult {
       continue;
     }
     if (char === "%") {
-      const escape = decodeEscapeSequence(rawPath, index);
-      if (!escape.ok) return escape;
-      current += escape.text;
-      index = escape.next;
+      const decodedEscape = decodeEscapeSequence(rawPath, index);
+      if (!decodedEscape.ok) return decodedEscape;
+      current += decodedEscape.text;
+      index = decodedEscape.next;
       continue;
     }
     const code = char.charCodeAt(0);

@@ -61,7 +61,9 @@ const policySchema = z.strictObject({
   windowSeconds: positiveInt(31_536_000),
   /** Optional here: the default (= limit) is applied after the semantic checks. */
   burst: positiveInt(1_000_000_000).optional(),
-  key: uniqueList(z.enum(["consumer", "route", "ip", "tenant"])).min(1, { error: "must list at least one key part" }),
+  key: uniqueList(z.enum(["consumer", "route", "ip", "tenant"])).min(1, {
+    error: "must list at least one key part",
+  }),
   failMode: z.enum(["open", "closed"]),
 });
 
@@ -73,15 +75,17 @@ const edgePolicySchema = z.strictObject({
   key: uniqueList(z.enum(["consumer", "ip"])).min(1, { error: "must list at least one key part" }),
 });
 
+// The transform sits outside the union: inside a branch it would abort that branch
+// and hide its precise message behind the union's generic one.
 const upstreamSchema = z
   .union(
     [
-      upstreamUrl.transform((url) => ({ urls: [url] })),
+      upstreamUrl,
       z.strictObject({ urls: uniqueList(upstreamUrl).min(1, { error: "must list at least one URL" }) }),
     ],
     { error: "must be a URL or a mapping { urls: [...] }" },
   )
-  .transform((upstream) => ({ urls: upstream.urls }));
+  .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
 
 const routeSchema = z.strictObject({
   name,
@@ -105,7 +109,9 @@ const routeSchema = z.strictObject({
 export const gatewayConfigSchema = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),
   identity: identitySchema.prefault({}),
-  jwt: z.strictObject({ issuers: z.array(issuerSchema, { error: "must be a list" }).default(() => []) }).prefault({}),
+  jwt: z
+    .strictObject({ issuers: z.array(issuerSchema, { error: "must be a list" }).default(() => []) })
+    .prefault({}),
   limits: limitsSchema.prefault({}),
   rateLimits: z
     .strictObject({

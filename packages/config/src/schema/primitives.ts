@@ -18,11 +18,9 @@ export function nonNegativeInt(max: number) {
 export const nonEmptyString = z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
 
 /** Names of issuers, policies and routes: they end up in headers, logs and Redis keys. */
-export const name = z
-  .string({ error: "must be a string" })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
-  });
+export const name = z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+});
 
 export const routePath = z.string({ error: "must be a string" }).superRefine((path, ctx) => {
   const problem = routePathProblem(path);
@@ -34,7 +32,8 @@ export function uniqueList<T extends z.ZodType>(item: T) {
   return z.array(item, { error: "must be a list" }).superRefine((items, ctx) => {
     const seen = new Set<unknown>();
     items.forEach((value, index) => {
-      if (seen.has(value)) ctx.addIssue({ code: "custom", path: [index], message: `duplicate ${JSON.stringify(value)}` });
+      if (seen.has(value))
+        ctx.addIssue({ code: "custom", path: [index], message: `duplicate ${JSON.stringify(value)}` });
       seen.add(value);
     });
   });

@@ -11,7 +11,7 @@ export function routePathProblem(path: string): string | undefined {
   if (!path.startsWith("/")) return 'must start with "/"';
   if (path.includes("%")) return "must not contain percent-encoding";
   if (!PATH_CHARACTERS.test(path)) {
-    return "must contain only letters, digits, \"/\" and - . _ ~ ! $ & ' ( ) * + , ; = : @";
+    return 'must contain only letters, digits, "/" and - . _ ~ ! $ & \' ( ) * + , ; = : @';
   }
   if (path.includes("//")) return 'must not contain empty segments ("//")';
   if (path.split("/").some((segment) => segment === "." || segment === "..")) {

@@ -6,12 +6,20 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(host) || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** WHATWG parsing silently drops tabs/newlines and encodes spaces; a configured URL must not rely on that. */
 function parseUrl(text: string): URL | undefined {
+  if (hasWhitespaceOrControl(text)) return undefined;
   try {
     return new URL(text);
   } catch {
     return undefined;
   }
+}
+
+function hasWhitespaceOrControl(text: string): boolean {
+  return (
+    /\s/.test(text) || [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)
+  );
 }
 
 export function upstreamUrlProblem(text: string): string | undefined {

@@ -1,0 +1,42 @@
+import type { RateLimitPolicy } from "@gateway/types";
+import type { RateLimitDecision } from "./types.ts";
+
+/** An sf-string (RFC 8941 §3.3.3): quoted, with `\` and `"` escaped. */
+function sfString(value: string): string {
+  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** `RateLimit-Policy: "per-user";q=100;w=60, "per-ip";q=1000;w=3600` */
+export function rateLimitPolicyHeader(policies: RateLimitPolicy[]): string {
+  return policies
+    .map((policy) => `${sfString(policy.name)};q=${policy.limit};w=${policy.windowSeconds}`)
+    .join(", ");
+}
+
+/** `RateLimit: "per-user";r=37;t=12` */
+export function rateLimitHeader(policy: RateLimitPolicy, decision: RateLimitDecision): string {
+  return `${sfString(policy.name)};r=${decision.remaining};t=${decision.resetSeconds}`;
+}
+
+export interface PolicyDecision {
+  policy: RateLimitPolicy;
+  decision: RateLimitDecision;
+}
+
+/**
+ * The policy a client should heed: when denied, the denying one that frees up
+ * last; otherwise the one with the least remaining (then the later reset).
+ * `results` must not be empty.
+ */
+export function mostRestrictive(results: PolicyDecision[]): PolicyDecision {
+  return results.reduce((best, candidate) =>
+    isMoreRestrictive(candidate.decision, best.decision) ? candidate : best,
+  );
+}
+
+function isMoreRestrictive(a: RateLimitDecision, b: RateLimitDecision): boolean {
+  if (a.allowed !== b.allowed) return !a.allowed;
+  if (!a.allowed) return (a.retryAfterSeconds ?? 0) > (b.retryAfterSeconds ?? 0);
+  if (a.remaining !== b.remaining) return a.remaining < b.remaining;
+  return a.resetSeconds > b.resetSeconds;
+}

@@ -1,0 +1,77 @@
+import type { IdentityClaims, RouteConfig } from "@gateway/types";
+import { describe, expect, it } from "vitest";
+import { mostRestrictive, rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
+import { MAX_KEY_PART_LENGTH, rateLimitKey } from "./keys.ts";
+import { policy } from "./test-support/policies.ts";
+import type { RateLimitDecision } from "./types.ts";
+
+const identity = { sub: "alice", tenant: "acme" } as IdentityClaims;
+const route = { name: "orders" } as RouteConfig;
+
+describe("rateLimitKey", () => {
+  it("joins the policy's key parts in order under the policy hash tag", () => {
+    const p = { ...policy("gcra"), name: "per-user", key: ["tenant", "consumer", "route", "ip"] as const };
+    expect(rateLimitKey({ ...p, key: [...p.key] }, { identity, route, clientIp: "203.0.113.9" })).toBe(
+      "rl:{per-user}:acme:alice:orders:203.0.113.9",
+    );
+  });
+
+  it('uses "-" for a missing tenant or identity, "*" for a policy without key parts', () => {
+    const p = { ...policy("gcra"), name: "t" };
+    expect(rateLimitKey({ ...p, key: ["tenant", "consumer"] }, { clientIp: "::1" })).toBe("rl:{t}:-:-");
+    expect(rateLimitKey({ ...p, key: [] }, { clientIp: "::1" })).toBe("rl:{t}:*");
+  });
+
+  it("encodes separators and hash-tag braces, so parts cannot collide", () => {
+    const p = { ...policy("gcra"), name: "ip", key: ["ip" as const, "consumer" as const] };
+    const a = rateLimitKey(p, { clientIp: "2001:db8::1", identity: { sub: "x" } as IdentityClaims });
+    const b = rateLimitKey(p, { clientIp: "2001", identity: { sub: "db8::1:x" } as IdentityClaims });
+    expect(a).toBe("rl:{ip}:2001%3Adb8%3A%3A1:x");
+    expect(a).not.toBe(b);
+    expect(rateLimitKey(p, { clientIp: "{x}", identity })).toBe("rl:{ip}:%7Bx%7D:alice");
+  });
+
+  it("hashes long parts, keeping keys bounded and distinct", () => {
+    const p = { ...policy("gcra"), name: "c", key: ["consumer" as const] };
+    const long = (sub: string) => rateLimitKey(p, { clientIp: "-", identity: { sub } as IdentityClaims });
+    const a = long("a".repeat(5000));
+    expect(a.length).toBeLessThan(MAX_KEY_PART_LENGTH + 10);
+    expect(a).toMatch(/^rl:\{c\}:#[\w-]{43}$/);
+    expect(long(`${"a".repeat(4999)}b`)).not.toBe(a);
+  });
+});
+
+describe("headers", () => {
+  const perUser = { ...policy("gcra", { limit: 100, windowSeconds: 60 }), name: "per-user" };
+  const perIp = { ...policy("gcra", { limit: 1000, windowSeconds: 3600 }), name: 'odd"name' };
+
+  it("formats RateLimit-Policy and RateLimit as structured fields", () => {
+    expect(rateLimitPolicyHeader([perUser, perIp])).toBe('"per-user";q=100;w=60, "odd\\"name";q=1000;w=3600');
+    expect(rateLimitHeader(perUser, { allowed: true, limit: 100, remaining: 37, resetSeconds: 12 })).toBe(
+      '"per-user";r=37;t=12',
+    );
+  });
+
+  it("picks the denying policy that frees last, else the one with least remaining", () => {
+    const allowed = (remaining: number, resetSeconds: number) => ({
+      allowed: true,
+      limit: 9,
+      remaining,
+      resetSeconds,
+    });
+    const denied = (retryAfterSeconds: number) => ({
+      allowed: false,
+      limit: 9,
+      remaining: 0,
+      resetSeconds: 60,
+      retryAfterSeconds,
+    });
+    const third = (...decisions: RateLimitDecision[]) => {
+      const results = decisions.map((decision) => ({ policy: perUser, decision }));
+      return mostRestrictive(results) === results[2];
+    };
+    expect(third(allowed(5, 10), allowed(2, 10), allowed(2, 30))).toBe(true);
+    expect(third(allowed(0, 10), denied(3), denied(7))).toBe(true);
+    expect(third(denied(7), denied(3), allowed(0, 10))).toBe(false);
+  });
+});

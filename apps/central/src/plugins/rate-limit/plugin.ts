@@ -1,0 +1,132 @@
+import type { RateLimitPolicy } from "@gateway/types";
+import { GatewayError } from "@gateway/types";
+import type { NextFunction, RequestHandler, Response } from "express";
+import { gatewayContext } from "../../context.ts";
+import { mostRestrictive, type PolicyDecision, rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
+import { rateLimitKey } from "./keys.ts";
+import { createOutageTracker } from "./outage.ts";
+import { withTimeout } from "./timeout.ts";
+import type { RateLimitCheck, RateLimitLogger, RateLimitStore } from "./types.ts";
+
+export interface RateLimitPluginDeps {
+  store: RateLimitStore;
+  logger: RateLimitLogger;
+  /** A store that has not answered after this long counts as down. Default 300. */
+  timeoutMs?: number;
+}
+
+export type RateLimitPlugin = RequestHandler & { health(): { redis: "ok" | "degraded" } };
+
+function assertValid(policy: RateLimitPolicy): void {
+  const positive = (value: number) => Number.isFinite(value) && value > 0;
+  if (!positive(policy.limit) || !positive(policy.windowSeconds) || !(policy.burst >= 1)) {
+    throw new Error(
+      `rate limit policy "${policy.name}": limit and windowSeconds must be > 0 and burst >= 1 ` +
+        `(got limit=${policy.limit}, windowSeconds=${policy.windowSeconds}, burst=${policy.burst})`,
+    );
+  }
+}
+
+/**
+ * Enforces the precise policies named by the matched route
+ * (`res.locals.gateway.route.rateLimit`): one store evaluation per request,
+ * draft-ietf-httpapi-ratelimit-headers on the response, a `rate_limited`
+ * GatewayError (with Retry-After) on deny. Must run after routing.
+ */
+export function createRateLimitPlugin(
+  policies: RateLimitPolicy[],
+  deps: RateLimitPluginDeps,
+): RateLimitPlugin {
+  const byName = new Map<string, RateLimitPolicy>();
+  for (const policy of policies) {
+    assertValid(policy);
+    byName.set(policy.name, policy);
+  }
+  const timeoutMs = deps.timeoutMs ?? 300;
+  const outage = createOutageTracker(deps.logger);
+
+  function policiesOf(names: string[]): RateLimitPolicy[] {
+    return [...new Set(names)].map((name) => {
+      const policy = byName.get(name);
+      if (!policy) throw new Error(`unknown rate limit policy "${name}"`);
+      return policy;
+    });
+  }
+
+  async function evaluate(checks: RateLimitCheck[]): Promise<PolicyDecision[]> {
+    const decisions = await deps.store.evaluate(checks);
+    return checks.map(({ policy }, i) => {
+      const decision = decisions[i];
+      if (!decision)
+        throw new Error(`rate limit store returned ${decisions.length} decisions for ${checks.length}`);
+      return { policy, decision };
+    });
+  }
+
+  function unavailable(res: Response, next: NextFunction, applicable: RateLimitPolicy[]): void {
+    if (applicable.some((policy) => policy.failMode === "closed")) {
+      next(new GatewayError("service_unavailable", "Rate limiting is unavailable", { "Retry-After": "1" }));
+      return;
+    }
+    res.setHeader("RateLimit-Policy", rateLimitPolicyHeader(applicable));
+    next();
+  }
+
+  async function handle(res: Response, next: NextFunction): Promise<void> {
+    const context = gatewayContext(res);
+    const names = context.route?.rateLimit ?? [];
+    if (names.length === 0) return next();
+
+    let applicable: RateLimitPolicy[];
+    try {
+      applicable = policiesOf(names);
+    } catch (error) {
+      deps.logger.error(
+        { err: error, route: context.route?.name },
+        "route names an unknown rate limit policy",
+      );
+      // the details stay in the log, not in the client's answer
+      return next(new GatewayError("internal_error", "Internal error"));
+    }
+    const checks: RateLimitCheck[] = applicable.map((policy) => ({
+      policy,
+      key: rateLimitKey(policy, context),
+    }));
+
+    const ticket = outage.begin();
+    let results: PolicyDecision[];
+    try {
+      results = await withTimeout(evaluate(checks), timeoutMs, "rate limit evaluation");
+    } catch (error) {
+      outage.failed(ticket, error);
+      return unavailable(res, next, applicable);
+    }
+    outage.succeeded(ticket);
+
+    const shown = mostRestrictive(results);
+    const headers = {
+      "RateLimit-Policy": rateLimitPolicyHeader(applicable),
+      RateLimit: rateLimitHeader(shown.policy, shown.decision),
+    };
+    const denied = results.filter(({ decision }) => !decision.allowed);
+    if (denied.length === 0) {
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      return next();
+    }
+    // a retry must satisfy every denying policy
+    const retryAfter = Math.max(...denied.map(({ decision }) => decision.retryAfterSeconds ?? 1));
+    // carried on the error: the error handler renders from a clean slate of headers
+    next(
+      new GatewayError("rate_limited", `Rate limit "${shown.policy.name}" exceeded`, {
+        ...headers,
+        "Retry-After": String(retryAfter),
+      }),
+    );
+  }
+
+  const handler = ((_req, res, next) => {
+    handle(res, next).catch(next);
+  }) as RateLimitPlugin;
+  handler.health = () => ({ redis: outage.isDegraded() ? "degraded" : "ok" });
+  return handler;
+}

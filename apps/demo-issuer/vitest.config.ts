@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+import { reporters } from "../../vitest.shared.ts";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 15_000,
+    ...reporters("demo-issuer"),
+  },
+});

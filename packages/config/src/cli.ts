@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { GatewayConfig } from "@gateway/types";
+import { compileCentral, compileEdge } from "./compile.ts";
+import { ConfigError } from "./config-error.ts";
+import { defaultConfigPath } from "./find-config-file.ts";
+import { loadConfigFile } from "./load-file.ts";
+
+const USAGE = `usage:
+  gateway-config check [path]
+  gateway-config compile --tier edge|central [--config path] [--out file]
+
+path defaults to $GATEWAY_CONFIG, else the nearest gateway.config.yaml.
+Exit status: 0 ok, 1 invalid config, 2 usage error.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "--help" || command === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === "check") return check(rest);
+  if (command === "compile") return compile(rest);
+  throw new UsageError(command === undefined ? "missing command" : `unknown command "${command}"`);
+}
+
+async function check(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length > 1) throw new UsageError("check takes at most one path");
+  const config = await loadConfigFile(positionals[0] ?? defaultConfigPath(process.env, process.cwd()));
+  process.stdout.write(`ok: ${summary(config)}\n`);
+  return 0;
+}
+
+async function compile(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { tier: { type: "string" }, config: { type: "string" }, out: { type: "string" } },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.tier !== "edge" && values.tier !== "central")
+    throw new UsageError("--tier must be edge or central");
+  const config = await loadConfigFile(values.config ?? defaultConfigPath(process.env, process.cwd()));
+  const compiled = values.tier === "edge" ? compileEdge(config) : compileCentral(config);
+  const json = `${JSON.stringify(compiled, null, 2)}\n`;
+  if (values.out) await writeFile(values.out, json);
+  else process.stdout.write(json);
+  return 0;
+}
+
+function summary(config: GatewayConfig): string {
+  const policies = config.rateLimits.policies.length + config.rateLimits.edge.length;
+  return `${config.routes.length} routes, ${config.jwt.issuers.length} issuers, ${policies} policies`;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.issues.join("\n")}\n`);
+    process.exitCode = 1;
+  } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { compileCentral, compileEdge } from "./compile.ts";
+import { validateConfig } from "./parse-config.ts";
+import { baseDocument } from "./test-support/fixtures.ts";
+
+function config() {
+  const doc = baseDocument();
+  doc.routes[0].edgeRateLimit = ["ip-coarse"];
+  doc.routes[0].upstream = { urls: ["http://10.0.0.1:8081", "http://10.0.0.2:8081"] };
+  return validateConfig(doc, {});
+}
+
+describe("compileEdge", () => {
+  it("keeps what the edge needs and nothing about upstreams", () => {
+    const edge = compileEdge(config());
+    expect(Object.keys(edge).sort()).toEqual(["identity", "jwt", "limits", "rateLimits", "routes"]);
+    expect(edge.limits).toEqual({ maxBodyBytes: 10_485_760, maxHeaderBytes: 16_384, maxUrlLength: 8192 });
+    expect(edge.rateLimits).toEqual({
+      edge: [{ name: "ip-coarse", kind: "binding", limit: 1000, windowSeconds: 60, key: ["ip"] }],
+    });
+    expect(edge.jwt.issuers.map((issuer) => issuer.name)).toEqual(["dev"]);
+    expect(edge.routes[0]).toEqual({
+      name: "users",
+      path: "/api/users",
+      methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      auth: "jwt",
+      issuers: [],
+      roles: [],
+      scopes: [],
+      maxBodyBytes: 10_485_760,
+      edgeRateLimit: ["ip-coarse"],
+    });
+    const json = JSON.stringify(edge);
+    expect(json).not.toContain("10.0.0.1");
+    expect(json).not.toContain("rewrite");
+    expect(json).not.toContain("timeoutMs");
+    expect(json).not.toContain("per-user");
+  });
+
+  it("does not share arrays with the source config", () => {
+    const source = config();
+    const edge = compileEdge(source);
+    edge.routes[0]?.methods.push("GET");
+    edge.jwt.issuers[0]?.algorithms.push("RS256");
+    expect(source.routes[0]?.methods).toHaveLength(7);
+    expect(source.jwt.issuers[0]?.algorithms).toEqual(["ES256"]);
+  });
+});
+
+describe("compileCentral", () => {
+  it("keeps routes whole, policies and limits, but not JWT issuers or edge policies", () => {
+    const source = config();
+    const central = compileCentral(source);
+    expect(Object.keys(central).sort()).toEqual(["identity", "limits", "rateLimits", "routes"]);
+    expect(central.routes).toEqual(source.routes);
+    expect(central.limits).toEqual(source.limits);
+    expect(central.rateLimits).toEqual({ policies: source.rateLimits.policies });
+    expect(JSON.stringify(central)).not.toContain("jwksUrl");
+  });
+
+  it("round-trips through JSON unchanged", () => {
+    const central = compileCentral(config());
+    expect(JSON.parse(JSON.stringify(central))).toEqual(central);
+  });
+});

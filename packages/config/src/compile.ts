@@ -1,0 +1,56 @@
+import type { CentralConfig, EdgeConfig, GatewayConfig } from "@gateway/types";
+
+/**
+ * What the edge Worker needs. Built field by field (never by spreading a route)
+ * so upstream URLs and other central-only settings cannot leak into the bundle.
+ */
+export function compileEdge(config: GatewayConfig): EdgeConfig {
+  return {
+    identity: { ...config.identity },
+    jwt: {
+      issuers: config.jwt.issuers.map((issuer) => ({
+        ...issuer,
+        audiences: [...issuer.audiences],
+        algorithms: [...issuer.algorithms],
+      })),
+    },
+    limits: {
+      maxBodyBytes: config.limits.maxBodyBytes,
+      maxHeaderBytes: config.limits.maxHeaderBytes,
+      maxUrlLength: config.limits.maxUrlLength,
+    },
+    rateLimits: { edge: config.rateLimits.edge.map((policy) => ({ ...policy, key: [...policy.key] })) },
+    routes: config.routes.map((route) => ({
+      name: route.name,
+      path: route.path,
+      methods: [...route.methods],
+      auth: route.auth,
+      issuers: [...route.issuers],
+      roles: [...route.roles],
+      scopes: [...route.scopes],
+      maxBodyBytes: route.maxBodyBytes,
+      edgeRateLimit: [...route.edgeRateLimit],
+    })),
+  };
+}
+
+/** What a central replica needs: everything but JWT verification and edge limits. */
+export function compileCentral(config: GatewayConfig): CentralConfig {
+  return {
+    identity: { ...config.identity },
+    limits: { ...config.limits },
+    rateLimits: {
+      policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
+    },
+    routes: config.routes.map((route) => ({
+      ...route,
+      methods: [...route.methods],
+      issuers: [...route.issuers],
+      roles: [...route.roles],
+      scopes: [...route.scopes],
+      upstream: { urls: [...route.upstream.urls] },
+      rateLimit: [...route.rateLimit],
+      edgeRateLimit: [...route.edgeRateLimit],
+    })),
+  };
+}

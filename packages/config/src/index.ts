@@ -1,0 +1,7 @@
+// Isomorphic entry (Node and workerd): no node:* imports anywhere below this file.
+export { compileCentral, compileEdge } from "./compile.ts";
+export { ConfigError } from "./config-error.ts";
+export { parseConfig, validateConfig } from "./parse-config.ts";
+export { createRouteMatcher, type RouteMatcher } from "./routing/match-route.ts";
+export { type NormalizeResult, normalizePath } from "./routing/normalize-path.ts";
+export { rewritePath } from "./routing/rewrite-path.ts";

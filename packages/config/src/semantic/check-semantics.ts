@@ -1,0 +1,166 @@
+import type { ConfigIssue, ConfigPath } from "../issues.ts";
+import type { ParsedConfig } from "../schema/gateway-schema.ts";
+import { edgeStricterThanCentral } from "./cross-tier.ts";
+
+const BURST_ALGORITHMS = new Set(["token_bucket", "gcra"]);
+
+/** Rules that span fields: uniqueness, references, consistency and cross-tier limits. */
+export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const report = (path: ConfigPath, message: string) => issues.push({ path, message });
+
+  checkTimeouts(config, report);
+  checkIssuers(config, report);
+  checkPolicies(config, report);
+  checkRoutes(config, report);
+  return issues;
+}
+
+type Report = (path: ConfigPath, message: string) => void;
+
+function checkTimeouts({ identity, limits }: ParsedConfig, report: Report) {
+  if (identity.clockSkewSeconds >= identity.ttlSeconds) {
+    report(
+      ["identity", "clockSkewSeconds"],
+      `must be less than identity.ttlSeconds (${identity.ttlSeconds})`,
+    );
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    report(
+      ["limits", "headersTimeoutMs"],
+      `must not exceed limits.requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
+  }
+}
+
+function checkIssuers({ jwt, limits }: ParsedConfig, report: Report) {
+  reportDuplicates(jwt.issuers, (issuer) => issuer.name, ["jwt", "issuers"], "issuer name", report);
+  jwt.issuers.forEach((issuer, index) => {
+    const path = ["jwt", "issuers", index];
+    if (issuer.jwksMinRefetchSeconds > issuer.jwksCacheSeconds) {
+      report(
+        [...path, "jwksMinRefetchSeconds"],
+        `must not exceed jwksCacheSeconds (${issuer.jwksCacheSeconds})`,
+      );
+    }
+    if (issuer.maxTokenBytes > limits.maxHeaderBytes) {
+      report([...path, "maxTokenBytes"], `must not exceed limits.maxHeaderBytes (${limits.maxHeaderBytes})`);
+    }
+  });
+}
+
+function checkPolicies({ rateLimits }: ParsedConfig, report: Report) {
+  reportDuplicates(rateLimits.policies, (p) => p.name, ["rateLimits", "policies"], "policy name", report);
+  reportDuplicates(rateLimits.edge, (p) => p.name, ["rateLimits", "edge"], "edge policy name", report);
+  rateLimits.policies.forEach((policy, index) => {
+    if (policy.burst !== undefined && !BURST_ALGORITHMS.has(policy.algorithm)) {
+      report(
+        ["rateLimits", "policies", index, "burst"],
+        `only applies to token_bucket and gcra, not ${policy.algorithm}`,
+      );
+    }
+  });
+}
+
+function checkRoutes(config: ParsedConfig, report: Report) {
+  const { routes, jwt, rateLimits, limits } = config;
+  reportDuplicates(routes, (route) => route.name, ["routes"], "route name", report, "name");
+  reportDuplicates(routes, (route) => route.path, ["routes"], "route path", report, "path");
+
+  const issuerNames = jwt.issuers.map((issuer) => issuer.name);
+  const policiesByName = new Map(rateLimits.policies.map((policy) => [policy.name, policy]));
+  const edgePoliciesByName = new Map(rateLimits.edge.map((policy) => [policy.name, policy]));
+
+  routes.forEach((route, index) => {
+    const path = ["routes", index];
+    if (route.auth === "jwt" && issuerNames.length === 0) {
+      report([...path, "auth"], 'auth "jwt" needs at least one issuer in jwt.issuers');
+    }
+    if (route.issuers.length > 0 && (route.auth === "public" || route.auth === "api_key")) {
+      report([...path, "issuers"], `only applies when auth is jwt or any, not ${route.auth}`);
+    }
+    route.issuers.forEach((issuer, i) => {
+      if (!issuerNames.includes(issuer)) {
+        report(
+          [...path, "issuers", i],
+          `unknown issuer "${issuer}" (configured: ${listOrNone(issuerNames)})`,
+        );
+      }
+    });
+    if (route.auth === "public") {
+      if (route.roles.length > 0) report([...path, "roles"], "a public route cannot require roles");
+      if (route.scopes.length > 0) report([...path, "scopes"], "a public route cannot require scopes");
+    }
+    if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
+      report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
+    }
+
+    route.rateLimit.forEach((policyName, i) => {
+      const policy = policiesByName.get(policyName);
+      if (!policy) {
+        const known = listOrNone([...policiesByName.keys()]);
+        report([...path, "rateLimit", i], `unknown policy "${policyName}" (rateLimits.policies: ${known})`);
+        return;
+      }
+      const anonymousPart = policy.key.find((part) => part === "consumer" || part === "tenant");
+      if (route.auth === "public" && anonymousPart) {
+        report(
+          [...path, "rateLimit", i],
+          `policy "${policyName}" is keyed by ${anonymousPart}, which a public route does not have`,
+        );
+      }
+    });
+
+    route.edgeRateLimit.forEach((policyName, i) => {
+      const edgePolicy = edgePoliciesByName.get(policyName);
+      if (!edgePolicy) {
+        const known = listOrNone([...edgePoliciesByName.keys()]);
+        report(
+          [...path, "edgeRateLimit", i],
+          `unknown edge policy "${policyName}" (rateLimits.edge: ${known})`,
+        );
+        return;
+      }
+      if (route.auth === "public" && edgePolicy.key.includes("consumer")) {
+        report(
+          [...path, "edgeRateLimit", i],
+          `edge policy "${policyName}" is keyed by consumer, which a public route does not have`,
+        );
+      }
+      for (const centralName of route.rateLimit) {
+        const central = policiesByName.get(centralName);
+        const problem = central && edgeStricterThanCentral(edgePolicy, central);
+        if (problem) report([...path, "edgeRateLimit", i], problem);
+      }
+    });
+  });
+}
+
+function reportDuplicates<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  listPath: ConfigPath,
+  what: string,
+  report: Report,
+  field = "name",
+) {
+  const firstIndex = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const first = firstIndex.get(key);
+    if (first === undefined) firstIndex.set(key, index);
+    else
+      report(
+        [...listPath, index, field],
+        `duplicate ${what} "${key}" (also at ${formatIndex(listPath, first)})`,
+      );
+  });
+}
+
+function formatIndex(listPath: ConfigPath, index: number): string {
+  return `${listPath.join(".")}[${index}]`;
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length === 0 ? "none" : names.join(", ");
+}

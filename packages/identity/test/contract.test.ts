@@ -1,0 +1,3 @@
+import { identityContract } from "./contract.ts";
+
+identityContract();
