@@ -38,7 +38,9 @@ const stack = await startStack({
 });
 
 const tokenCmd = `./gw token --sub alice --roles admin --scopes users:read`;
-const issuerEnv = process.env.GW_STATE_DIR ? `DEMO_ISSUER_KEYS_FILE=${join(stateDir, "issuer-keys.json")} ` : "";
+const issuerEnv = process.env.GW_STATE_DIR
+  ? `DEMO_ISSUER_KEYS_FILE=${join(stateDir, "issuer-keys.json")} `
+  : "";
 console.log(`
 Gateway dev stack is up (config: ${configPath})
   edge     ${stack.urls.edge}   (wrangler dev on workerd)  ← call this

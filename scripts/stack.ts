@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,7 +78,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     reportExit = resolveExit;
   });
 
-  const launch = (name: string, command: string, args: string[], cwd: string, env: Record<string, string>) => {
+  const launch = (
+    name: string,
+    command: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+  ) => {
     const child = spawn(command, args, {
       cwd,
       env: { ...process.env, ...env },
@@ -129,16 +136,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const edgeConfigFile = join(stateDir, "edge-config.json");
     await compileEdgeConfig(options.configPath, edgeConfigFile, configEnv);
+    const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, urls.central);
     const edgeEnvFile = join(stateDir, "edge.env");
-    writeFileSync(
-      edgeEnvFile,
-      [
-        `CENTRAL_URL=${urls.central}`,
-        `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(keys.edge.privateJwk)}'`,
-        `EDGE_CONFIG_JSON='${readFileSync(edgeConfigFile, "utf8").replace(/\s*\n\s*/g, "")}'`,
-      ].join("\n"),
-      { mode: 0o600 },
-    );
+    writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(keys.edge.privateJwk)}'\n`, {
+      mode: 0o600,
+    });
     launch(
       "edge",
       join(REPO_ROOT, "apps/edge/node_modules/.bin/wrangler"),
@@ -148,6 +150,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         host,
         "--port",
         String(ports.edge),
+        "--config",
+        edgeWranglerConfig,
         "--inspector-port",
         String(ports.edgeInspector),
         "--env-file",
@@ -169,10 +173,42 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   return { urls, keys, stop, exited };
 }
 
+/**
+ * apps/edge/wrangler.jsonc with this stack's compiled edge config bundled in
+ * (the `gateway-edge-config` alias) and its central URL, so stacks side by side
+ * never share a generated file.
+ */
+function writeStackWranglerConfig(stateDir: string, edgeConfigFile: string, centralUrl: string): string {
+  const edgeDir = join(REPO_ROOT, "apps/edge");
+  const source = readFileSync(join(edgeDir, "wrangler.jsonc"), "utf8");
+  const parsed = ts.parseConfigFileTextToJson("wrangler.jsonc", source);
+  if (parsed.error) throw new Error("apps/edge/wrangler.jsonc is not valid JSONC");
+  const base = parsed.config as { main: string; vars?: Record<string, string>; $schema?: string };
+  const { $schema: _schema, ...rest } = base;
+  const config = {
+    ...rest,
+    main: join(edgeDir, base.main),
+    alias: { "gateway-edge-config": edgeConfigFile },
+    vars: { ...base.vars, CENTRAL_URL: centralUrl },
+  };
+  const file = join(stateDir, "wrangler.json");
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
 async function compileEdgeConfig(configPath: string, outFile: string, env: Record<string, string>) {
   const child = spawn(
     NODE,
-    [join(REPO_ROOT, "packages/config/src/cli.ts"), "compile", "--tier", "edge", "--config", configPath, "--out", outFile],
+    [
+      join(REPO_ROOT, "packages/config/src/cli.ts"),
+      "compile",
+      "--tier",
+      "edge",
+      "--config",
+      configPath,
+      "--out",
+      outFile,
+    ],
     { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
   );
   const code = await new Promise<number | null>((done) => child.on("exit", done));

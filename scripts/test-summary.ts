@@ -20,7 +20,9 @@ for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
   passed += report.numPassedTests;
   failed += report.numFailedTests + (report.numFailedTests === 0 ? report.numFailedTestSuites : 0);
   skipped += report.numPendingTests + report.numTodoTests;
-  console.log(`  ${file.replace(/\.json$/, "")}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  console.log(
+    `  ${file.replace(/\.json$/, "")}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+  );
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { reporters } from "../../vitest.shared.ts";
 
 export default defineConfig({
   plugins: [
@@ -8,6 +9,7 @@ export default defineConfig({
     }),
   ],
   test: {
+    ...reporters("identity-workerd"),
     include: ["test/workerd/**/*.test.ts"],
   },
 });

@@ -41,7 +41,9 @@ export function sendGatewayError(res: ServerResponse, error: GatewayError, reque
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.setHeader("cache-control", "no-store");
-  if (CLOSE_CONNECTION.has(error.code)) res.setHeader("connection", "close");
+  // A body still on its way would otherwise be read in full just to keep the connection alive.
+  const bodyPending = res.req !== undefined && !res.req.complete;
+  if (CLOSE_CONNECTION.has(error.code) || bodyPending) res.setHeader("connection", "close");
   res.end(body);
 }
 

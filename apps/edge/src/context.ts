@@ -5,6 +5,8 @@ export type EdgeRoute = EdgeConfig["routes"][number];
 /** A request body on its way to central, with its size limit enforced while it streams. */
 export interface LimitedBody {
   stream: ReadableStream<Uint8Array>;
+  /** Aborted when the limit is exceeded; the subrequest to central must use it. */
+  signal: AbortSignal;
   /** True once the stream has seen more bytes than allowed (and errored). */
   exceeded(): boolean;
 }

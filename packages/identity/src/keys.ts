@@ -24,8 +24,8 @@ export async function generateIdentityKeyPair(kid: string = randomBase64Url(12))
     "verify",
   ])) as CryptoKeyPair;
   const [privateJwk, publicJwk] = await Promise.all([
-    crypto.subtle.exportKey("jwk", pair.privateKey),
-    crypto.subtle.exportKey("jwk", pair.publicKey),
+    crypto.subtle.exportKey("jwk", pair.privateKey) as Promise<JsonWebKey>,
+    crypto.subtle.exportKey("jwk", pair.publicKey) as Promise<JsonWebKey>,
   ]);
   return {
     privateJwk: { kty: "OKP", crv: ED25519, x: privateJwk.x, d: privateJwk.d, kid, alg: "EdDSA" },

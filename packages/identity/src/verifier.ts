@@ -59,7 +59,7 @@ function fail(reason: IdentityFailure, message: string): VerifyResult {
 
 type HeaderCheck = { kid: string } | { failure: VerifyResult };
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function parseJsonSegment(segment: string): unknown {
   const bytes = decodeBase64Url(segment);

@@ -11,7 +11,17 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** public: no credentials; jwt / api_key: that method only; any: either. */
 export type RouteAuth = "public" | "jwt" | "api_key" | "any";
 
-export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"] as const;
+export const JWT_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "EdDSA",
+] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export interface JwtIssuerConfig {

@@ -127,22 +127,30 @@ describe("central accepts only fresh edge tokens", () => {
 
   it("a valid edge token works once; its replay is rejected", async () => {
     const token = await edgeToken({ path: "/api/users/me" });
-    const first = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    const first = await fetch(`${stack.urls.central}/api/users/me`, {
+      headers: { [IDENTITY_HEADER]: token },
+    });
     expect(first.status).toBe(200);
-    const replay = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    const replay = await fetch(`${stack.urls.central}/api/users/me`, {
+      headers: { [IDENTITY_HEADER]: token },
+    });
     expect(replay.status).toBe(401);
     expect(((await replay.json()) as { error: { code: string } }).error.code).toBe("invalid_identity");
   });
 
   it("an expired edge token is rejected", async () => {
     const token = await edgeToken({ path: "/api/users/me", ttlSeconds: 30, nowMs: Date.now() - 10 * 60_000 });
-    const response = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    const response = await fetch(`${stack.urls.central}/api/users/me`, {
+      headers: { [IDENTITY_HEADER]: token },
+    });
     expect(response.status).toBe(401);
   });
 
   it("a token bound to another path is rejected", async () => {
     const token = await edgeToken({ path: "/api/public/hello" });
-    const response = await fetch(`${stack.urls.central}/api/users/me`, { headers: { [IDENTITY_HEADER]: token } });
+    const response = await fetch(`${stack.urls.central}/api/users/me`, {
+      headers: { [IDENTITY_HEADER]: token },
+    });
     expect(response.status).toBe(401);
   });
 });

@@ -8,5 +8,6 @@ export function onError(): ErrorHandler<EdgeHonoEnv> {
 }
 
 export function notFound(): NotFoundHandler<EdgeHonoEnv> {
-  return (c: Context<EdgeHonoEnv>) => renderError(c, new GatewayError("not_found", "no route matches this path"));
+  return (c: Context<EdgeHonoEnv>) =>
+    renderError(c, new GatewayError("not_found", "no route matches this path"));
 }

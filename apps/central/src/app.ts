@@ -1,0 +1,70 @@
+import type { IdentitySigner, IdentityVerifier } from "@gateway/identity";
+import type { CentralConfig } from "@gateway/types";
+import express, { type RequestHandler } from "express";
+import type { Logger } from "pino";
+import { createErrorHandler } from "./errors.ts";
+import { createBodyLimit } from "./plugins/body-limit/index.ts";
+import { createHealthEndpoints, type ReadinessCheck } from "./plugins/health/index.ts";
+import { createIdentityVerification } from "./plugins/identity/index.ts";
+import { createRequestContext } from "./plugins/request-context/index.ts";
+import { createRequestGuard } from "./plugins/request-guard/index.ts";
+import { createRequestLog } from "./plugins/request-log/index.ts";
+import { createRouting } from "./plugins/routing/index.ts";
+import { createTrustedHeaders } from "./plugins/trusted-headers/index.ts";
+import { createProxy } from "./proxy/index.ts";
+import type { UpstreamAgentOptions } from "./proxy/upstreams.ts";
+
+export { createServer } from "./server.ts";
+
+export interface CentralDeps {
+  logger: Logger;
+  /** Verifies the edge's identity token (audience "central", issuer "edge", replay store per config). */
+  verifier: IdentityVerifier;
+  /** Signs central's identity token for services (issuer "central"). */
+  signer: IdentitySigner;
+  /** Precise rate limiting; runs after identity + routing, before the body limit and proxy. */
+  rateLimit?: RequestHandler;
+  /** /readyz passes only when all of these resolve (e.g. Redis PING). */
+  readinessChecks?: ReadinessCheck[];
+  /** Keep-alive agent sizing per upstream origin. */
+  agentOptions?: UpstreamAgentOptions;
+}
+
+export interface CentralApp {
+  app: express.Express;
+  /** Releases what the app holds (pooled upstream sockets). Does not touch injected clients. */
+  close(): void;
+}
+
+/**
+ * The request path at central, cheapest rejections first:
+ * context → guard → health → identity → trusted headers → routing → rate limit → body limit → proxy.
+ */
+export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("query parser", false);
+
+  const proxy = createProxy(config.routes, {
+    signer: deps.signer,
+    logger: deps.logger,
+    ...(deps.agentOptions === undefined ? {} : { agentOptions: deps.agentOptions }),
+  });
+
+  app.use(createRequestContext());
+  app.use(createRequestLog(deps.logger));
+  app.use(createRequestGuard(config.limits));
+  app.use(createHealthEndpoints(deps.readinessChecks ?? []));
+  app.use(createIdentityVerification({ verifier: deps.verifier, logger: deps.logger }));
+  app.use(createTrustedHeaders());
+  app.use(createRouting(config.routes));
+  if (deps.rateLimit !== undefined) app.use(deps.rateLimit);
+  app.use(createBodyLimit());
+  app.use(proxy.handler);
+  app.use(createErrorHandler(deps.logger));
+
+  return { app, close: () => proxy.close() };
+}
+
+export type { ReadinessCheck } from "./plugins/health/index.ts";

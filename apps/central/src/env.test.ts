@@ -1,0 +1,54 @@
+import { generateIdentityKeyPair } from "@gateway/identity";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG_PATH, readCentralEnv } from "./env.ts";
+
+const keys = async () => {
+  const [edge, central] = await Promise.all([generateIdentityKeyPair("e"), generateIdentityKeyPair("c")]);
+  return {
+    EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+    CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
+  };
+};
+
+describe("readCentralEnv", () => {
+  it("applies defaults", async () => {
+    const env = readCentralEnv(await keys(), "/srv");
+    expect(env).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      logLevel: "info",
+      configPath: DEFAULT_CONFIG_PATH,
+    });
+    expect(env.redisUrl).toBeUndefined();
+    expect(DEFAULT_CONFIG_PATH).toMatch(/\/gateway\.config\.yaml$/);
+    expect(DEFAULT_CONFIG_PATH).not.toContain("/apps/");
+  });
+
+  it("resolves a relative GATEWAY_CONFIG against the working directory", async () => {
+    expect(readCentralEnv({ ...(await keys()), GATEWAY_CONFIG: "conf/g.yaml" }, "/srv").configPath).toBe(
+      "/srv/conf/g.yaml",
+    );
+    expect(readCentralEnv({ ...(await keys()), GATEWAY_CONFIG: "/etc/g.yaml" }, "/srv").configPath).toBe(
+      "/etc/g.yaml",
+    );
+  });
+
+  it("names the variable in every error, without echoing key material", async () => {
+    const good = await keys();
+    expect(() => readCentralEnv({ ...good, CENTRAL_PORT: "99999" })).toThrow(/CENTRAL_PORT/);
+    expect(() => readCentralEnv({ ...good, REDIS_URL: "http://x" })).toThrow(/REDIS_URL/);
+    expect(() => readCentralEnv({ ...good, LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
+    expect(() => readCentralEnv({ ...good, EDGE_IDENTITY_PUBLIC_JWKS: undefined })).toThrow(
+      /EDGE_IDENTITY_PUBLIC_JWKS/,
+    );
+    const secret = JSON.parse(good.CENTRAL_IDENTITY_PRIVATE_JWK) as { d: string };
+    // A private key where the public JWKS belongs is refused, and the error does not quote it.
+    try {
+      readCentralEnv({ ...good, EDGE_IDENTITY_PUBLIC_JWKS: good.CENTRAL_IDENTITY_PRIVATE_JWK });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain("EDGE_IDENTITY_PUBLIC_JWKS");
+      expect((error as Error).message).not.toContain(secret.d);
+    }
+  });
+});

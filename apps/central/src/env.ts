@@ -1,0 +1,82 @@
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type IdentityPrivateJwk, parseJwksEnv, parsePrivateJwkEnv } from "@gateway/identity";
+
+export interface CentralEnv {
+  configPath: string;
+  port: number;
+  host: string;
+  redisUrl?: string;
+  edgePublicKeys: { keys: JsonWebKey[] };
+  centralPrivateJwk: IdentityPrivateJwk;
+  logLevel: string;
+}
+
+/** Thrown for a bad environment; the message names the variable and never echoes secrets. */
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** The repository's gateway.config.yaml (apps/central/src → repo root). */
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../../gateway.config.yaml", import.meta.url));
+
+const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+function port(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    throw new EnvError(`${name} must be a port number (0-65535), got "${value.slice(0, 32)}"`);
+  }
+  return parsed;
+}
+
+function redisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new EnvError("REDIS_URL is not a valid URL (expected redis://host:port or rediss://...)");
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new EnvError(`REDIS_URL must use redis:// or rediss://, got ${url.protocol}//`);
+  }
+  return value;
+}
+
+/** Reads and validates central's environment; relative config paths resolve against `cwd`. */
+export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): CentralEnv {
+  const logLevel = env.LOG_LEVEL || "info";
+  if (!LOG_LEVELS.has(logLevel)) {
+    throw new EnvError(
+      `LOG_LEVEL must be one of ${[...LOG_LEVELS].join(", ")}, got "${logLevel.slice(0, 32)}"`,
+    );
+  }
+  const rawConfig = env.GATEWAY_CONFIG;
+  const configPath =
+    rawConfig === undefined || rawConfig === ""
+      ? DEFAULT_CONFIG_PATH
+      : isAbsolute(rawConfig)
+        ? rawConfig
+        : resolve(cwd, rawConfig);
+  const wrap = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new EnvError((error as Error).message);
+    }
+  };
+  const url = redisUrl(env.REDIS_URL);
+  return {
+    configPath,
+    port: port(env.CENTRAL_PORT, "CENTRAL_PORT", 8080),
+    host: env.CENTRAL_HOST || "127.0.0.1",
+    ...(url === undefined ? {} : { redisUrl: url }),
+    edgePublicKeys: wrap(() => parseJwksEnv(env.EDGE_IDENTITY_PUBLIC_JWKS, "EDGE_IDENTITY_PUBLIC_JWKS")),
+    centralPrivateJwk: wrap(() =>
+      parsePrivateJwkEnv(env.CENTRAL_IDENTITY_PRIVATE_JWK, "CENTRAL_IDENTITY_PRIVATE_JWK"),
+    ),
+    logLevel,
+  };
+}

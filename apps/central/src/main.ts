@@ -1,0 +1,81 @@
+import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
+import { pino } from "pino";
+import { createApp, createServer } from "./app.ts";
+import { buildCentralDeps } from "./deps.ts";
+import { EnvError, readCentralEnv } from "./env.ts";
+import {
+  createMemoryRateLimitStore,
+  createRateLimitPlugin,
+  createRedisRateLimitStore,
+} from "./plugins/rate-limit/index.ts";
+import { createCentralRedis } from "./redis/client.ts";
+
+async function main(): Promise<void> {
+  const env = readCentralEnv(process.env);
+  const logger = pino({ level: env.logLevel, base: { service: "central" } });
+  const config = compileCentral(await loadConfigFile(env.configPath, process.env));
+
+  const redis =
+    env.redisUrl === undefined
+      ? undefined
+      : createCentralRedis(env.redisUrl, (err) =>
+          logger.warn({ err: { message: err.message } }, "redis error"),
+        );
+  if (redis === undefined) {
+    logger.warn(
+      "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
+    );
+  } else {
+    // Not awaited as a startup condition: /readyz reports Redis until it is reachable.
+    redis
+      .connect()
+      .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
+  }
+  const rateLimit = createRateLimitPlugin(config.rateLimits.policies, {
+    store: redis === undefined ? createMemoryRateLimitStore() : createRedisRateLimitStore(redis),
+    logger,
+  });
+  const deps = await buildCentralDeps({
+    config,
+    logger,
+    edgePublicKeys: env.edgePublicKeys,
+    centralPrivateJwk: env.centralPrivateJwk,
+    rateLimit,
+    ...(redis === undefined ? {} : { redis }),
+  });
+  const central = createApp(config, deps);
+  const server = createServer(central.app, config.limits);
+  server.once("error", (err: Error) => {
+    console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(env.port, env.host, () => {
+    logger.info(
+      { host: env.host, port: env.port, config: env.configPath, routes: config.routes.length },
+      "central listening",
+    );
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.close(() => {
+      central.close();
+      redis?.disconnect();
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    for (const issue of error.issues) console.error(`central: config error: ${issue}`);
+  } else if (error instanceof EnvError) {
+    console.error(`central: environment error: ${error.message}`);
+  } else {
+    console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+});

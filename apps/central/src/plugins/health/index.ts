@@ -1,0 +1,53 @@
+import { GatewayError } from "@gateway/types";
+import type { RequestHandler } from "express";
+import { gatewayContext } from "../../context.ts";
+import { sendGatewayError } from "../../errors.ts";
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when the dependency is usable; rejects (or times out) otherwise. */
+  check(): Promise<void>;
+}
+
+const CHECK_TIMEOUT_MS = 1000;
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function pathOf(url: string): string {
+  const queryAt = url.indexOf("?");
+  return queryAt === -1 ? url : url.slice(0, queryAt);
+}
+
+/**
+ * `/healthz`: the process answers. `/readyz`: config is loaded (it is, or the
+ * app would not exist) and every readiness check passes. Neither needs identity.
+ */
+export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler {
+  return (req, res, next) => {
+    const path = pathOf(req.url);
+    if (path !== "/healthz" && path !== "/readyz") {
+      next();
+      return;
+    }
+    res.setHeader("cache-control", "no-store");
+    if (path === "/healthz") {
+      res.status(200).json({ status: "ok" });
+      return;
+    }
+    Promise.allSettled(checks.map((c) => withTimeout(c.check(), CHECK_TIMEOUT_MS))).then((results) => {
+      const failed = checks.filter((_, i) => results[i]?.status === "rejected").map((c) => c.name);
+      if (failed.length === 0) {
+        res.status(200).json({ status: "ready", checks: checks.map((c) => c.name) });
+        return;
+      }
+      const error = new GatewayError("service_unavailable", `not ready: ${failed.join(", ")} unavailable`);
+      sendGatewayError(res, error, gatewayContext(res).requestId);
+    }, next);
+  };
+}

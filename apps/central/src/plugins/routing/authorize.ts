@@ -1,0 +1,21 @@
+import type { IdentityClaims, RouteConfig } from "@gateway/types";
+import { GatewayError } from "@gateway/types";
+
+/**
+ * Defence in depth: the edge already enforced the route's auth, roles and
+ * scopes; central re-checks them against the signed claims so a misrouted or
+ * misconfigured edge cannot widen access.
+ */
+export function authorizationError(route: RouteConfig, claims: IdentityClaims): GatewayError | undefined {
+  if (route.auth !== "public") {
+    if (claims.auth === "anonymous") return new GatewayError("unauthorized", "authentication required");
+    if (route.auth !== "any" && claims.auth !== route.auth) {
+      return new GatewayError("forbidden", "this route does not accept this authentication method");
+    }
+  }
+  const missingRole = route.roles.some((role) => !claims.roles.includes(role));
+  if (missingRole) return new GatewayError("forbidden", "a required role is missing");
+  const missingScope = route.scopes.some((scope) => !claims.scopes.includes(scope));
+  if (missingScope) return new GatewayError("forbidden", "a required scope is missing");
+  return undefined;
+}

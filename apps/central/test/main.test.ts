@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { IDENTITY_HEADER } from "@gateway/types";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { testConfigYaml } from "./support/config.ts";
+import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+let dir: string;
+let upstream: RecordingUpstream;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "central-main-"));
+  upstream = await startUpstream();
+});
+afterAll(async () => {
+  await upstream?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (data: Buffer) => {
+    output += data.toString();
+  });
+  child.stderr?.on("data", (data: Buffer) => {
+    output += data.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function keyEnv() {
+  const [edge, central] = await Promise.all([
+    generateIdentityKeyPair("edge-main"),
+    generateIdentityKeyPair("central-main"),
+  ]);
+  return {
+    edge,
+    env: {
+      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+      CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
+    },
+  };
+}
+
+describe("main.ts", () => {
+  it("exits 1 with one path-bearing line for an invalid config, no stack trace", async () => {
+    const file = join(dir, "bad.yaml");
+    await writeFile(
+      file,
+      "version: 1\nroutes:\n  - name: x\n    path: /x\n    upstream: http://127.0.0.1:1\n    bogus: 1\n",
+    );
+    const { env } = await keyEnv();
+    const proc = run({ ...env, GATEWAY_CONFIG: file, CENTRAL_PORT: "0" });
+    expect(await proc.exit).toBe(1);
+    expect(proc.output()).toContain(file);
+    expect(proc.output()).toContain("routes[0]");
+    expect(proc.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 naming a missing config file", async () => {
+    const { env } = await keyEnv();
+    const missing = join(dir, "missing.yaml");
+    const proc = run({ ...env, GATEWAY_CONFIG: missing });
+    expect(await proc.exit).toBe(1);
+    expect(proc.output()).toContain(missing);
+    expect(proc.output().trim().split("\n")).toHaveLength(1);
+  });
+
+  it("exits 1 naming the variable for a missing or bad key", async () => {
+    const file = join(dir, "ok.yaml");
+    await writeFile(file, testConfigYaml({ upstream: upstream.url, downUpstream: upstream.url }));
+    const proc = run({ GATEWAY_CONFIG: file, CENTRAL_IDENTITY_PRIVATE_JWK: "{}" });
+    expect(await proc.exit).toBe(1);
+    expect(proc.output()).toContain("EDGE_IDENTITY_PUBLIC_JWKS");
+    expect(proc.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("with a good environment listens on CENTRAL_PORT, answers /healthz and proxies", async () => {
+    const file = join(dir, "good.yaml");
+    await writeFile(
+      file,
+      testConfigYaml({ upstream: upstream.url, downUpstream: `http://127.0.0.1:${await unusedPort()}` }),
+    );
+    const { env, edge } = await keyEnv();
+    const port = await unusedPort();
+    const proc = run({ ...env, GATEWAY_CONFIG: file, CENTRAL_PORT: String(port), CENTRAL_HOST: "127.0.0.1" });
+    try {
+      for (let i = 0; i < 100 && !proc.output().includes("central listening"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(proc.output()).toContain("single-replica dev mode");
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.json()).toEqual({ status: "ok" });
+      const signer = await createIdentitySigner({
+        privateJwk: edge.privateJwk,
+        issuer: "edge",
+        ttlSeconds: 30,
+      });
+      const token = await signer.sign({
+        identity: { sub: "bob", roles: [], scopes: [], auth: "jwt" },
+        audience: "central",
+        method: "GET",
+        pathAndQuery: "/api/users/1",
+      });
+      const proxied = await fetch(`http://127.0.0.1:${port}/api/users/1`, {
+        headers: { [IDENTITY_HEADER]: token },
+      });
+      expect(proxied.status).toBe(200);
+      expect(upstream.requests.at(-1)?.url).toBe("/users/1");
+    } finally {
+      proc.child.kill("SIGTERM");
+      await proc.exit;
+    }
+  });
+});
+
+describe("main.ts with REDIS_URL", () => {
+  it("uses Redis: /readyz checks it and no dev-mode warning is logged", async () => {
+    const file = join(dir, "redis.yaml");
+    await writeFile(file, testConfigYaml({ upstream: upstream.url, downUpstream: upstream.url }));
+    const { env } = await keyEnv();
+    const port = await unusedPort();
+    const proc = run({
+      ...env,
+      GATEWAY_CONFIG: file,
+      CENTRAL_PORT: String(port),
+      REDIS_URL: inject("redisUrl"),
+    });
+    try {
+      for (let i = 0; i < 100 && !proc.output().includes("central listening"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toEqual({ status: "ready", checks: ["redis"] });
+      expect(proc.output()).not.toContain("single-replica dev mode");
+    } finally {
+      proc.child.kill("SIGTERM");
+      await proc.exit;
+    }
+  });
+});

@@ -1,0 +1,163 @@
+import net from "node:net";
+import { IDENTITY_HEADER } from "@gateway/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testConfigYaml } from "./support/config.ts";
+import { type CentralUnderTest, startCentral } from "./support/harness.ts";
+import { rawRequest, statusLine } from "./support/raw-http.ts";
+import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+
+let upstream: RecordingUpstream;
+let central: CentralUnderTest;
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  central = await startCentral({
+    yaml: testConfigYaml({ upstream: upstream.url, downUpstream: `http://127.0.0.1:${await unusedPort()}` }),
+  });
+});
+afterAll(async () => {
+  await central?.close();
+  await upstream?.close();
+});
+
+async function errorOf(response: Response): Promise<{ code: string; message: string }> {
+  return ((await response.json()) as { error: { code: string; message: string } }).error;
+}
+
+describe("body limits", () => {
+  it("413 for a Content-Length over the route limit, before the upstream is contacted", async () => {
+    const before = upstream.requests.length;
+    const target = "/api/small";
+    const response = await fetch(central.url + target, {
+      method: "POST",
+      headers: { [IDENTITY_HEADER]: await central.mint("POST", target) },
+      body: "x".repeat(17),
+    });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe("payload_too_large");
+    expect(response.headers.get("connection")).toBe("close");
+    expect(upstream.requests.length).toBe(before);
+  });
+
+  it("a body at the limit passes", async () => {
+    const target = "/api/small";
+    const response = await fetch(central.url + target, {
+      method: "POST",
+      headers: { [IDENTITY_HEADER]: await central.mint("POST", target) },
+      body: "x".repeat(16),
+    });
+    expect(response.status).toBe(200);
+    expect(upstream.requests.at(-1)?.body.toString()).toBe("x".repeat(16));
+  });
+
+  it("413 for a chunked body that grows past the limit; the upstream request is aborted", async () => {
+    const target = "/api/small";
+    const token = await central.mint("POST", target);
+    const before = upstream.requests.length;
+    const response = await rawRequest(
+      central.port,
+      `POST ${target} HTTP/1.1\r\nHost: x\r\n${IDENTITY_HEADER}: ${token}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+        "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n",
+    );
+    expect(statusLine(response)).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(response).toContain('"code":"payload_too_large"');
+    // The upstream never saw a complete (oversized) request.
+    expect(upstream.requests.slice(before).every((r) => r.body.length <= 16)).toBe(true);
+  });
+});
+
+describe("a chunked body over the limit after the upstream already answered", () => {
+  it("cuts the response (it cannot be replaced by a 413)", async () => {
+    upstream.respondWith(() => {});
+    upstream.server.once("request", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("early ");
+    });
+    const target = "/api/small";
+    const token = await central.mint("POST", target);
+    const socket = net.connect(central.port, "127.0.0.1");
+    socket.on("error", () => {});
+    let received = "";
+    const firstBytes = new Promise<void>((resolve) => socket.once("data", () => resolve()));
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+    });
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write(
+      `POST ${target} HTTP/1.1\r\nHost: x\r\n${IDENTITY_HEADER}: ${token}\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n`,
+    );
+    await firstBytes;
+    socket.write("a\r\n0123456789\r\n");
+    await closed;
+    expect(statusLine(received)).toBe("HTTP/1.1 200 OK");
+    expect(received).toContain("early ");
+    // Truncated: the chunked response never got its terminating zero-length chunk.
+    expect(received.endsWith("0\r\n\r\n")).toBe(false);
+    upstream.respondWith((req, res) => res.end(JSON.stringify({ method: req.method, url: req.url })));
+  });
+});
+
+describe("upstream failures", () => {
+  it("502 upstream_error when nothing listens", async () => {
+    const target = "/api/down";
+    const response = await fetch(central.url + target, {
+      headers: { [IDENTITY_HEADER]: await central.mint("GET", target) },
+    });
+    expect(response.status).toBe(502);
+    expect(await errorOf(response)).toMatchObject({
+      code: "upstream_error",
+      message: "upstream is unreachable",
+    });
+  });
+
+  it("502 when the upstream resets the connection before answering", async () => {
+    upstream.respondWith((req) => req.socket.destroy());
+    try {
+      const target = "/api/users/reset";
+      const response = await fetch(central.url + target, {
+        headers: { [IDENTITY_HEADER]: await central.mint("GET", target) },
+      });
+      expect(response.status).toBe(502);
+      expect((await errorOf(response)).code).toBe("upstream_error");
+    } finally {
+      upstream.respondWith((req, res) => res.end(JSON.stringify({ method: req.method, url: req.url })));
+    }
+  });
+
+  it("504 upstream_timeout when the upstream is slower than the route's timeoutMs", async () => {
+    let upstreamSawClose = false;
+    upstream.respondWith((_req, res) => {
+      res.on("close", () => {
+        upstreamSawClose = true;
+      });
+      setTimeout(() => res.end("too late"), 1500).unref();
+    });
+    try {
+      const target = "/api/slow";
+      const started = Date.now();
+      const response = await fetch(central.url + target, {
+        headers: { [IDENTITY_HEADER]: await central.mint("GET", target) },
+      });
+      expect(response.status).toBe(504);
+      expect((await errorOf(response)).code).toBe("upstream_timeout");
+      expect(Date.now() - started).toBeLessThan(1200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(upstreamSawClose).toBe(true);
+    } finally {
+      upstream.respondWith((req, res) => res.end(JSON.stringify({ method: req.method, url: req.url })));
+    }
+  });
+
+  it("reuses keep-alive sockets to the upstream", async () => {
+    const before = upstream.connections();
+    for (let i = 0; i < 8; i++) {
+      const target = `/api/users/k${i}`;
+      const response = await fetch(central.url + target, {
+        headers: { [IDENTITY_HEADER]: await central.mint("GET", target) },
+      });
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    expect(upstream.connections() - before).toBeLessThanOrEqual(2);
+  });
+});

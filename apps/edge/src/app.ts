@@ -1,0 +1,67 @@
+import type { IdentitySigner } from "@gateway/identity";
+import type { EdgeConfig } from "@gateway/types";
+import { Hono } from "hono";
+import type { EdgeHonoEnv } from "./context.ts";
+import { apiKeysNotConfigured } from "./middleware/authenticate/api-key.ts";
+import { authenticate } from "./middleware/authenticate/authenticate.ts";
+import type { Authenticator } from "./middleware/authenticate/authenticator.ts";
+import { type IssuerKeySource, remoteJwks } from "./middleware/authenticate/jwks.ts";
+import { createJwtAuthenticator } from "./middleware/authenticate/jwt-authenticator.ts";
+import { authorize } from "./middleware/authorize/authorize.ts";
+import { bodyLimit } from "./middleware/body-limit/body-limit.ts";
+import { notFound, onError } from "./middleware/errors/handlers.ts";
+import { forward } from "./middleware/forward/forward.ts";
+import { health } from "./middleware/health/health.ts";
+import { requestId } from "./middleware/request-id/request-id.ts";
+import { route } from "./middleware/route/route.ts";
+import { securityHeaders } from "./middleware/security-headers/security-headers.ts";
+import { stripTrustHeaders } from "./middleware/strip-trust-headers/strip-trust-headers.ts";
+import { timing } from "./middleware/timing/timing.ts";
+
+export interface EdgeDeps {
+  config: EdgeConfig;
+  signer: IdentitySigner;
+  /** Base URL of the central tier. */
+  centralUrl: string;
+  /** Defaults to the global fetch. */
+  fetchCentral?: typeof fetch;
+  /** Key lookup per JWT issuer; defaults to a remote JWKS cached in memory. */
+  jwks?: IssuerKeySource;
+  /** Replaces the "API keys are not configured" placeholder. */
+  apiKeys?: Authenticator;
+  /** Clock in milliseconds; defaults to Date.now. */
+  now?: () => number;
+}
+
+export type EdgeApp = Hono<EdgeHonoEnv>;
+
+/**
+ * The edge request path. Call once per isolate: the JWKS caches live in the
+ * returned app and are shared by every request it serves.
+ */
+export function createApp(deps: EdgeDeps): EdgeApp {
+  const now = deps.now ?? Date.now;
+  const fetchCentral = deps.fetchCentral ?? ((input, init) => fetch(input, init));
+  const jwt = createJwtAuthenticator({
+    issuers: deps.config.jwt.issuers,
+    keySource: deps.jwks ?? remoteJwks(),
+    now,
+  });
+
+  const app = new Hono<EdgeHonoEnv>();
+  app.onError(onError());
+  app.notFound(notFound());
+
+  app.use(timing(now), requestId(), securityHeaders());
+  // Hono answers HEAD with the GET route (and drops the body).
+  app.get("/health", health());
+  app.use(
+    stripTrustHeaders(),
+    route(deps.config),
+    authenticate({ jwt, apiKey: deps.apiKeys ?? apiKeysNotConfigured() }),
+    authorize(),
+    bodyLimit(),
+  );
+  app.all("*", forward({ centralUrl: deps.centralUrl, signer: deps.signer, fetchCentral }));
+  return app;
+}

@@ -1,0 +1,42 @@
+import { createIdentitySigner, parsePrivateJwkEnv } from "@gateway/identity";
+import type { EdgeConfig } from "@gateway/types";
+import type { EdgeDeps } from "./app.ts";
+
+/** Bindings the Worker reads (wrangler.jsonc vars + secrets). */
+export interface EdgeBindings {
+  CENTRAL_URL?: string;
+  EDGE_IDENTITY_PRIVATE_JWK?: string;
+}
+
+/** Builds the app's deps from the Worker env. Errors name the variable and never include its value. */
+export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promise<EdgeDeps> {
+  const centralUrl = parseCentralUrl(env.CENTRAL_URL);
+  const privateJwk = parsePrivateJwkEnv(env.EDGE_IDENTITY_PRIVATE_JWK, "EDGE_IDENTITY_PRIVATE_JWK");
+  const signer = await createIdentitySigner({
+    privateJwk,
+    issuer: "edge",
+    ttlSeconds: config.identity.ttlSeconds,
+  });
+  return { config, signer, centralUrl };
+}
+
+function parseCentralUrl(value: string | undefined): string {
+  if (value === undefined || value.trim() === "") {
+    throw new Error(
+      "CENTRAL_URL is not set: expected the central tier's base URL, e.g. http://127.0.0.1:8080",
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error("CENTRAL_URL is not a valid absolute URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error("CENTRAL_URL must be an http: or https: URL");
+  }
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new Error("CENTRAL_URL must not contain credentials, a query or a fragment");
+  }
+  return url.href.replace(/\/+$/, "");
+}

@@ -1,0 +1,16 @@
+import type { Identity } from "@gateway/types";
+import type { EdgeRoute } from "../../context.ts";
+
+/** One way of proving who the caller is (JWT, API key, ...). Throws GatewayError on failure. */
+export interface Authenticator {
+  /** Whether the request carries this method's credentials at all (used to pick one on `any` routes). */
+  hasCredentials(headers: Headers): boolean;
+  authenticate(headers: Headers, route: EdgeRoute): Promise<Identity>;
+}
+
+export const ANONYMOUS: Readonly<Identity> = Object.freeze({
+  sub: "anonymous",
+  auth: "anonymous",
+  roles: [],
+  scopes: [],
+});

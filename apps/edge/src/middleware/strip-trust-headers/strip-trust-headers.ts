@@ -1,0 +1,45 @@
+import { HOP_BY_HOP_HEADERS, isClientTrustHeader } from "@gateway/types";
+import { createMiddleware } from "hono/factory";
+import type { EdgeHonoEnv } from "../../context.ts";
+
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
+
+/** Names listed in a Connection header (RFC 9110 §7.6.1): connection-specific for this hop only. */
+export function connectionListedHeaders(headers: Headers): Set<string> {
+  const listed = new Set<string>();
+  for (const token of (headers.get("connection") ?? "").split(",")) {
+    const name = token.trim().toLowerCase();
+    if (name !== "") listed.add(name);
+  }
+  return listed;
+}
+
+/** A copy of `headers` without hop-by-hop headers (fixed list and those named in Connection). */
+export function withoutHopByHop(headers: Headers): Headers {
+  const listed = connectionListedHeaders(headers);
+  const kept = new Headers();
+  for (const [name, value] of headers) {
+    if (!HOP_BY_HOP.has(name) && !listed.has(name)) kept.append(name, value);
+  }
+  return kept;
+}
+
+/** A copy of the client's headers without anything a client must not be able to assert. */
+export function sanitiseClientHeaders(headers: Headers): Headers {
+  const kept = withoutHopByHop(headers);
+  for (const name of [...kept.keys()]) {
+    if (isClientTrustHeader(name) || name === "host") kept.delete(name);
+  }
+  return kept;
+}
+
+/**
+ * Incoming request headers are immutable on Workers, so the sanitised copy is
+ * put in the context; every later step reads `clientHeaders`, never the raw ones.
+ */
+export function stripTrustHeaders() {
+  return createMiddleware<EdgeHonoEnv>(async (c, next) => {
+    c.set("clientHeaders", sanitiseClientHeaders(c.req.raw.headers));
+    await next();
+  });
+}

@@ -1,0 +1,45 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { generateIdentityKeyPair } from "@gateway/identity";
+import type { TestProject } from "vitest/node";
+import type { IssuerKeyName } from "../shared/provided-context.ts";
+import "../shared/provided-context.ts";
+import { startCentralServer } from "./central-server.ts";
+import { generateIssuerKeys } from "./issuer-keys.ts";
+import { originOf, startJwksServer } from "./jwks-server.ts";
+
+/** A port that was free a moment ago and has nothing listening on it now. */
+async function closedPortOrigin(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const [issuerKeys, edgeIdentity] = await Promise.all([
+    generateIssuerKeys(),
+    generateIdentityKeyPair("edge-test"),
+  ]);
+  const jwks = await startJwksServer(issuerKeys);
+  const central = await startCentralServer(edgeIdentity.publicJwk);
+  const privateKeys = Object.fromEntries(
+    Object.entries(issuerKeys).map(([name, key]) => [name, key.privateJwk]),
+  ) as Record<IssuerKeyName, (typeof issuerKeys)[IssuerKeyName]["privateJwk"]>;
+  project.provide("servers", {
+    jwksOrigin: originOf(jwks),
+    centralOrigin: originOf(central),
+    deadOrigin: await closedPortOrigin(),
+    issuerKeys: privateKeys,
+    edgeIdentityPrivateJwk: edgeIdentity.privateJwk,
+  });
+  return async () => {
+    await Promise.all([close(jwks), close(central)]);
+  };
+}
