@@ -1,0 +1,137 @@
+// Our central tier on its own (no edge): wrk sends an edge identity token
+// signed with a key central trusts, bound to GET + the bench path.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createIdentitySigner,
+  generateIdentityKeyPair,
+  type IdentityKeyPair,
+} from "../../packages/identity/src/index.ts";
+import { writeBenchGatewayConfig } from "../lib/gateway-config.ts";
+import { freePort, waitForHttp } from "../lib/net.ts";
+import type { Child } from "../lib/processes.ts";
+import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
+import { SkipContestant } from "./contestant.ts";
+
+export const CENTRAL_DIR = fileURLToPath(new URL("../../apps/central", import.meta.url));
+const IDENTITY_HEADER = "x-gateway-identity";
+const PLACEHOLDER_JWKS = "http://127.0.0.1:9/.well-known/jwks.json";
+
+export interface StartedCentral {
+  child: Child;
+  baseUrl: string;
+}
+
+/** Starts `node apps/central/src/main.ts` with a generated config; resolves once /healthz answers. */
+export async function startCentral(
+  context: BenchContext,
+  options: { name: string; configPath: string; edgeKeys: IdentityKeyPair; env?: Record<string, string> },
+): Promise<StartedCentral> {
+  if (!existsSync(join(CENTRAL_DIR, "src/main.ts"))) {
+    throw new SkipContestant("apps/central/src/main.ts does not exist yet");
+  }
+  const centralKeys = await generateIdentityKeyPair("bench-central-1");
+  const port = await freePort();
+  const child = context.registry.spawn(
+    options.name,
+    process.execPath,
+    [...context.centralNodeFlags, "src/main.ts"],
+    {
+      cwd: CENTRAL_DIR,
+      env: {
+        NODE_ENV: "production",
+        GATEWAY_CONFIG: options.configPath,
+        CENTRAL_PORT: String(port),
+        CENTRAL_HOST: "127.0.0.1",
+        REDIS_URL: context.redisUrl,
+        EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [options.edgeKeys.publicJwk] }),
+        CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKeys.privateJwk),
+        ...options.env,
+      },
+      ...(context.serverCores ? { cores: context.serverCores } : {}),
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/healthz`, {
+    isDead: () => (child.hasExited() ? `central exited during start-up:\n${child.output()}` : undefined),
+  });
+  return { child, baseUrl };
+}
+
+interface CentralVariant {
+  id: string;
+  label: string;
+  rateLimit: boolean;
+  /** Extra env: e.g. a quieter log level when optional features are off. */
+  env: Record<string, string>;
+}
+
+function centralContestant(variant: CentralVariant): ContestantDefinition {
+  return {
+    id: variant.id,
+    label: variant.label,
+    async start(context: BenchContext): Promise<Contestant> {
+      const dir = join(context.tmpDir, variant.id);
+      mkdirSync(dir, { recursive: true });
+      const configPath = join(dir, "gateway.config.yaml");
+      writeBenchGatewayConfig(configPath, {
+        upstreamUrl: context.upstreamUrl,
+        rateLimit: variant.rateLimit,
+        jwksUrl: PLACEHOLDER_JWKS,
+      });
+      const edgeKeys = await generateIdentityKeyPair("bench-edge-1");
+      const { child, baseUrl } = await startCentral(context, {
+        name: variant.id,
+        configPath,
+        edgeKeys,
+        env: variant.env,
+      });
+      const signer = await createIdentitySigner({
+        privateJwk: edgeKeys.privateJwk,
+        issuer: "edge",
+        ttlSeconds: 300,
+      });
+      const headers = async () => ({
+        [IDENTITY_HEADER]: await signer.sign({
+          identity: { sub: "bench-user", roles: [], scopes: [], auth: "jwt" },
+          audience: "central",
+          method: "GET",
+          pathAndQuery: context.path,
+          clientIp: "127.0.0.1",
+        }),
+      });
+      const url = `${baseUrl}${context.path}`;
+      const check = await fetch(url, { headers: await headers() });
+      const body = await check.text();
+      if (check.status !== 200) {
+        throw new Error(`${variant.id} answered ${check.status} to a signed request: ${body.slice(0, 300)}`);
+      }
+      return {
+        id: variant.id,
+        label: variant.label,
+        url,
+        headers,
+        cpuPids: () => [child.pid],
+        rssPid: () => child.pid,
+        assertAlive: () => context.registry.assertAlive(child),
+        stop: () => context.registry.stop(child),
+      };
+    },
+  };
+}
+
+export const centralFullContestant = centralContestant({
+  id: "central",
+  label: "central, full path",
+  rateLimit: true,
+  env: {},
+});
+
+/** Optional features off: no rate-limit policy, access log off. Identity verification stays (security boundary). */
+export const centralLeanContestant = centralContestant({
+  id: "central-lean",
+  label: "central, features off",
+  rateLimit: false,
+  env: { LOG_LEVEL: "warn" },
+});

@@ -1,0 +1,46 @@
+import type { ProcessRegistry } from "../lib/processes.ts";
+import type { Tools } from "../lib/tools.ts";
+
+/** A running server under test. */
+export interface Contestant {
+  id: string;
+  label: string;
+  /** Full URL wrk requests (the path every contestant serves). */
+  url: string;
+  /** Headers for one round; called before each round so short-lived tokens stay fresh. */
+  headers(): Promise<Record<string, string>>;
+  /** Processes whose CPU time counts for this contestant (descendants included). */
+  cpuPids(): number[];
+  /** The process whose RSS the soak mode samples. */
+  rssPid(): number;
+  /** Throws, with the process's last output, if a process of the contestant has died. */
+  assertAlive(): void;
+  stop(): Promise<void>;
+}
+
+export interface BenchContext {
+  registry: ProcessRegistry;
+  tools: Tools;
+  /** Folder for generated configs, keys and logs; removed at the end. */
+  tmpDir: string;
+  upstreamUrl: string;
+  redisUrl: string;
+  /** Request path every contestant is benchmarked on. */
+  path: string;
+  /** Cores for servers under test (taskset -c), undefined = not pinned. */
+  serverCores: string | undefined;
+  log(line: string): void;
+  /** Extra node flags for central (used by --profile). */
+  centralNodeFlags: string[];
+}
+
+export interface ContestantDefinition {
+  id: string;
+  label: string;
+  start(context: BenchContext): Promise<Contestant>;
+}
+
+/** Thrown by start() when a contestant cannot run here; the bench goes on without it. */
+export class SkipContestant extends Error {
+  override name = "SkipContestant";
+}

@@ -1,0 +1,65 @@
+import type { FixedRateResult } from "../load/fixed-rate.ts";
+import type { MachineInfo } from "./machine.ts";
+import type { LoadResult } from "./wrk.ts";
+
+export interface RoundResult extends LoadResult {
+  round: number;
+  cpuMicrosPerRequest: number;
+}
+
+export interface ContestantSummary {
+  id: string;
+  label: string;
+  status: "ok" | "skipped" | "failed";
+  reason?: string;
+  rounds: RoundResult[];
+  /** Medians over rounds (errors: the sum). */
+  requestsPerSecond?: number;
+  p50Ms?: number;
+  p90Ms?: number;
+  p99Ms?: number;
+  errors?: number;
+  cpuMicrosPerRequest?: number;
+  ratioToNginx?: number;
+  ratioToBaseline?: number;
+  fixedRate?: FixedRateResult & { targetRate: number; addedP50Ms?: number; addedP99Ms?: number };
+}
+
+export interface SoakResult {
+  contestant: string;
+  durationSeconds: number;
+  samples: Array<{ seconds: number; rssMiB: number }>;
+  startMiB: number;
+  endMiB: number;
+  maxMiB: number;
+  driftPercent: number;
+  requests: number;
+  errors: number;
+}
+
+export interface TargetCheck {
+  name: string;
+  target: string;
+  actual: string;
+  met: boolean | null;
+}
+
+export interface BenchSettings {
+  durationSeconds: number;
+  warmupSeconds: number;
+  rounds: number;
+  connections: number;
+  wrkThreads: number;
+  path: string;
+  pinning: string;
+  fixedRate: boolean;
+}
+
+export interface BenchResults {
+  machine: MachineInfo;
+  settings: BenchSettings;
+  contestants: ContestantSummary[];
+  identityVerifyMicros?: number;
+  soak?: SoakResult;
+  targets: TargetCheck[];
+}

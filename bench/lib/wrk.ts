@@ -1,0 +1,81 @@
+// Runs wrk once and returns what the Lua `done` hook printed.
+import type { ProcessRegistry } from "./processes.ts";
+import { indent } from "./processes.ts";
+
+export interface LoadResult {
+  requests: number;
+  durationSeconds: number;
+  requestsPerSecond: number;
+  /** Latency percentiles in milliseconds. */
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Non-2xx/3xx responses plus socket errors (connect, read, write, timeout). */
+  errors: number;
+}
+
+export interface WrkOptions {
+  wrkPath: string;
+  scriptPath: string;
+  url: string;
+  headers: Record<string, string>;
+  durationSeconds: number;
+  connections: number;
+  threads: number;
+  cores?: string;
+}
+
+interface WrkJson {
+  requests: number;
+  durationUs: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: { connect: number; read: number; write: number; timeout: number; status: number };
+}
+
+export async function runWrk(registry: ProcessRegistry, options: WrkOptions): Promise<LoadResult> {
+  const args = [
+    "-t",
+    String(options.threads),
+    "-c",
+    String(options.connections),
+    "-d",
+    `${options.durationSeconds}s`,
+    "--timeout",
+    "5s",
+    "-s",
+    options.scriptPath,
+  ];
+  for (const [name, value] of Object.entries(options.headers)) args.push("-H", `${name}: ${value}`);
+  args.push(options.url);
+  const child = registry.spawn("wrk", options.wrkPath, args, options.cores ? { cores: options.cores } : {});
+  const code = await child.exited;
+  const line = child
+    .output()
+    .split("\n")
+    .find((candidate) => candidate.startsWith("BENCH_JSON "));
+  if (code !== "0" || line === undefined) {
+    throw new Error(`wrk failed (exit ${code}) against ${options.url}:\n${indent(child.output())}`);
+  }
+  return parseWrkJson(line.slice("BENCH_JSON ".length));
+}
+
+export function parseWrkJson(text: string): LoadResult {
+  const raw = JSON.parse(text) as WrkJson;
+  const durationSeconds = raw.durationUs / 1e6;
+  const errors =
+    raw.errors.connect + raw.errors.read + raw.errors.write + raw.errors.timeout + raw.errors.status;
+  return {
+    requests: raw.requests,
+    durationSeconds,
+    requestsPerSecond: durationSeconds > 0 ? raw.requests / durationSeconds : 0,
+    p50Ms: raw.p50 / 1000,
+    p90Ms: raw.p90 / 1000,
+    p99Ms: raw.p99 / 1000,
+    maxMs: raw.max / 1000,
+    errors,
+  };
+}

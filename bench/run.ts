@@ -1,0 +1,393 @@
+// `pnpm bench` / `./gw bench`: measures nginx, a typical Express gateway, and
+// our gateway (central alone, central with optional features off, edge →
+// central) against the same static upstream. See bench/README.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { baselineContestant } from "./contestants/baseline.ts";
+import { centralFullContestant, centralLeanContestant } from "./contestants/central.ts";
+import {
+  type BenchContext,
+  type Contestant,
+  type ContestantDefinition,
+  SkipContestant,
+} from "./contestants/contestant.ts";
+import { edgeContestant } from "./contestants/edge.ts";
+import { nginxContestant } from "./contestants/nginx.ts";
+import { type BenchArgs, parseBenchArgs, USAGE } from "./lib/args.ts";
+import { runFixedRateAgainst } from "./lib/fixed-rate-runner.ts";
+import { identityVerifyMicros } from "./lib/identity-micro.ts";
+import { machineInfo } from "./lib/machine.ts";
+import { type LoadSettings, measureRound } from "./lib/measure.ts";
+import { freePort, waitForHttp } from "./lib/net.ts";
+import { createProcessRegistry, type ProcessRegistry } from "./lib/processes.ts";
+import { cpuProfileFlags, profileRound } from "./lib/profile.ts";
+import { startRedis } from "./lib/redis.ts";
+import type { BenchResults, ContestantSummary } from "./lib/results.ts";
+import { runSoak } from "./lib/soak.ts";
+import { median } from "./lib/stats.ts";
+import { resultsSvg } from "./lib/svg.ts";
+import { fixedRateTable, targetsTable, textTable } from "./lib/table.ts";
+import { checkTargets } from "./lib/targets.ts";
+import { requireTools, type Tools } from "./lib/tools.ts";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(BENCH_DIR, "..");
+const RESULTS_DIR = join(BENCH_DIR, "results");
+const BENCH_PATH = "/bench/hello";
+const SERVER_CORES = "0";
+const LOAD_CORES = "1";
+const DEFINITIONS: ContestantDefinition[] = [
+  nginxContestant,
+  baselineContestant,
+  centralFullContestant,
+  centralLeanContestant,
+  edgeContestant,
+];
+
+let quiet = false;
+/** Silent once interrupted: what fails while teardown runs is not news. */
+const log = (line: string) => {
+  if (!quiet) console.log(line);
+};
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+interface Running {
+  contestant: Contestant;
+  summary: ContestantSummary;
+}
+
+async function startContestants(definitions: ContestantDefinition[], context: BenchContext) {
+  const running: Running[] = [];
+  const summaries: ContestantSummary[] = [];
+  for (const definition of definitions) {
+    const summary: ContestantSummary = {
+      id: definition.id,
+      label: definition.label,
+      status: "ok",
+      rounds: [],
+    };
+    summaries.push(summary);
+    const startedAt = Date.now();
+    try {
+      const contestant = await definition.start(context);
+      running.push({ contestant, summary });
+      log(`  started ${definition.label.padEnd(26)} ${contestant.url} (${Date.now() - startedAt} ms)`);
+    } catch (error) {
+      summary.status = error instanceof SkipContestant ? "skipped" : "failed";
+      summary.reason = message(error);
+      log(`  ${summary.status.toUpperCase()} ${definition.label}: ${summary.reason}`);
+    }
+  }
+  return { running, summaries };
+}
+
+function fail(entry: Running, error: unknown) {
+  entry.summary.status = "failed";
+  entry.summary.reason = message(error);
+  log(`  FAILED ${entry.summary.label}: ${entry.summary.reason}`);
+}
+
+async function closedLoopRounds(
+  running: Running[],
+  registry: ProcessRegistry,
+  tools: Tools,
+  settings: LoadSettings,
+  args: BenchArgs,
+) {
+  log(`\nWarm-up: ${args.warmupSeconds} s each`);
+  for (const entry of running) {
+    try {
+      await measureRound(registry, tools, entry.contestant, settings, args.warmupSeconds);
+    } catch (error) {
+      fail(entry, error);
+    }
+  }
+  for (let round = 1; round <= args.rounds; round++) {
+    log(`\nRound ${round}/${args.rounds}`);
+    for (const entry of running) {
+      if (entry.summary.status !== "ok") continue;
+      try {
+        const result = await measureRound(registry, tools, entry.contestant, settings);
+        entry.summary.rounds.push({ round, ...result });
+        log(
+          `  ${entry.summary.label.padEnd(26)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}  CPU ${result.cpuMicrosPerRequest.toFixed(1)} µs/req`,
+        );
+      } catch (error) {
+        fail(entry, error);
+      }
+    }
+  }
+}
+
+function summarise(summaries: ContestantSummary[]) {
+  for (const summary of summaries) {
+    if (summary.status !== "ok" || summary.rounds.length === 0) continue;
+    summary.requestsPerSecond = median(summary.rounds.map((round) => round.requestsPerSecond));
+    summary.p50Ms = median(summary.rounds.map((round) => round.p50Ms));
+    summary.p90Ms = median(summary.rounds.map((round) => round.p90Ms));
+    summary.p99Ms = median(summary.rounds.map((round) => round.p99Ms));
+    summary.cpuMicrosPerRequest = median(summary.rounds.map((round) => round.cpuMicrosPerRequest));
+    summary.errors = summary.rounds.reduce((sum, round) => sum + round.errors, 0);
+  }
+  const rps = (id: string) =>
+    summaries.find((summary) => summary.id === id && summary.status === "ok")?.requestsPerSecond;
+  const nginx = rps("nginx");
+  const baseline = rps("baseline");
+  for (const summary of summaries) {
+    if (summary.requestsPerSecond === undefined) continue;
+    if (nginx) summary.ratioToNginx = summary.requestsPerSecond / nginx;
+    if (baseline) summary.ratioToBaseline = summary.requestsPerSecond / baseline;
+  }
+}
+
+async function fixedRateRounds(
+  running: Running[],
+  registry: ProcessRegistry,
+  args: BenchArgs,
+  loadCores: string | undefined,
+) {
+  const nginx = running.find((entry) => entry.contestant.id === "nginx" && entry.summary.status === "ok");
+  const rate = args.rate ?? (nginx?.summary.requestsPerSecond ?? 0) * 0.5;
+  if (!rate) {
+    log("\nFixed rate: skipped (needs nginx's throughput, or --rate)");
+    return;
+  }
+  log(
+    `\nFixed rate: ${Math.round(rate)} req/s for ${args.durationSeconds} s each (open loop, latency from the intended send time)`,
+  );
+  for (const entry of running) {
+    if (entry.summary.status !== "ok") continue;
+    try {
+      const result = await runFixedRateAgainst(registry, entry.contestant, {
+        rate,
+        durationSeconds: args.durationSeconds,
+        connections: args.connections,
+        loadCores,
+      });
+      entry.summary.fixedRate = { ...result, targetRate: rate };
+      const notes: string[] = [];
+      if (result.achievedRate < rate * 0.95) {
+        notes.push(
+          `over capacity: ${Math.round(result.achievedRate)} of ${Math.round(rate)} req/s, latency is queueing`,
+        );
+      }
+      if (result.maxLagMs > 50) notes.push(`generator fell ${result.maxLagMs.toFixed(0)} ms behind schedule`);
+      const noteText = notes.length > 0 ? `  (${notes.join("; ")})` : "";
+      log(
+        `  ${entry.summary.label.padEnd(26)} achieved ${Math.round(result.achievedRate)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  errors ${result.errors}${noteText}`,
+      );
+    } catch (error) {
+      log(`  ${entry.summary.label}: fixed-rate run failed: ${message(error)}`);
+    }
+  }
+  const reference = nginx?.summary.fixedRate;
+  if (!reference) return;
+  if (reference.maxLagMs > 50 || reference.achievedRate < rate * 0.95) {
+    log(
+      "  note: even nginx's run was limited by the load generator (one core of Node http client); pick a lower --rate for meaningful added latency",
+    );
+  }
+  for (const entry of running) {
+    const own = entry.summary.fixedRate;
+    if (!own) continue;
+    own.addedP50Ms = own.p50 - reference.p50;
+    own.addedP99Ms = own.p99 - reference.p99;
+  }
+}
+
+async function main(
+  args: BenchArgs,
+  registry: ProcessRegistry,
+  tools: Tools,
+  tmpDir: string,
+): Promise<number> {
+  const pinning = args.pin && tools.taskset !== undefined && availableParallelism() >= 2;
+  const serverCores = pinning ? SERVER_CORES : undefined;
+  const loadCores = pinning ? LOAD_CORES : undefined;
+  log(
+    pinning
+      ? `Pinning: servers on core ${SERVER_CORES}, load generator on core ${LOAD_CORES} (taskset); upstream and redis unpinned`
+      : `Pinning: off (${!args.pin ? "--no-pin" : tools.taskset ? "fewer than 2 cores" : "taskset not found"})`,
+  );
+
+  const upstreamPort = await freePort();
+  const upstream = registry.spawn(
+    "upstream",
+    process.execPath,
+    [join(BENCH_DIR, "upstream/static-server.ts")],
+    {
+      env: { UPSTREAM_PORT: String(upstreamPort) },
+    },
+  );
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  await waitForHttp(upstreamUrl, {
+    isDead: () => (upstream.hasExited() ? `static upstream died:\n${upstream.output()}` : undefined),
+  });
+  const redisDir = join(tmpDir, "redis");
+  mkdirSync(redisDir);
+  const redis = await startRedis(registry, { redisServer: tools.redisServer, dir: redisDir });
+  log(`Upstream ${upstreamUrl}, Redis ${redis.url}`);
+
+  const profileDir = join(tmpDir, "cpu-profile");
+  const context: BenchContext = {
+    registry,
+    tools,
+    tmpDir,
+    upstreamUrl,
+    redisUrl: redis.url,
+    path: BENCH_PATH,
+    serverCores,
+    log,
+    centralNodeFlags: args.profile ? cpuProfileFlags(profileDir) : [],
+  };
+  const settings: LoadSettings = {
+    durationSeconds: args.durationSeconds,
+    connections: args.connections,
+    threads: args.threads,
+    loadCores,
+    wrkScript: join(BENCH_DIR, "wrk/report.lua"),
+  };
+
+  if (args.profile) {
+    mkdirSync(profileDir);
+    const { running } = await startContestants([centralFullContestant], context);
+    const entry = running[0];
+    if (!entry) return 1;
+    await measureRound(registry, tools, entry.contestant, settings, args.warmupSeconds);
+    await profileRound(registry, tools, entry.contestant, settings, {
+      profileDir,
+      repoRoot: REPO_ROOT,
+      stopContestant: () => entry.contestant.stop(),
+      log,
+    });
+    return 0;
+  }
+
+  const only = args.only;
+  if (only) {
+    const unknown = only.filter((id) => !DEFINITIONS.some((definition) => definition.id === id));
+    if (unknown.length > 0) throw new Error(`--only: unknown contestant ${unknown.join(", ")}`);
+  }
+  const selected = only ? DEFINITIONS.filter((definition) => only.includes(definition.id)) : DEFINITIONS;
+  log(`\nStarting ${selected.length} contestants`);
+  const { running, summaries } = await startContestants(selected, context);
+  if (running.length === 0) throw new Error("no contestant started");
+
+  await closedLoopRounds(running, registry, tools, settings, args);
+  summarise(summaries);
+  if (args.fixedRate) await fixedRateRounds(running, registry, args, loadCores);
+
+  log("\nIdentity verification micro-benchmark (in-process, 3000 verifications)");
+  const identityMicros = await identityVerifyMicros().catch((error: unknown) => {
+    log(`  failed: ${message(error)}`);
+    return undefined;
+  });
+  if (identityMicros !== undefined) log(`  ${identityMicros.toFixed(1)} µs CPU per verification`);
+
+  let soak: BenchResults["soak"];
+  if (args.soakSeconds !== undefined) {
+    const target = running.find(
+      (entry) => entry.contestant.id === "central" && entry.summary.status === "ok",
+    );
+    if (!target) log("\nSoak: skipped (central is not running)");
+    else {
+      log(`\nSoak: ${args.soakSeconds} s of load on central, RSS every 5 s`);
+      soak = await runSoak(registry, tools, target.contestant, settings, {
+        durationSeconds: args.soakSeconds,
+        sampleEverySeconds: 5,
+        log,
+      });
+      log(
+        `  RSS ${soak.startMiB} → ${soak.endMiB} MiB (max ${soak.maxMiB}): drift ${soak.driftPercent.toFixed(1)}%`,
+      );
+    }
+  }
+
+  const partial: Omit<BenchResults, "targets"> = {
+    machine: machineInfo(REPO_ROOT),
+    settings: {
+      durationSeconds: args.durationSeconds,
+      warmupSeconds: args.warmupSeconds,
+      rounds: args.rounds,
+      connections: args.connections,
+      wrkThreads: args.threads,
+      path: BENCH_PATH,
+      pinning: pinning ? `servers on core ${SERVER_CORES}, load on core ${LOAD_CORES}` : "off",
+      fixedRate: args.fixedRate,
+    },
+    contestants: summaries,
+    ...(identityMicros === undefined ? {} : { identityVerifyMicros: Math.round(identityMicros * 10) / 10 }),
+    ...(soak ? { soak } : {}),
+  };
+  const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+
+  log(
+    `\nResults (median of ${args.rounds} rounds × ${args.durationSeconds} s, ${args.connections} connections)\n`,
+  );
+  log(textTable(results));
+  const fixedTable = fixedRateTable(results);
+  if (fixedTable) log(`\nFixed rate (open loop)\n${fixedTable}`);
+  log(`\nTargets\n${targetsTable(results)}`);
+  if (args.write) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(RESULTS_DIR, "latest.svg"), resultsSvg(results));
+    log(`\nWrote bench/results/latest.json and bench/results/latest.svg`);
+  }
+  return summaries.some((summary) => summary.status === "failed") ? 1 : 0;
+}
+
+const parsed = (() => {
+  try {
+    return parseBenchArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`bench: ${message(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (parsed === "help") {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+let tools: Tools;
+try {
+  tools = requireTools(log);
+} catch (error) {
+  console.error(`bench: ${message(error)}`);
+  process.exit(1);
+}
+const tmpDir = mkdtempSync(join(tmpdir(), "gateway-bench-"));
+const logDir = join(tmpDir, "logs");
+mkdirSync(logDir);
+const registry = createProcessRegistry({ tasksetPath: parsed.pin ? tools.taskset : undefined, logDir });
+let cleanedUp: Promise<void> | undefined;
+const cleanup = () => {
+  cleanedUp ??= (async () => {
+    await registry.stopAll();
+    if (parsed.keep) console.log(`Kept ${tmpDir} (configs, keys, logs/ of every process)`);
+    else rmSync(tmpDir, { recursive: true, force: true });
+  })();
+  return cleanedUp;
+};
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    quiet = true;
+    console.error(`\nbench: ${signal}, stopping every process it started`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main(parsed, registry, tools, tmpDir);
+} catch (error) {
+  if (!interrupted) console.error(`\nbench: ${message(error)}`);
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
