@@ -159,8 +159,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         "--persist-to",
         join(stateDir, "wrangler-state"),
         "--show-interactive-dev-session=false",
+        // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
         "--log-level",
-        "warn",
+        "log",
       ],
       join(REPO_ROOT, "apps/edge"),
       { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },

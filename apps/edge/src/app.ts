@@ -2,6 +2,7 @@ import type { IdentitySigner } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import { Hono } from "hono";
 import type { EdgeHonoEnv } from "./context.ts";
+import { accessLog, consoleLogSink, type EdgeLogSink } from "./middleware/access-log/access-log.ts";
 import { apiKeysNotConfigured } from "./middleware/authenticate/api-key.ts";
 import { authenticate } from "./middleware/authenticate/authenticate.ts";
 import type { Authenticator } from "./middleware/authenticate/authenticator.ts";
@@ -31,6 +32,8 @@ export interface EdgeDeps {
   apiKeys?: Authenticator;
   /** Clock in milliseconds; defaults to Date.now. */
   now?: () => number;
+  /** Access-log sink; defaults to one JSON line per request on the console. */
+  log?: EdgeLogSink;
 }
 
 export type EdgeApp = Hono<EdgeHonoEnv>;
@@ -52,7 +55,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.onError(onError());
   app.notFound(notFound());
 
-  app.use(timing(now), requestId(), securityHeaders());
+  app.use(timing(now), requestId(), accessLog({ now, sink: deps.log ?? consoleLogSink }), securityHeaders());
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", health());
   app.use(
