@@ -6,7 +6,11 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { baselineContestant } from "./contestants/baseline.ts";
-import { centralFullContestant, centralLeanContestant } from "./contestants/central.ts";
+import {
+  centralFullContestant,
+  centralLeanContestant,
+  centralVariantsFromEnv,
+} from "./contestants/central.ts";
 import {
   type BenchContext,
   type Contestant,
@@ -17,13 +21,13 @@ import { edgeContestant } from "./contestants/edge.ts";
 import { nginxContestant } from "./contestants/nginx.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./lib/args.ts";
 import { runFixedRateAgainst } from "./lib/fixed-rate-runner.ts";
-import { identityVerifyMicros } from "./lib/identity-micro.ts";
+import { type IdentityMicros, identityMicros } from "./lib/identity-micro.ts";
 import { machineInfo } from "./lib/machine.ts";
 import { type LoadSettings, measureRound } from "./lib/measure.ts";
 import { freePort, waitForHttp } from "./lib/net.ts";
 import { createProcessRegistry, type ProcessRegistry } from "./lib/processes.ts";
 import { cpuProfileFlags, profileRound } from "./lib/profile.ts";
-import { startRedis } from "./lib/redis.ts";
+import { countRedisCommands, startRedis } from "./lib/redis.ts";
 import type { BenchResults, ContestantSummary } from "./lib/results.ts";
 import { runSoak } from "./lib/soak.ts";
 import { median } from "./lib/stats.ts";
@@ -37,12 +41,16 @@ const REPO_ROOT = resolve(BENCH_DIR, "..");
 const RESULTS_DIR = join(BENCH_DIR, "results");
 const BENCH_PATH = "/bench/hello";
 const SERVER_CORES = "0";
+/** Node contestants: the default fixed rate is one the slowest of them sustains. */
+const NODE_CONTESTANTS: ReadonlySet<string> = new Set(["baseline", "central", "central-lean"]);
+const FIXED_RATE_SHARE = 0.5;
 const LOAD_CORES = "1";
 const DEFINITIONS: ContestantDefinition[] = [
   nginxContestant,
   baselineContestant,
   centralFullContestant,
   centralLeanContestant,
+  ...centralVariantsFromEnv(process.env.BENCH_CENTRAL_VARIANTS),
   edgeContestant,
 ];
 
@@ -51,6 +59,8 @@ let quiet = false;
 const log = (line: string) => {
   if (!quiet) console.log(line);
 };
+const roundValues = <T extends object>(values: T): T =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Math.round(value * 10) / 10])) as T;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 interface Running {
@@ -142,20 +152,67 @@ function summarise(summaries: ContestantSummary[]) {
   }
 }
 
+const ROUND_TRIP_SAMPLE = 200;
+
+/** Redis commands central sends per request, counted with MONITOR over sequential requests. */
+async function redisRoundTrips(
+  running: Running[],
+  redisUrl: string,
+): Promise<BenchResults["redisRoundTrips"]> {
+  const central = running.find((entry) => entry.contestant.id === "central" && entry.summary.status === "ok");
+  if (central === undefined) return undefined;
+  const { contestant } = central;
+  const headers = await contestant.headers();
+  const counted = await countRedisCommands(redisUrl, async () => {
+    for (let i = 0; i < ROUND_TRIP_SAMPLE; i++) {
+      const response = await fetch(contestant.url, { headers });
+      await response.arrayBuffer();
+      if (response.status !== 200)
+        throw new Error(`central answered ${response.status} during the Redis count`);
+    }
+    return ROUND_TRIP_SAMPLE;
+  });
+  return {
+    contestant: contestant.id,
+    requests: counted.requests,
+    commandsPerRequest: counted.commands / counted.requests,
+    byName: counted.byName,
+  };
+}
+
+/**
+ * --rate, else a share of the slowest Node contestant's closed-loop throughput:
+ * a rate every Node contestant sustains, so the latencies measure the request
+ * path, not a queue (at 50% of nginx every Node contestant is over capacity).
+ */
+function chooseFixedRate(running: Running[], args: BenchArgs): { rate: number; basis: string } {
+  if (args.rate !== undefined) return { rate: args.rate, basis: "--rate" };
+  const measured = running
+    .filter((entry) => NODE_CONTESTANTS.has(entry.contestant.id) && entry.summary.requestsPerSecond)
+    .sort((a, b) => (a.summary.requestsPerSecond ?? 0) - (b.summary.requestsPerSecond ?? 0));
+  const slowest = measured[0];
+  if (slowest === undefined) return { rate: 0, basis: "" };
+  const throughput = slowest.summary.requestsPerSecond ?? 0;
+  return {
+    rate: throughput * FIXED_RATE_SHARE,
+    basis: `${FIXED_RATE_SHARE * 100}% of the slowest Node contestant (${slowest.summary.label}, ${Math.round(throughput)} req/s closed loop)`,
+  };
+}
+
 async function fixedRateRounds(
   running: Running[],
   registry: ProcessRegistry,
   args: BenchArgs,
   loadCores: string | undefined,
-) {
+): Promise<string | undefined> {
   const nginx = running.find((entry) => entry.contestant.id === "nginx" && entry.summary.status === "ok");
-  const rate = args.rate ?? (nginx?.summary.requestsPerSecond ?? 0) * 0.5;
+  const { rate, basis } = chooseFixedRate(running, args);
   if (!rate) {
-    log("\nFixed rate: skipped (needs nginx's throughput, or --rate)");
-    return;
+    log("\nFixed rate: skipped (needs a Node contestant's closed-loop throughput, or --rate)");
+    return undefined;
   }
   log(
-    `\nFixed rate: ${Math.round(rate)} req/s for ${args.durationSeconds} s each (open loop, latency from the intended send time)`,
+    `\nFixed rate: ${Math.round(rate)} req/s = ${basis}, ${args.durationSeconds} s each (open loop, latency from the intended send time)`,
   );
   for (const entry of running) {
     if (entry.summary.status !== "ok") continue;
@@ -183,7 +240,7 @@ async function fixedRateRounds(
     }
   }
   const reference = nginx?.summary.fixedRate;
-  if (!reference) return;
+  if (!reference) return basis;
   if (reference.maxLagMs > 50 || reference.achievedRate < rate * 0.95) {
     log(
       "  note: even nginx's run was limited by the load generator (one core of Node http client); pick a lower --rate for meaningful added latency",
@@ -195,6 +252,7 @@ async function fixedRateRounds(
     own.addedP50Ms = own.p50 - reference.p50;
     own.addedP99Ms = own.p99 - reference.p99;
   }
+  return basis;
 }
 
 async function main(
@@ -277,14 +335,37 @@ async function main(
 
   await closedLoopRounds(running, registry, tools, settings, args);
   summarise(summaries);
-  if (args.fixedRate) await fixedRateRounds(running, registry, args, loadCores);
+  let roundTrips: BenchResults["redisRoundTrips"];
+  try {
+    roundTrips = await redisRoundTrips(running, redis.url);
+    if (roundTrips !== undefined) {
+      const names = Object.entries(roundTrips.byName)
+        .map(([name, calls]) => `${name} ${calls}`)
+        .join(", ");
+      log(
+        `\nRedis round trips (MONITOR, ${roundTrips.requests} sequential requests to central): ${roundTrips.commandsPerRequest.toFixed(2)} commands per request (${names || "none"})`,
+      );
+    }
+  } catch (error) {
+    log(`\nRedis round trips: count failed: ${message(error)}`);
+  }
+  const fixedRateBasis = args.fixedRate
+    ? await fixedRateRounds(running, registry, args, loadCores)
+    : undefined;
 
-  log("\nIdentity verification micro-benchmark (in-process, 3000 verifications)");
-  const identityMicros = await identityVerifyMicros().catch((error: unknown) => {
+  log("\nIdentity token micro-benchmark (in-process, 3000 calls each, CPU µs per call)");
+  const identity: IdentityMicros | undefined = await identityMicros().catch((error: unknown) => {
     log(`  failed: ${message(error)}`);
     return undefined;
   });
-  if (identityMicros !== undefined) log(`  ${identityMicros.toFixed(1)} µs CPU per verification`);
+  if (identity !== undefined) {
+    log(
+      `  verify: node:crypto ${identity.nodeVerify.toFixed(1)} (central), WebCrypto ${identity.webCryptoVerify.toFixed(1)}, bare Ed25519 verify ${identity.bareEd25519Verify.toFixed(1)}`,
+    );
+    log(
+      `  sign:   node:crypto ${identity.nodeSign.toFixed(1)} (central), WebCrypto ${identity.webCryptoSign.toFixed(1)}`,
+    );
+  }
 
   let soak: BenchResults["soak"];
   if (args.soakSeconds !== undefined) {
@@ -316,10 +397,17 @@ async function main(
       path: BENCH_PATH,
       pinning: pinning ? `servers on core ${SERVER_CORES}, load on core ${LOAD_CORES}` : "off",
       fixedRate: args.fixedRate,
+      ...(fixedRateBasis === undefined ? {} : { fixedRateBasis }),
     },
     contestants: summaries,
-    ...(identityMicros === undefined ? {} : { identityVerifyMicros: Math.round(identityMicros * 10) / 10 }),
+    ...(identity === undefined
+      ? {}
+      : {
+          identityVerifyMicros: Math.round(identity.nodeVerify * 10) / 10,
+          identityMicros: roundValues(identity),
+        }),
     ...(soak ? { soak } : {}),
+    ...(roundTrips ? { redisRoundTrips: roundTrips } : {}),
   };
   const results: BenchResults = { ...partial, targets: checkTargets(partial) };
 

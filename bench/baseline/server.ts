@@ -1,7 +1,9 @@
 // The baseline contestant: an Express API gateway as the tutorials write it —
 // JWT check, Redis rate limit, http-proxy-middleware. Configured by env:
 // PORT, UPSTREAM_URL, REDIS_URL, JWT_SECRET, RATE_LIMIT (per minute).
-import { importFromCentral } from "../lib/central-deps.ts";
+import express from "express";
+import { createProxyMiddleware } from "http-proxy-middleware";
+import { Redis } from "ioredis";
 import { authenticate } from "./authenticate.ts";
 import { redisRateLimit } from "./rate-limit.ts";
 import { createHs256Verifier } from "./verify-jwt.ts";
@@ -19,18 +21,13 @@ function optional(name: string, fallback: string): string {
   return process.env[name] || fallback;
 }
 
-const { default: express } = await importFromCentral<{ default: typeof import("express") }>("express");
-const { createProxyMiddleware } =
-  await importFromCentral<typeof import("http-proxy-middleware")>("http-proxy-middleware");
-const { Redis } = await importFromCentral<typeof import("ioredis")>("ioredis");
-
 const redis = new Redis(required("REDIS_URL"));
 const app = express();
 
 app.get("/healthz", (_req, res) => {
   res.json({ status: "ok" });
 });
-app.use(authenticate(await createHs256Verifier(required("JWT_SECRET"))));
+app.use(authenticate(createHs256Verifier(required("JWT_SECRET"))));
 app.use(redisRateLimit(redis, { limit: Number(optional("RATE_LIMIT", "1000000000")), windowSeconds: 60 }));
 app.use(createProxyMiddleware({ target: required("UPSTREAM_URL"), changeOrigin: true }));
 

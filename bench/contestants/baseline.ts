@@ -1,14 +1,13 @@
 // The typical Express + http-proxy-middleware + JWT + Redis limiter gateway.
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { importFromCentral } from "../lib/central-deps.ts";
+import { SignJWT } from "jose";
 import { freePort, waitForHttp } from "../lib/net.ts";
 import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
 
 const SERVER = fileURLToPath(new URL("../baseline/server.ts", import.meta.url));
 
 async function mintHs256(secret: string): Promise<string> {
-  const { SignJWT } = await importFromCentral<typeof import("jose")>("jose");
   return new SignJWT({ roles: ["user"] })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject("bench-user")

@@ -26,10 +26,17 @@ export interface StartedCentral {
 /** Starts `node apps/central/src/main.ts` with a generated config; resolves once /healthz answers. */
 export async function startCentral(
   context: BenchContext,
-  options: { name: string; configPath: string; edgeKeys: IdentityKeyPair; env?: Record<string, string> },
+  options: {
+    name: string;
+    configPath: string;
+    edgeKeys: IdentityKeyPair;
+    env?: Record<string, string>;
+    centralDir?: string;
+  },
 ): Promise<StartedCentral> {
-  if (!existsSync(join(CENTRAL_DIR, "src/main.ts"))) {
-    throw new SkipContestant("apps/central/src/main.ts does not exist yet");
+  const centralDir = options.centralDir ?? CENTRAL_DIR;
+  if (!existsSync(join(centralDir, "src/main.ts"))) {
+    throw new SkipContestant(`${centralDir}/src/main.ts does not exist`);
   }
   const centralKeys = await generateIdentityKeyPair("bench-central-1");
   const port = await freePort();
@@ -38,7 +45,7 @@ export async function startCentral(
     process.execPath,
     [...context.centralNodeFlags, "src/main.ts"],
     {
-      cwd: CENTRAL_DIR,
+      cwd: centralDir,
       env: {
         NODE_ENV: "production",
         GATEWAY_CONFIG: options.configPath,
@@ -63,6 +70,8 @@ interface CentralVariant {
   id: string;
   label: string;
   rateLimit: boolean;
+  /** apps/central of another checkout (A/B runs); default this one. */
+  centralDir?: string;
   /** Extra env: e.g. a quieter log level when optional features are off. */
   env: Record<string, string>;
 }
@@ -86,6 +95,7 @@ function centralContestant(variant: CentralVariant): ContestantDefinition {
         configPath,
         edgeKeys,
         env: variant.env,
+        ...(variant.centralDir === undefined ? {} : { centralDir: variant.centralDir }),
       });
       const signer = await createIdentitySigner({
         privateJwk: edgeKeys.privateJwk,
@@ -135,3 +145,27 @@ export const centralLeanContestant = centralContestant({
   rateLimit: false,
   env: { LOG_LEVEL: "warn" },
 });
+
+/**
+ * A/B runs against other checkouts of apps/central in one interleaved run:
+ * BENCH_CENTRAL_VARIANTS="before=/tmp/old/apps/central after=/work/main/apps/central"
+ * adds contestants `central@before` and `central@after` (full path, same config).
+ */
+export function centralVariantsFromEnv(spec: string | undefined): ContestantDefinition[] {
+  if (spec === undefined || spec.trim() === "") return [];
+  return spec
+    .trim()
+    .split(/\s+/)
+    .map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new Error(`BENCH_CENTRAL_VARIANTS: "${pair}" is not name=/path/to/apps/central`);
+      const name = pair.slice(0, at);
+      return centralContestant({
+        id: `central@${name}`,
+        label: `central@${name}`,
+        rateLimit: true,
+        env: {},
+        centralDir: pair.slice(at + 1),
+      });
+    });
+}

@@ -8,7 +8,7 @@ export interface BenchArgs {
   warmupSeconds: number;
   only: string[] | undefined;
   fixedRate: boolean;
-  /** Overrides "50% of nginx's throughput" in fixed-rate mode. */
+  /** Overrides "50% of the slowest Node contestant's throughput" in fixed-rate mode. */
   rate: number | undefined;
   soakSeconds: number | undefined;
   profile: boolean;
@@ -26,8 +26,8 @@ export const USAGE = `usage: pnpm bench [options]     (or ./gw bench, node bench
   --threads N         wrk threads (default 1: wrk gets one core)
   --warmup S          warm-up seconds per contestant (default 3)
   --only a,b          run only these contestants: nginx, baseline, central, central-lean, edge
-  --fixed-rate        also run open-loop fixed-rate load at 50% of nginx's throughput
-  --rate R            fixed-rate requests/s instead of 50% of nginx
+  --fixed-rate        also run open-loop fixed-rate load at 50% of the slowest Node contestant's throughput
+  --rate R            fixed-rate requests/s instead of that default
   --soak S            RSS soak: load central for S seconds, sample RSS every 5 s
   --profile           one round against central under --cpu-prof; print top 15 self-time functions
   --no-pin            don't pin with taskset (server on core 0, load on core 1)

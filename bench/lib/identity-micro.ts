@@ -1,32 +1,82 @@
-// CPU cost of one identity-token verification, measured in-process: the part
-// of central's per-request work that the security boundary always pays.
+// CPU cost of identity-token work, measured in-process: what the security
+// boundary pays per request. Central uses the node:crypto implementation; the
+// WebCrypto one (the edge's) and the bare Ed25519 operations are the references.
+// (Relative imports: bench/ does not list the internal packages as dependencies.)
+import { createPublicKey, verify as edVerify } from "node:crypto";
 import {
   createIdentitySigner,
   createIdentityVerifier,
   generateIdentityKeyPair,
+  type IdentitySigner,
+  type IdentityVerifier,
 } from "../../packages/identity/src/index.ts";
+import { createNodeIdentitySigner, createNodeIdentityVerifier } from "../../packages/identity/src/node.ts";
 
-export async function identityVerifyMicros(iterations = 3000): Promise<number> {
+export interface IdentityMicros {
+  /** createNodeIdentityVerifier().verify: what central pays (the target). */
+  nodeVerify: number;
+  /** createIdentityVerifier().verify (WebCrypto, as on the edge), on Node. */
+  webCryptoVerify: number;
+  /** node:crypto Ed25519 verify alone on a cached KeyObject: the floor of any verification. */
+  bareEd25519Verify: number;
+  /** createNodeIdentitySigner().sign: what central pays to sign for the service. */
+  nodeSign: number;
+  /** createIdentitySigner().sign (WebCrypto) on Node. */
+  webCryptoSign: number;
+}
+
+const REQUEST = { method: "GET", pathAndQuery: "/bench/hello" };
+const INPUT = {
+  identity: { sub: "bench-user", roles: [], scopes: [], auth: "jwt" as const },
+  audience: "central",
+  ...REQUEST,
+  clientIp: "127.0.0.1",
+};
+
+/** Process CPU (all threads: WebCrypto's thread-pool work counts) per call, after a warm-up. */
+async function cpuMicros(iterations: number, call: () => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < Math.ceil(iterations / 10); i++) await call();
+  const before = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await call();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / iterations;
+}
+
+async function verifyMicros(verifier: IdentityVerifier, token: string, iterations: number): Promise<number> {
+  return cpuMicros(iterations, async () => {
+    const result = await verifier.verify(token, REQUEST);
+    if (!result.ok) throw new Error(`identity micro-benchmark: token did not verify (${result.reason})`);
+  });
+}
+
+const signMicros = (signer: IdentitySigner, iterations: number) =>
+  cpuMicros(iterations, () => signer.sign(INPUT));
+
+export async function identityMicros(iterations = 3000): Promise<IdentityMicros> {
   const keys = await generateIdentityKeyPair("bench-micro");
-  const signer = await createIdentitySigner({ privateJwk: keys.privateJwk, issuer: "edge", ttlSeconds: 300 });
-  const verifier = await createIdentityVerifier({
+  const signerOptions = { privateJwk: keys.privateJwk, issuer: "edge", ttlSeconds: 300 };
+  const verifierOptions = {
     publicKeys: { keys: [keys.publicJwk] },
     audience: "central",
     issuers: ["edge"],
     clockSkewSeconds: 5,
+  };
+  const nodeSigner = await createNodeIdentitySigner(signerOptions);
+  const token = await nodeSigner.sign(INPUT);
+  const keyObject = createPublicKey({
+    key: { kty: "OKP", crv: "Ed25519", x: keys.publicJwk.x as string },
+    format: "jwk",
   });
-  const request = { method: "GET", pathAndQuery: "/bench/hello" };
-  const token = await signer.sign({
-    identity: { sub: "bench-user", roles: [], scopes: [], auth: "jwt" },
-    audience: "central",
-    ...request,
-  });
-  for (let i = 0; i < 300; i++) await verifier.verify(token, request);
-  const before = process.cpuUsage();
-  for (let i = 0; i < iterations; i++) {
-    const result = await verifier.verify(token, request);
-    if (!result.ok) throw new Error(`identity micro-benchmark: token did not verify (${result.reason})`);
-  }
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / iterations;
+  const lastDot = token.lastIndexOf(".");
+  const data = Buffer.from(token.slice(0, lastDot), "latin1");
+  const signature = Buffer.from(token.slice(lastDot + 1), "base64url");
+  return {
+    nodeVerify: await verifyMicros(await createNodeIdentityVerifier(verifierOptions), token, iterations),
+    webCryptoVerify: await verifyMicros(await createIdentityVerifier(verifierOptions), token, iterations),
+    bareEd25519Verify: await cpuMicros(iterations, () => {
+      if (!edVerify(null, data, keyObject, signature)) throw new Error("bare verify failed");
+    }),
+    nodeSign: await signMicros(nodeSigner, iterations),
+    webCryptoSign: await signMicros(await createIdentitySigner(signerOptions), iterations),
+  };
 }

@@ -42,3 +42,54 @@ export async function startRedis(
   }
   throw new Error(`redis-server did not answer PING on port ${port}:\n${child.output()}`);
 }
+
+export interface RoundTrips {
+  requests: number;
+  /** Commands central sent (MONITOR lines from a client address; commands run inside Lua scripts excluded). */
+  commands: number;
+  byName: Record<string, number>;
+}
+
+/**
+ * Counts the Redis commands clients send while `load` runs, with MONITOR.
+ * MONITOR shows commands that scripts run as "[0 lua]": those are not round
+ * trips and are left out. Only for short, quiet windows: MONITOR slows Redis.
+ */
+export async function countRedisCommands(url: string, load: () => Promise<number>): Promise<RoundTrips> {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), "127.0.0.1");
+  let buffered = "";
+  const byName: Record<string, number> = {};
+  let commands = 0;
+  let started: () => void = () => {};
+  const monitoring = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  socket.on("data", (data) => {
+    buffered += data.toString("latin1");
+    const lines = buffered.split("\r\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line === "+OK") started();
+      const match = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] "([^"]+)"/.exec(line);
+      if (match === null || match[1] === "lua") continue;
+      const name = (match[2] as string).toLowerCase();
+      byName[name] = (byName[name] ?? 0) + 1;
+      commands++;
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  socket.write("MONITOR\r\n");
+  await monitoring;
+  try {
+    const requests = await load();
+    // MONITOR lines trail the replies by a moment.
+    await new Promise((wait) => setTimeout(wait, 200));
+    return { requests, commands, byName };
+  } finally {
+    socket.destroy();
+  }
+}

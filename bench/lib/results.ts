@@ -1,4 +1,5 @@
 import type { FixedRateResult } from "../load/fixed-rate.ts";
+import type { IdentityMicros } from "./identity-micro.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { LoadResult } from "./wrk.ts";
 
@@ -53,13 +54,24 @@ export interface BenchSettings {
   path: string;
   pinning: string;
   fixedRate: boolean;
+  /** How the fixed rate was chosen, e.g. "50% of the slowest Node contestant (Express baseline)". */
+  fixedRateBasis?: string;
 }
 
 export interface BenchResults {
   machine: MachineInfo;
   settings: BenchSettings;
   contestants: ContestantSummary[];
+  /** node:crypto verifier (central's), CPU µs per verify: the target's number. */
   identityVerifyMicros?: number;
+  identityMicros?: IdentityMicros;
   soak?: SoakResult;
+  /** Commands central sends to Redis per request (MONITOR; commands inside Lua scripts excluded). */
+  redisRoundTrips?: {
+    contestant: string;
+    requests: number;
+    commandsPerRequest: number;
+    byName: Record<string, number>;
+  };
   targets: TargetCheck[];
 }

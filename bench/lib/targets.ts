@@ -41,6 +41,13 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
       (v) => v <= 2,
     ),
     check(
+      "central Redis commands (round trips) per rate-limited request",
+      "= 1",
+      results.redisRoundTrips?.commandsPerRequest,
+      (v) => v.toFixed(2),
+      (v) => v === 1,
+    ),
+    check(
       "identity verification CPU per request",
       "≤ 50 µs",
       results.identityVerifyMicros,

@@ -10,11 +10,12 @@ import { createRequestContext } from "./plugins/request-context/index.ts";
 import { createRequestGuard } from "./plugins/request-guard/index.ts";
 import { createRequestLog } from "./plugins/request-log/index.ts";
 import { createRouting } from "./plugins/routing/index.ts";
+import { createSecurityHeaders } from "./plugins/security-headers/index.ts";
 import { createTrustedHeaders } from "./plugins/trusted-headers/index.ts";
 import { createProxy } from "./proxy/index.ts";
 import type { UpstreamAgentOptions } from "./proxy/upstreams.ts";
 
-export { createServer } from "./server.ts";
+export { createServer, createTlsServer } from "./server.ts";
 
 export interface CentralDeps {
   logger: Logger;
@@ -38,7 +39,7 @@ export interface CentralApp {
 
 /**
  * The request path at central, cheapest rejections first:
- * context → guard → health → identity → trusted headers → routing → rate limit → body limit → proxy.
+ * security headers → context → guard → health → identity → trusted headers → routing → rate limit → body limit → proxy.
  */
 export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp {
   const app = express();
@@ -52,6 +53,7 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
     ...(deps.agentOptions === undefined ? {} : { agentOptions: deps.agentOptions }),
   });
 
+  app.use(createSecurityHeaders());
   app.use(createRequestContext());
   app.use(createRequestLog(deps.logger));
   app.use(createRequestGuard(config.limits));

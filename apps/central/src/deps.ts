@@ -1,4 +1,5 @@
-import { createIdentitySigner, createIdentityVerifier, createMemoryReplayStore } from "@gateway/identity";
+import { createMemoryReplayStore } from "@gateway/identity";
+import { createNodeIdentitySigner, createNodeIdentityVerifier } from "@gateway/identity/node";
 import type { CentralConfig } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { Redis } from "ioredis";
@@ -27,7 +28,8 @@ export async function buildCentralDeps(input: CentralDepsInput): Promise<Central
     : redis !== undefined
       ? createRedisReplayStore(redis)
       : createMemoryReplayStore();
-  const verifier = await createIdentityVerifier({
+  // node:crypto implementations: synchronous Ed25519 on cached KeyObjects (see docs/performance.md).
+  const verifier = await createNodeIdentityVerifier({
     publicKeys: input.edgePublicKeys,
     audience: "central",
     issuers: ["edge"],
@@ -35,7 +37,7 @@ export async function buildCentralDeps(input: CentralDepsInput): Promise<Central
     maxTtlSeconds: Math.max(config.identity.ttlSeconds, 1),
     ...(replayStore === undefined ? {} : { replayStore }),
   });
-  const signer = await createIdentitySigner({
+  const signer = await createNodeIdentitySigner({
     privateJwk: input.centralPrivateJwk,
     issuer: "central",
     ttlSeconds: config.identity.ttlSeconds,

@@ -52,3 +52,51 @@ describe("readCentralEnv", () => {
     }
   });
 });
+
+describe("readCentralEnv: network hardening", () => {
+  it("defaults to any peer, plain HTTP and the default connection cap", async () => {
+    const env = readCentralEnv(await keys(), "/srv");
+    expect(env.allowedNetworks).toBeUndefined();
+    expect(env.tls).toBeUndefined();
+    expect(env.maxConnections).toBe(4096);
+  });
+
+  it("parses CIDRs, the connection cap and TLS file paths (relative to cwd)", async () => {
+    const env = readCentralEnv(
+      {
+        ...(await keys()),
+        CENTRAL_ALLOWED_CIDRS: "127.0.0.1/32,10.0.0.0/8,::1/128",
+        CENTRAL_MAX_CONNECTIONS: "500",
+        CENTRAL_TLS_CERT_FILE: "tls/cert.pem",
+        CENTRAL_TLS_KEY_FILE: "/etc/central/key.pem",
+        CENTRAL_TLS_CLIENT_CA_FILE: "tls/ca.pem",
+      },
+      "/srv",
+    );
+    expect(env.allowedNetworks).toEqual([
+      { network: "127.0.0.1", prefix: 32, family: "ipv4" },
+      { network: "10.0.0.0", prefix: 8, family: "ipv4" },
+      { network: "::1", prefix: 128, family: "ipv6" },
+    ]);
+    expect(env.maxConnections).toBe(500);
+    expect(env.tls).toEqual({
+      certFile: "/srv/tls/cert.pem",
+      keyFile: "/etc/central/key.pem",
+      clientCaFile: "/srv/tls/ca.pem",
+    });
+  });
+
+  it("rejects half-configured TLS and bad numbers, naming the variable", async () => {
+    const good = await keys();
+    expect(() => readCentralEnv({ ...good, CENTRAL_TLS_KEY_FILE: "k" })).toThrow(/CENTRAL_TLS_CERT_FILE/);
+    expect(() => readCentralEnv({ ...good, CENTRAL_TLS_CLIENT_CA_FILE: "ca" })).toThrow(
+      /CENTRAL_TLS_CLIENT_CA_FILE/,
+    );
+    expect(() => readCentralEnv({ ...good, CENTRAL_MAX_CONNECTIONS: "0" })).toThrow(
+      /CENTRAL_MAX_CONNECTIONS/,
+    );
+    expect(() => readCentralEnv({ ...good, CENTRAL_ALLOWED_CIDRS: "10.0.0.0/8,nope" })).toThrow(
+      /CENTRAL_ALLOWED_CIDRS: "nope"/,
+    );
+  });
+});

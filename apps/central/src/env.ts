@@ -1,6 +1,16 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type IdentityPrivateJwk, parseJwksEnv, parsePrivateJwkEnv } from "@gateway/identity";
+import { type Cidr, parseCidrList } from "./plugins/network-allowlist/index.ts";
+import { DEFAULT_MAX_CONNECTIONS } from "./server.ts";
+
+/** Files for the TLS listener (paths resolved against the working directory). */
+export interface CentralTlsFiles {
+  certFile: string;
+  keyFile: string;
+  /** Client CA bundle: when set, peers must present a certificate from it (mTLS). */
+  clientCaFile?: string;
+}
 
 export interface CentralEnv {
   configPath: string;
@@ -10,6 +20,12 @@ export interface CentralEnv {
   edgePublicKeys: { keys: JsonWebKey[] };
   centralPrivateJwk: IdentityPrivateJwk;
   logLevel: string;
+  /** CENTRAL_ALLOWED_CIDRS: only these peer networks are served (unset = any peer). */
+  allowedNetworks?: Cidr[];
+  /** CENTRAL_MAX_CONNECTIONS: open connections per process. */
+  maxConnections: number;
+  /** CENTRAL_TLS_CERT_FILE + CENTRAL_TLS_KEY_FILE (+ CENTRAL_TLS_CLIENT_CA_FILE for mTLS). */
+  tls?: CentralTlsFiles;
 }
 
 /** Thrown for a bad environment; the message names the variable and never echoes secrets. */
@@ -45,6 +61,44 @@ function redisUrl(value: string | undefined): string | undefined {
   return value;
 }
 
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!/^\d{1,9}$/.test(value) || parsed < 1) {
+    throw new EnvError(`${name} must be a positive integer, got "${value.slice(0, 32)}"`);
+  }
+  return parsed;
+}
+
+function allowedNetworks(value: string | undefined): Cidr[] | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  try {
+    return parseCidrList(value);
+  } catch (error) {
+    throw new EnvError(`CENTRAL_ALLOWED_CIDRS: ${(error as Error).message}`);
+  }
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv, cwd: string): CentralTlsFiles | undefined {
+  const file = (name: string) => {
+    const raw = env[name];
+    return raw === undefined || raw === "" ? undefined : isAbsolute(raw) ? raw : resolve(cwd, raw);
+  };
+  const certFile = file("CENTRAL_TLS_CERT_FILE");
+  const keyFile = file("CENTRAL_TLS_KEY_FILE");
+  const clientCaFile = file("CENTRAL_TLS_CLIENT_CA_FILE");
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCaFile !== undefined) {
+      throw new EnvError("CENTRAL_TLS_CLIENT_CA_FILE needs CENTRAL_TLS_CERT_FILE and CENTRAL_TLS_KEY_FILE");
+    }
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new EnvError("CENTRAL_TLS_CERT_FILE and CENTRAL_TLS_KEY_FILE must be set together");
+  }
+  return { certFile, keyFile, ...(clientCaFile === undefined ? {} : { clientCaFile }) };
+}
+
 /** Reads and validates central's environment; relative config paths resolve against `cwd`. */
 export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): CentralEnv {
   const logLevel = env.LOG_LEVEL || "info";
@@ -68,6 +122,8 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
     }
   };
   const url = redisUrl(env.REDIS_URL);
+  const networks = allowedNetworks(env.CENTRAL_ALLOWED_CIDRS);
+  const tls = tlsFiles(env, cwd);
   return {
     configPath,
     port: port(env.CENTRAL_PORT, "CENTRAL_PORT", 8080),
@@ -78,5 +134,12 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       parsePrivateJwkEnv(env.CENTRAL_IDENTITY_PRIVATE_JWK, "CENTRAL_IDENTITY_PRIVATE_JWK"),
     ),
     logLevel,
+    ...(networks === undefined ? {} : { allowedNetworks: networks }),
+    maxConnections: positiveInt(
+      env.CENTRAL_MAX_CONNECTIONS,
+      "CENTRAL_MAX_CONNECTIONS",
+      DEFAULT_MAX_CONNECTIONS,
+    ),
+    ...(tls === undefined ? {} : { tls }),
   };
 }

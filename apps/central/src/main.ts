@@ -1,18 +1,51 @@
+import { readFileSync } from "node:fs";
+import type { RequestListener } from "node:http";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
+import type { LimitsConfig } from "@gateway/types";
 import { pino } from "pino";
-import { createApp, createServer } from "./app.ts";
+import { createApp, createServer, createTlsServer } from "./app.ts";
 import { buildCentralDeps } from "./deps.ts";
-import { EnvError, readCentralEnv } from "./env.ts";
+import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
+import { createNetworkAllowlist } from "./plugins/network-allowlist/index.ts";
 import {
   createMemoryRateLimitStore,
   createRateLimitPlugin,
   createRedisRateLimitStore,
 } from "./plugins/rate-limit/index.ts";
+import { createLogDestination } from "./plugins/request-log/destination.ts";
 import { createCentralRedis } from "./redis/client.ts";
+
+function readEnvFile(path: string, variable: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new EnvError(
+      `${variable}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+    );
+  }
+}
+
+/** http, or https (mTLS with a client CA) when the TLS files are configured; allowlist and connection cap from env. */
+function listenerFor(handler: RequestListener, limits: LimitsConfig, env: CentralEnv) {
+  const options = {
+    maxConnections: env.maxConnections,
+    ...(env.allowedNetworks === undefined ? {} : { allowlist: createNetworkAllowlist(env.allowedNetworks) }),
+  };
+  if (env.tls === undefined) return createServer(handler, limits, options);
+  const { certFile, keyFile, clientCaFile } = env.tls;
+  const tls = {
+    cert: readEnvFile(certFile, "CENTRAL_TLS_CERT_FILE"),
+    key: readEnvFile(keyFile, "CENTRAL_TLS_KEY_FILE"),
+    ...(clientCaFile === undefined
+      ? {}
+      : { clientCa: readEnvFile(clientCaFile, "CENTRAL_TLS_CLIENT_CA_FILE") }),
+  };
+  return createTlsServer(handler, limits, tls, options);
+}
 
 async function main(): Promise<void> {
   const env = readCentralEnv(process.env);
-  const logger = pino({ level: env.logLevel, base: { service: "central" } });
+  const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
 
   const redis =
@@ -44,14 +77,22 @@ async function main(): Promise<void> {
     ...(redis === undefined ? {} : { redis }),
   });
   const central = createApp(config, deps);
-  const server = createServer(central.app, config.limits);
+  const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
     process.exit(1);
   });
   server.listen(env.port, env.host, () => {
     logger.info(
-      { host: env.host, port: env.port, config: env.configPath, routes: config.routes.length },
+      {
+        host: env.host,
+        port: env.port,
+        config: env.configPath,
+        routes: config.routes.length,
+        tls: env.tls === undefined ? "off" : env.tls.clientCaFile === undefined ? "server-only" : "mutual",
+        allowedNetworks: env.allowedNetworks?.map((c) => `${c.network}/${c.prefix}`) ?? "any",
+        maxConnections: env.maxConnections,
+      },
       "central listening",
     );
   });

@@ -10,10 +10,16 @@ import { type IssuerKeySource, remoteJwks } from "./middleware/authenticate/jwks
 import { createJwtAuthenticator } from "./middleware/authenticate/jwt-authenticator.ts";
 import { authorize } from "./middleware/authorize/authorize.ts";
 import { bodyLimit } from "./middleware/body-limit/body-limit.ts";
+import { cors } from "./middleware/cors/cors.ts";
 import { notFound, onError } from "./middleware/errors/handlers.ts";
 import { forward } from "./middleware/forward/forward.ts";
 import { health } from "./middleware/health/health.ts";
+import { coarseRateLimit } from "./middleware/rate-limit/rate-limit.ts";
+import { rememberCentralLimits } from "./middleware/rate-limit/remember-central.ts";
+import { createRememberedLimits, type RememberedLimits } from "./middleware/rate-limit/remembered-limits.ts";
+import type { CoarseLimiters } from "./middleware/rate-limit/resolve-limiters.ts";
 import { requestId } from "./middleware/request-id/request-id.ts";
+import { methodAllowed } from "./middleware/route/method-allowed.ts";
 import { route } from "./middleware/route/route.ts";
 import { securityHeaders } from "./middleware/security-headers/security-headers.ts";
 import { stripTrustHeaders } from "./middleware/strip-trust-headers/strip-trust-headers.ts";
@@ -32,6 +38,10 @@ export interface EdgeDeps {
   apiKeys?: Authenticator;
   /** Clock in milliseconds; defaults to Date.now. */
   now?: () => number;
+  /** The edge policies' counters by policy name (resolveCoarseLimiters); a route using a missing one answers 500. */
+  coarseLimiters?: CoarseLimiters;
+  /** Central's remembered 429s; defaults to an LRU of 10 000 entries for this app's life. */
+  rememberedLimits?: RememberedLimits;
   /** Access-log sink; defaults to one JSON line per request on the console. */
   log?: EdgeLogSink;
 }
@@ -51,6 +61,13 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     now,
   });
 
+  const limits = {
+    policies: deps.config.rateLimits.edge,
+    limiters: deps.coarseLimiters ?? new Map(),
+    now,
+  };
+  const rememberedLimits = deps.rememberedLimits ?? createRememberedLimits();
+
   const app = new Hono<EdgeHonoEnv>();
   app.onError(onError());
   app.notFound(notFound());
@@ -59,9 +76,14 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", health());
   app.use(
-    stripTrustHeaders(),
+    stripTrustHeaders(deps.config.limits),
     route(deps.config),
+    cors(),
+    methodAllowed(),
+    coarseRateLimit({ ...limits, phase: "ip" }),
     authenticate({ jwt, apiKey: deps.apiKeys ?? apiKeysNotConfigured() }),
+    coarseRateLimit({ ...limits, phase: "consumer" }),
+    rememberCentralLimits({ memory: rememberedLimits, now }),
     authorize(),
     bodyLimit(),
   );

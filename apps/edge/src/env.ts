@@ -1,11 +1,15 @@
 import { createIdentitySigner, parsePrivateJwkEnv } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import type { EdgeDeps } from "./app.ts";
+import type { EdgeLimiter } from "./durable/edge-limiter.ts";
+import { resolveCoarseLimiters } from "./middleware/rate-limit/resolve-limiters.ts";
 
 /** Bindings the Worker reads (wrangler.jsonc vars + secrets). */
 export interface EdgeBindings {
   CENTRAL_URL?: string;
   EDGE_IDENTITY_PRIVATE_JWK?: string;
+  /** Durable Object namespace for `kind: durable_object` edge policies; RL_<POLICY> bindings serve `kind: binding`. */
+  EDGE_LIMITER?: DurableObjectNamespace<EdgeLimiter>;
 }
 
 /** Builds the app's deps from the Worker env. Errors name the variable and never include its value. */
@@ -17,7 +21,10 @@ export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promis
     issuer: "edge",
     ttlSeconds: config.identity.ttlSeconds,
   });
-  return { config, signer, centralUrl };
+  // A configured limit without its binding is a deployment error: refuse to serve rather than not limit.
+  const { limiters, problems } = resolveCoarseLimiters(config.rateLimits.edge, env);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  return { config, signer, centralUrl, coarseLimiters: limiters };
 }
 
 function parseCentralUrl(value: string | undefined): string {

@@ -3,8 +3,8 @@ import type { ParsedConfig } from "./schema/gateway-schema.ts";
 
 /**
  * Fills the defaults that depend on other fields (burst = limit, route
- * maxBodyBytes = limits.maxBodyBytes). Runs after the semantic checks, which
- * need to know whether those were written explicitly. The return type is the
+ * maxBodyBytes = limits.maxBodyBytes, cors.methods = the route's methods).
+ * Runs after the semantic checks, which need to know whether those were written explicitly. The return type is the
  * compile-time check that the schema produces the @gateway/types contract.
  */
 export function applyDefaults(parsed: ParsedConfig): GatewayConfig {
@@ -17,9 +17,10 @@ export function applyDefaults(parsed: ParsedConfig): GatewayConfig {
       })),
       edge: parsed.rateLimits.edge,
     },
-    routes: parsed.routes.map((route) => ({
+    routes: parsed.routes.map(({ cors, ...route }) => ({
       ...route,
       maxBodyBytes: route.maxBodyBytes ?? parsed.limits.maxBodyBytes,
+      ...(cors ? { cors: { ...cors, methods: cors.methods ?? [...route.methods] } } : {}),
     })),
   };
 }

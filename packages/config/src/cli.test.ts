@@ -118,6 +118,18 @@ describe("gateway-config check", () => {
   });
 });
 
+describe("gateway-config wrangler-bindings", () => {
+  it("prints the ratelimits entries the repository's dev config needs", async () => {
+    const run = await runCli(["wrangler-bindings"], { cwd: join(REPO_ROOT, "packages/config/src") });
+    expect(run.code).toBe(0);
+    const bindings = JSON.parse(run.stdout);
+    expect(bindings.ratelimits).toEqual([
+      { name: "RL_IP_COARSE", namespace_id: "479961611", simple: { limit: 1000, period: 60 } },
+    ]);
+    expect(bindings.durable_objects.bindings[0]).toEqual({ name: "EDGE_LIMITER", class_name: "EdgeLimiter" });
+  });
+});
+
 describe("gateway-config compile", () => {
   it("writes the edge config as JSON to stdout", async () => {
     const run = await runCli(["compile", "--tier", "edge", "--config", validFile]);

@@ -4,12 +4,14 @@ import { parseArgs } from "node:util";
 import type { GatewayConfig } from "@gateway/types";
 import { compileCentral, compileEdge } from "./compile.ts";
 import { ConfigError } from "./config-error.ts";
+import { wranglerEdgeBindings } from "./edge-rate-limit-bindings.ts";
 import { defaultConfigPath } from "./find-config-file.ts";
 import { loadConfigFile } from "./load-file.ts";
 
 const USAGE = `usage:
   gateway-config check [path]
   gateway-config compile --tier edge|central [--config path] [--out file]
+  gateway-config wrangler-bindings [path]   the edge rate-limit bindings wrangler.jsonc must declare
 
 path defaults to $GATEWAY_CONFIG, else the nearest gateway.config.yaml.
 Exit status: 0 ok, 1 invalid config, 2 usage error.`;
@@ -24,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "check") return check(rest);
   if (command === "compile") return compile(rest);
+  if (command === "wrangler-bindings") return wranglerBindings(rest);
   throw new UsageError(command === undefined ? "missing command" : `unknown command "${command}"`);
 }
 
@@ -49,6 +52,14 @@ async function compile(args: string[]): Promise<number> {
   const json = `${JSON.stringify(compiled, null, 2)}\n`;
   if (values.out) await writeFile(values.out, json);
   else process.stdout.write(json);
+  return 0;
+}
+
+async function wranglerBindings(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length > 1) throw new UsageError("wrangler-bindings takes at most one path");
+  const config = await loadConfigFile(positionals[0] ?? defaultConfigPath(process.env, process.cwd()));
+  process.stdout.write(`${JSON.stringify(wranglerEdgeBindings(config.rateLimits.edge), null, 2)}\n`);
   return 0;
 }
 

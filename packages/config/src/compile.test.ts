@@ -14,7 +14,12 @@ describe("compileEdge", () => {
   it("keeps what the edge needs and nothing about upstreams", () => {
     const edge = compileEdge(config());
     expect(Object.keys(edge).sort()).toEqual(["identity", "jwt", "limits", "rateLimits", "routes"]);
-    expect(edge.limits).toEqual({ maxBodyBytes: 10_485_760, maxHeaderBytes: 16_384, maxUrlLength: 8192 });
+    expect(edge.limits).toEqual({
+      maxBodyBytes: 10_485_760,
+      maxHeaderBytes: 16_384,
+      maxHeaderCount: 100,
+      maxUrlLength: 8192,
+    });
     expect(edge.rateLimits).toEqual({
       edge: [{ name: "ip-coarse", kind: "binding", limit: 1000, windowSeconds: 60, key: ["ip"] }],
     });
@@ -29,12 +34,31 @@ describe("compileEdge", () => {
       scopes: [],
       maxBodyBytes: 10_485_760,
       edgeRateLimit: ["ip-coarse"],
+      forwardAuthorization: false,
     });
     const json = JSON.stringify(edge);
     expect(json).not.toContain("10.0.0.1");
     expect(json).not.toContain("rewrite");
     expect(json).not.toContain("timeoutMs");
     expect(json).not.toContain("per-user");
+  });
+
+  it("includes a route's cors block with its defaults, and forwardAuthorization", () => {
+    const doc = baseDocument();
+    doc.routes[0].methods = ["GET", "POST"];
+    doc.routes[0].cors = { origins: ["http://localhost:5173"], headers: ["Content-Type", "Authorization"] };
+    doc.routes[0].forwardAuthorization = true;
+    const edge = compileEdge(validateConfig(doc, {}));
+    expect(edge.routes[0]?.cors).toEqual({
+      origins: ["http://localhost:5173"],
+      methods: ["GET", "POST"],
+      headers: ["content-type", "authorization"],
+      exposeHeaders: [],
+      credentials: false,
+      maxAgeSeconds: 600,
+    });
+    expect(edge.routes[0]?.forwardAuthorization).toBe(true);
+    expect(edge.routes[1]).not.toHaveProperty("cors");
   });
 
   it("does not share arrays with the source config", () => {
@@ -52,10 +76,21 @@ describe("compileCentral", () => {
     const source = config();
     const central = compileCentral(source);
     expect(Object.keys(central).sort()).toEqual(["identity", "limits", "rateLimits", "routes"]);
-    expect(central.routes).toEqual(source.routes);
+    expect(central.routes).toEqual(
+      source.routes.map(({ cors: _cors, forwardAuthorization: _forward, ...route }) => route),
+    );
     expect(central.limits).toEqual(source.limits);
     expect(central.rateLimits).toEqual({ policies: source.rateLimits.policies });
     expect(JSON.stringify(central)).not.toContain("jwksUrl");
+  });
+
+  it("leaves out the edge-only route options (cors, forwardAuthorization)", () => {
+    const doc = baseDocument();
+    doc.routes[0].cors = { origins: ["https://app.example.com"] };
+    doc.routes[0].forwardAuthorization = true;
+    const central = compileCentral(validateConfig(doc, {}));
+    expect(central.routes[0]).not.toHaveProperty("cors");
+    expect(central.routes[0]).not.toHaveProperty("forwardAuthorization");
   });
 
   it("round-trips through JSON unchanged", () => {

@@ -1,4 +1,4 @@
-import type { CentralConfig, EdgeConfig, GatewayConfig } from "@gateway/types";
+import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig } from "@gateway/types";
 
 /**
  * What the edge Worker needs. Built field by field (never by spreading a route)
@@ -17,6 +17,7 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
     limits: {
       maxBodyBytes: config.limits.maxBodyBytes,
       maxHeaderBytes: config.limits.maxHeaderBytes,
+      maxHeaderCount: config.limits.maxHeaderCount,
       maxUrlLength: config.limits.maxUrlLength,
     },
     rateLimits: { edge: config.rateLimits.edge.map((policy) => ({ ...policy, key: [...policy.key] })) },
@@ -30,11 +31,24 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       scopes: [...route.scopes],
       maxBodyBytes: route.maxBodyBytes,
       edgeRateLimit: [...route.edgeRateLimit],
+      forwardAuthorization: route.forwardAuthorization ?? false,
+      ...(route.cors ? { cors: copyCors(route.cors) } : {}),
     })),
   };
 }
 
-/** What a central replica needs: everything but JWT verification and edge limits. */
+function copyCors(cors: CorsConfig): CorsConfig {
+  return {
+    origins: [...cors.origins],
+    methods: [...cors.methods],
+    headers: [...cors.headers],
+    exposeHeaders: [...cors.exposeHeaders],
+    credentials: cors.credentials,
+    maxAgeSeconds: cors.maxAgeSeconds,
+  };
+}
+
+/** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
     identity: { ...config.identity },
@@ -42,7 +56,8 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    routes: config.routes.map((route) => ({
+    // CORS and forwardAuthorization are decided at the edge only.
+    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, ...route }) => ({
       ...route,
       methods: [...route.methods],
       issuers: [...route.issuers],

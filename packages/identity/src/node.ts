@@ -29,3 +29,5 @@ export function verifyNodeRequest(
   const token = Array.isArray(header) ? header.join(", ") : header;
   return verifier.verify(token, { method: req.method ?? "GET", pathAndQuery: requestTargetOf(req.url) });
 }
+
+export { createNodeIdentitySigner, createNodeIdentityVerifier, nodeBindingHash } from "./node-crypto.ts";

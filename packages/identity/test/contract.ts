@@ -12,9 +12,33 @@ import {
   generateIdentityKeyPair,
   type IdentityKeyPair,
   type IdentitySigner,
+  type IdentitySignerOptions,
+  type IdentityVerifier,
+  type IdentityVerifierOptions,
   type SignInput,
 } from "../src/index.ts";
-import { ALICE, craftToken, decodeSegment, fixedClock, splitToken, T0_MS, verifierFor } from "./helpers.ts";
+import {
+  ALICE,
+  craftToken,
+  decodeSegment,
+  fixedClock,
+  splitToken,
+  T0_MS,
+  verifierOptionsFor,
+} from "./helpers.ts";
+
+/** A signer and a verifier factory; the contract runs against any pairing of implementations. */
+export interface IdentityImplementation {
+  name: string;
+  createSigner(opts: IdentitySignerOptions): Promise<IdentitySigner>;
+  createVerifier(opts: IdentityVerifierOptions): Promise<IdentityVerifier>;
+}
+
+export const WEBCRYPTO: IdentityImplementation = {
+  name: "WebCrypto",
+  createSigner: createIdentitySigner,
+  createVerifier: createIdentityVerifier,
+};
 
 const GET_USERS: SignInput = {
   identity: ALICE,
@@ -25,7 +49,13 @@ const GET_USERS: SignInput = {
 };
 const GET_USERS_REQUEST = { method: "GET", pathAndQuery: GET_USERS.pathAndQuery };
 
-export function identityContract(): void {
+export function identityContract(impl: IdentityImplementation = WEBCRYPTO): void {
+  describe(`identity contract (${impl.name})`, () => registerContract(impl));
+}
+
+function registerContract(impl: IdentityImplementation): void {
+  const verifierFor = (keys: IdentityKeyPair[], overrides: Partial<IdentityVerifierOptions> = {}) =>
+    impl.createVerifier(verifierOptionsFor(keys, overrides));
   let keyA: IdentityKeyPair;
   let keyB: IdentityKeyPair;
   let keyC: IdentityKeyPair;
@@ -37,7 +67,7 @@ export function identityContract(): void {
       generateIdentityKeyPair("key-b"),
       generateIdentityKeyPair("key-c"),
     ]);
-    signerA = await createIdentitySigner({
+    signerA = await impl.createSigner({
       privateJwk: keyA.privateJwk,
       issuer: "edge",
       ttlSeconds: 60,
@@ -46,7 +76,7 @@ export function identityContract(): void {
   });
 
   async function signWith(key: IdentityKeyPair, at = T0_MS, ttlSeconds = 60, issuer = "edge") {
-    return createIdentitySigner({ privateJwk: key.privateJwk, issuer, ttlSeconds, now: fixedClock(at) });
+    return impl.createSigner({ privateJwk: key.privateJwk, issuer, ttlSeconds, now: fixedClock(at) });
   }
 
   describe("key generation", () => {
@@ -511,38 +541,36 @@ export function identityContract(): void {
       const p256 = { kty: "EC", crv: "P-256", kid: "ec-1", x: "x", y: "y" };
       const x25519 = { ...keyA.publicJwk, crv: "X25519" };
       await expect(
-        createIdentityVerifier({ ...base, publicKeys: { keys: [keyA.publicJwk, rsa] } }),
+        impl.createVerifier({ ...base, publicKeys: { keys: [keyA.publicJwk, rsa] } }),
       ).rejects.toThrow(/keys\[1\].*"rsa-1".*kty=RSA.*only kty "OKP" with crv "Ed25519"/);
-      await expect(createIdentityVerifier({ ...base, publicKeys: { keys: [p256] } })).rejects.toThrow(
-        /kty=EC/,
-      );
-      await expect(createIdentityVerifier({ ...base, publicKeys: { keys: [x25519] } })).rejects.toThrow(
+      await expect(impl.createVerifier({ ...base, publicKeys: { keys: [p256] } })).rejects.toThrow(/kty=EC/);
+      await expect(impl.createVerifier({ ...base, publicKeys: { keys: [x25519] } })).rejects.toThrow(
         /crv=X25519/,
       );
     });
 
     it("rejects private keys, duplicate or missing kids, and an empty key set", async () => {
+      await expect(impl.createVerifier({ ...base, publicKeys: { keys: [keyA.privateJwk] } })).rejects.toThrow(
+        /private key/,
+      );
       await expect(
-        createIdentityVerifier({ ...base, publicKeys: { keys: [keyA.privateJwk] } }),
-      ).rejects.toThrow(/private key/);
-      await expect(
-        createIdentityVerifier({ ...base, publicKeys: { keys: [keyA.publicJwk, keyA.publicJwk] } }),
+        impl.createVerifier({ ...base, publicKeys: { keys: [keyA.publicJwk, keyA.publicJwk] } }),
       ).rejects.toThrow(/duplicate kid "key-a"/);
       const { kid: _kid, ...withoutKid } = keyA.publicJwk;
-      await expect(createIdentityVerifier({ ...base, publicKeys: { keys: [withoutKid] } })).rejects.toThrow(
+      await expect(impl.createVerifier({ ...base, publicKeys: { keys: [withoutKid] } })).rejects.toThrow(
         /kid/,
       );
-      await expect(createIdentityVerifier({ ...base, publicKeys: { keys: [] } })).rejects.toThrow(
+      await expect(impl.createVerifier({ ...base, publicKeys: { keys: [] } })).rejects.toThrow(
         /at least one/,
       );
     });
 
     it("refuses to build a signer from a public key or a malformed ttl", async () => {
       await expect(
-        createIdentitySigner({ privateJwk: { ...keyA.publicJwk }, issuer: "edge", ttlSeconds: 60 }),
+        impl.createSigner({ privateJwk: { ...keyA.publicJwk }, issuer: "edge", ttlSeconds: 60 }),
       ).rejects.toThrow(/"d"/);
       await expect(
-        createIdentitySigner({ privateJwk: keyA.privateJwk, issuer: "edge", ttlSeconds: 0 }),
+        impl.createSigner({ privateJwk: keyA.privateJwk, issuer: "edge", ttlSeconds: 0 }),
       ).rejects.toThrow(/ttlSeconds/);
     });
   });

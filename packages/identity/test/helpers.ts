@@ -1,6 +1,6 @@
 import type { Identity } from "@gateway/types";
 import { decodeBase64Url, encodeBase64Url, encodeBase64UrlText } from "../src/base64url.ts";
-import { createIdentityVerifier, type IdentityKeyPair, type IdentityVerifierOptions } from "../src/index.ts";
+import type { IdentityKeyPair, IdentityVerifierOptions } from "../src/index.ts";
 
 export const ALICE: Identity = {
   sub: "user-alice",
@@ -16,18 +16,18 @@ export function fixedClock(ms: number): () => number {
   return () => ms;
 }
 
-export function verifierFor(
+export function verifierOptionsFor(
   keys: IdentityKeyPair[],
   overrides: Partial<IdentityVerifierOptions> = {},
-): ReturnType<typeof createIdentityVerifier> {
-  return createIdentityVerifier({
+): IdentityVerifierOptions {
+  return {
     publicKeys: { keys: keys.map((pair) => pair.publicJwk) },
     audience: "central",
     issuers: ["edge"],
     clockSkewSeconds: 5,
     now: fixedClock(T0_MS),
     ...overrides,
-  });
+  };
 }
 
 export function splitToken(token: string): [string, string, string] {

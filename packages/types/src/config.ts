@@ -74,6 +74,24 @@ export interface EdgeRateLimitPolicy {
   key: Array<"consumer" | "ip">;
 }
 
+/**
+ * Cross-origin access for browsers, answered by the edge (preflights never reach central).
+ * Defaults applied: methods = the route's methods, headers / exposeHeaders = [],
+ * credentials = false, maxAgeSeconds = 600.
+ */
+export interface CorsConfig {
+  /** Exact serialised origins ("https://app.example.com", no path, no trailing slash) or the single entry "*". */
+  origins: string[];
+  methods: HttpMethod[];
+  /** Request headers a browser may send (Access-Control-Allow-Headers), lower case. */
+  headers: string[];
+  /** Response headers browser scripts may read (Access-Control-Expose-Headers), lower case. */
+  exposeHeaders: string[];
+  /** Access-Control-Allow-Credentials; not allowed together with "*". */
+  credentials: boolean;
+  maxAgeSeconds: number;
+}
+
 export interface RouteConfig {
   name: string;
   /** Path prefix, normalised: starts with "/", no trailing slash (except "/" itself). Matches on segment boundaries. */
@@ -95,6 +113,13 @@ export interface RouteConfig {
   rateLimit: string[];
   /** Names of edge coarse policies applied to this route. */
   edgeRateLimit: string[];
+  /** Edge only: CORS for browser clients; absent = no CORS headers at all. */
+  cors?: CorsConfig;
+  /**
+   * Edge only: keep the client's Authorization header on the request to central
+   * (default false: the edge verified it, the identity token replaces it).
+   */
+  forwardAuthorization?: boolean;
 }
 
 export interface IdentityConfig {
@@ -130,10 +155,16 @@ export interface GatewayConfig {
 export interface EdgeConfig {
   identity: IdentityConfig;
   jwt: { issuers: JwtIssuerConfig[] };
-  limits: Pick<LimitsConfig, "maxBodyBytes" | "maxHeaderBytes" | "maxUrlLength">;
+  limits: Pick<LimitsConfig, "maxBodyBytes" | "maxHeaderBytes" | "maxHeaderCount" | "maxUrlLength">;
   rateLimits: { edge: EdgeRateLimitPolicy[] };
-  routes: Array<Omit<RouteConfig, "upstream" | "rewrite" | "rateLimit" | "timeoutMs">>;
+  routes: EdgeRouteConfig[];
 }
+
+/** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */
+export type EdgeRouteConfig = Omit<
+  RouteConfig,
+  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization"
+> & { forwardAuthorization: boolean };
 
 /** What a central replica runs with. */
 export interface CentralConfig {

@@ -11,6 +11,9 @@ export const CENTRAL_REDIS_OPTIONS = {
   commandTimeout: 500,
   connectTimeout: 2000,
   retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+  // Commands issued in the same event-loop turn (one per concurrent request) leave in one socket
+  // write instead of one write syscall each: under load that was ~7% of central's CPU.
+  enableAutoPipelining: true,
 } satisfies RedisOptions;
 
 export function createCentralRedis(url: string, onError: (err: Error) => void): Redis {

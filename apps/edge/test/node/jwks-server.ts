@@ -6,6 +6,7 @@ import type { IssuerKey } from "./issuer-keys.ts";
 /**
  * GET /<tag>/es256.json, /<tag>/rs256.json: one key each.
  * GET /<tag>/rotating.json: es256 on the first fetch, es256 + late afterwards.
+ * GET /<tag>/retiring.json: es256 + late on the first fetch, es256 only afterwards.
  * GET /__count?path=/<tag>/<set>.json: how often that exact path was fetched.
  * Tests use a fresh tag each, so their counts do not mix.
  */
@@ -30,7 +31,11 @@ export async function startJwksServer(keys: Record<IssuerKeyName, IssuerKey>): P
             ? count === 1
               ? [keys.es256]
               : [keys.es256, keys.late]
-            : undefined;
+            : set === "retiring.json"
+              ? count === 1
+                ? [keys.es256, keys.late]
+                : [keys.es256]
+              : undefined;
     if (!published) {
       res.statusCode = 404;
       res.end();

@@ -10,8 +10,9 @@ export interface FixtureOptions {
   /** Distinguishes this app's JWKS URLs, so fetch counts are per test. */
   tag?: string;
   /** JWKS set served for the primary issuer: es256 (default) or rotating. */
-  primaryKeys?: "es256.json" | "rotating.json" | "missing.json";
+  primaryKeys?: "es256.json" | "rotating.json" | "retiring.json" | "missing.json";
   jwksMinRefetchSeconds?: number;
+  jwksCacheSeconds?: number;
   centralOrigin?: string;
   deps?: Partial<EdgeDeps>;
 }
@@ -37,6 +38,7 @@ jwt:
       algorithms: [ES256]
       clockSkewSeconds: 0
       jwksMinRefetchSeconds: ${options.jwksMinRefetchSeconds ?? 30}
+      jwksCacheSeconds: ${options.jwksCacheSeconds ?? 600}
       rolesClaim: roles
       scopesClaim: scope
       tenantClaim: tid
@@ -46,8 +48,11 @@ jwt:
       jwksUrl: ${jwksOrigin}/${options.tag}/rs256.json
       audiences: [gateway-api]
       algorithms: [RS256]
+      maxTokenBytes: 4096
 limits:
   maxUrlLength: 512
+  maxHeaderBytes: 8192
+  maxHeaderCount: 50
 routes:
   - { name: public, path: /api/public, auth: public, methods: [GET, POST], upstream: "http://127.0.0.1:9" }
   - { name: items, path: /api/items, methods: [GET, HEAD, POST, PUT], upstream: "http://127.0.0.1:9" }
@@ -57,6 +62,24 @@ routes:
   - { name: keys, path: /api/keys, auth: api_key, methods: [GET], upstream: "http://127.0.0.1:9" }
   - { name: either, path: /api/either, auth: any, methods: [GET], upstream: "http://127.0.0.1:9" }
   - { name: rsa-only, path: /api/rsa, issuers: [rsa], methods: [GET], upstream: "http://127.0.0.1:9" }
+  - name: web
+    path: /api/web
+    methods: [GET, POST, PUT]
+    upstream: "http://127.0.0.1:9"
+    cors:
+      origins: ["https://app.example", "http://localhost:5173"]
+      methods: [GET, POST]
+      headers: [Content-Type, Authorization]
+      exposeHeaders: [X-Request-Id]
+      credentials: true
+      maxAgeSeconds: 300
+  - name: open
+    path: /api/open
+    auth: public
+    methods: [GET]
+    upstream: "http://127.0.0.1:9"
+    cors: { origins: ["*"] }
+  - { name: passthrough, path: /api/passthrough, forwardAuthorization: true, methods: [GET], upstream: "http://127.0.0.1:9" }
 `;
 }
 

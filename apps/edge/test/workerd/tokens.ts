@@ -11,6 +11,8 @@ export interface TokenOptions {
   claims?: JWTPayload;
   /** Extra protected-header parameters (e.g. jku); alg and kid come from the key. */
   header?: Record<string, unknown>;
+  /** Overrides the key's kid in the header (e.g. a random one). */
+  kid?: string;
   expiresInSeconds?: number;
 }
 
@@ -27,7 +29,7 @@ export async function signToken(options: TokenOptions = {}): Promise<string> {
     exp: now + (options.expiresInSeconds ?? 300),
     ...options.claims,
   })
-    .setProtectedHeader({ ...options.header, alg: jwk.alg, kid: jwk.kid })
+    .setProtectedHeader({ ...options.header, alg: jwk.alg, kid: options.kid ?? jwk.kid })
     .sign(key);
 }
 

@@ -1,5 +1,6 @@
 import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
+import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
 import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
 
@@ -104,6 +105,8 @@ const routeSchema = z.strictObject({
   maxBodyBytes: positiveInt(1024 ** 3).optional(),
   rateLimit: uniqueList(name).default(() => []),
   edgeRateLimit: uniqueList(name).default(() => []),
+  cors: corsSchema.optional(),
+  forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
 });
 
 export const gatewayConfigSchema = z.strictObject({

@@ -46,8 +46,10 @@ describe("schema: happy path", () => {
       maxBodyBytes: 10_485_760,
       rateLimit: ["per-user"],
       edgeRateLimit: [],
+      forwardAuthorization: false,
     });
     expect(config.routes[1]).not.toHaveProperty("rewrite");
+    expect(config.routes[1]).not.toHaveProperty("cors");
   });
 
   it("keeps explicit values and normalises upstream {urls}", () => {

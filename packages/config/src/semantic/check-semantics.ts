@@ -1,5 +1,7 @@
+import { RATE_LIMIT_BINDING_PERIODS, rateLimitBindingName } from "../edge-rate-limit-bindings.ts";
 import type { ConfigIssue, ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
+import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 
 const BURST_ALGORITHMS = new Set(["token_bucket", "gcra"]);
@@ -52,6 +54,7 @@ function checkIssuers({ jwt, limits }: ParsedConfig, report: Report) {
 function checkPolicies({ rateLimits }: ParsedConfig, report: Report) {
   reportDuplicates(rateLimits.policies, (p) => p.name, ["rateLimits", "policies"], "policy name", report);
   reportDuplicates(rateLimits.edge, (p) => p.name, ["rateLimits", "edge"], "edge policy name", report);
+  checkEdgeBindings(rateLimits.edge, report);
   rateLimits.policies.forEach((policy, index) => {
     if (policy.burst !== undefined && !BURST_ALGORITHMS.has(policy.algorithm)) {
       report(
@@ -59,6 +62,29 @@ function checkPolicies({ rateLimits }: ParsedConfig, report: Report) {
         `only applies to token_bucket and gcra, not ${policy.algorithm}`,
       );
     }
+  });
+}
+
+/** `kind: binding` policies become wrangler `ratelimits` entries: a period of 10 or 60 s, one binding name each. */
+function checkEdgeBindings(policies: ParsedConfig["rateLimits"]["edge"], report: Report) {
+  const firstByBinding = new Map<string, number>();
+  policies.forEach((policy, index) => {
+    if (policy.kind !== "binding") return;
+    if (!RATE_LIMIT_BINDING_PERIODS.includes(policy.windowSeconds)) {
+      report(
+        ["rateLimits", "edge", index, "windowSeconds"],
+        "must be 10 or 60 for kind binding (the only periods of the Workers Rate Limiting binding); use kind durable_object for other windows",
+      );
+    }
+    const binding = rateLimitBindingName(policy.name);
+    const first = firstByBinding.get(binding);
+    if (first === undefined) firstByBinding.set(binding, index);
+    // The same name twice is already reported as a duplicate policy name.
+    else if (policies[first]?.name !== policy.name)
+      report(
+        ["rateLimits", "edge", index, "name"],
+        `binding name ${binding} is also that of rateLimits.edge[${first}]: rename one policy`,
+      );
   });
 }
 
@@ -91,6 +117,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       if (route.roles.length > 0) report([...path, "roles"], "a public route cannot require roles");
       if (route.scopes.length > 0) report([...path, "scopes"], "a public route cannot require scopes");
     }
+    checkCors(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }

@@ -121,9 +121,11 @@ describe("cross-tier rule: edge limits must not be stricter than central ones on
   function withLimits(
     edge: { limit: number; windowSeconds: number; key: string[] },
     central: { limit: number; windowSeconds: number; key: string[] },
+    kind: "binding" | "durable_object" = "durable_object",
   ) {
     const doc = baseDocument();
-    doc.rateLimits.edge = [{ name: "edge", kind: "binding", ...edge }];
+    // durable_object by default: a binding only takes windows of 10 or 60 s (tested below).
+    doc.rateLimits.edge = [{ name: "edge", kind, ...edge }];
     doc.rateLimits.policies = [
       { name: "central", algorithm: "sliding_window", failMode: "open", ...central },
     ];
@@ -172,6 +174,19 @@ describe("cross-tier rule: edge limits must not be stricter than central ones on
     expect(issuesOf(withLimits({ ...edge, key: ["ip"] }, { ...central, key: ["ip"] }))).toEqual([
       `routes[0].edgeRateLimit[0]: edge policy "edge" (${edgeText}) is stricter than central policy "central" (${centralText}): the edge must allow at least what central allows`,
     ]);
+  });
+
+  it("applies to kind binding as to kind durable_object", () => {
+    for (const kind of ["binding", "durable_object"] as const) {
+      const doc = withLimits(
+        { limit: 50, windowSeconds: 60, key: ["consumer"] },
+        { limit: 100, windowSeconds: 60, key: ["consumer"] },
+        kind,
+      );
+      expect(issuesOf(doc), kind).toEqual([
+        'routes[0].edgeRateLimit[0]: edge policy "edge" (50 per 60s by consumer) is stricter than central policy "central" (100 per 60s by consumer): the edge must allow at least what central allows',
+      ]);
+    }
   });
 
   it("applies when the edge key is a subset of the central key", () => {
@@ -230,5 +245,43 @@ describe("cross-tier rule: edge limits must not be stricter than central ones on
       { name: "b", path: "/b", upstream: "http://127.0.0.1:1", edgeRateLimit: ["edge"] },
     ];
     expect(validateConfig(doc, {}).routes).toHaveLength(2);
+  });
+});
+
+describe("edge policies of kind binding (wrangler ratelimits entries)", () => {
+  it.each([1, 30, 120, 3600])("rejects windowSeconds %i: the binding's period is 10 or 60", (window) => {
+    const doc = baseDocument();
+    doc.rateLimits.edge[0].windowSeconds = window;
+    expect(issuesOf(doc)).toEqual([
+      "rateLimits.edge[0].windowSeconds: must be 10 or 60 for kind binding (the only periods of the Workers Rate Limiting binding); use kind durable_object for other windows",
+    ]);
+  });
+
+  it("accepts 10 and 60 for a binding and any window for a durable object", () => {
+    const doc = baseDocument();
+    doc.rateLimits.edge = [
+      { name: "ten", kind: "binding", limit: 100, windowSeconds: 10, key: ["ip"] },
+      { name: "sixty", kind: "binding", limit: 1000, windowSeconds: 60, key: ["ip"] },
+      { name: "hourly", kind: "durable_object", limit: 50_000, windowSeconds: 3600, key: ["consumer"] },
+    ];
+    expect(validateConfig(doc, {}).rateLimits.edge.map((policy) => policy.name)).toEqual([
+      "ten",
+      "sixty",
+      "hourly",
+    ]);
+  });
+
+  it("rejects two binding policies whose names map to the same binding", () => {
+    const doc = baseDocument();
+    doc.rateLimits.edge.push({
+      name: "IP_coarse",
+      kind: "binding",
+      limit: 1000,
+      windowSeconds: 60,
+      key: ["ip"],
+    });
+    expect(issuesOf(doc)).toEqual([
+      "rateLimits.edge[1].name: binding name RL_IP_COARSE is also that of rateLimits.edge[0]: rename one policy",
+    ]);
   });
 });

@@ -45,12 +45,29 @@ export function createRateLimitPlugin(
   const timeoutMs = deps.timeoutMs ?? 300;
   const outage = createOutageTracker(deps.logger);
 
+  /** Per route's list of names (one array per route config), resolved once: this runs on every request. */
+  const resolved = new WeakMap<readonly string[], RateLimitPolicy[]>();
+
   function policiesOf(names: string[]): RateLimitPolicy[] {
-    return [...new Set(names)].map((name) => {
+    const cached = resolved.get(names);
+    if (cached !== undefined) return cached;
+    const policies = [...new Set(names)].map((name) => {
       const policy = byName.get(name);
       if (!policy) throw new Error(`unknown rate limit policy "${name}"`);
       return policy;
     });
+    resolved.set(names, policies);
+    return policies;
+  }
+
+  const policyHeaders = new WeakMap<RateLimitPolicy[], string>();
+  function policyHeaderOf(applicable: RateLimitPolicy[]): string {
+    let header = policyHeaders.get(applicable);
+    if (header === undefined) {
+      header = rateLimitPolicyHeader(applicable);
+      policyHeaders.set(applicable, header);
+    }
+    return header;
   }
 
   async function evaluate(checks: RateLimitCheck[]): Promise<PolicyDecision[]> {
@@ -68,7 +85,7 @@ export function createRateLimitPlugin(
       next(new GatewayError("service_unavailable", "Rate limiting is unavailable", { "Retry-After": "1" }));
       return;
     }
-    res.setHeader("RateLimit-Policy", rateLimitPolicyHeader(applicable));
+    res.setHeader("RateLimit-Policy", policyHeaderOf(applicable));
     next();
   }
 
@@ -105,7 +122,7 @@ export function createRateLimitPlugin(
 
     const shown = mostRestrictive(results);
     const headers = {
-      "RateLimit-Policy": rateLimitPolicyHeader(applicable),
+      "RateLimit-Policy": policyHeaderOf(applicable),
       RateLimit: rateLimitHeader(shown.policy, shown.decision),
     };
     const denied = results.filter(({ decision }) => !decision.allowed);

@@ -5,12 +5,23 @@ export class TimeoutError extends Error {
   }
 }
 
-/** Rejects after `ms`; the original promise's late rejection is swallowed, not left unhandled. */
+/**
+ * Rejects after `ms`; the original promise's late rejection is swallowed, not left unhandled.
+ * One promise and one timer per call (runs on every rate-limited request; Promise.race
+ * plus finally cost three more promises).
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  promise.catch(() => {});
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

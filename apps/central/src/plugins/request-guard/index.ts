@@ -1,11 +1,16 @@
 import { GatewayError, type LimitsConfig } from "@gateway/types";
 import type { RequestHandler } from "express";
+import { framingProblem } from "./framing.ts";
+
+export { framingProblem } from "./framing.ts";
 
 /**
  * Cheap rejections before anything reads the request: only origin-form targets
- * ("/path?query") are proxied, so central can never be used as an open proxy.
- * Node caps parsed headers at `server.maxHeadersCount`, which createServer sets
- * one above the limit so that overflow is visible here.
+ * ("/path?query") are proxied, so central can never be used as an open proxy;
+ * framing Node accepted but a proxy could re-interpret is refused (400, and the
+ * error handler closes the connection). Node caps parsed headers at
+ * `server.maxHeadersCount`, which createServer sets one above the limit so that
+ * overflow is visible here.
  */
 export function createRequestGuard(
   limits: Pick<LimitsConfig, "maxUrlLength" | "maxHeaderCount">,
@@ -22,6 +27,11 @@ export function createRequestGuard(
     }
     if (req.rawHeaders.length / 2 > limits.maxHeaderCount) {
       next(new GatewayError("headers_too_large", `more than ${limits.maxHeaderCount} request headers`));
+      return;
+    }
+    const framing = framingProblem(req);
+    if (framing !== undefined) {
+      next(new GatewayError("bad_request", framing));
       return;
     }
     next();

@@ -41,4 +41,23 @@ describe("request guard", () => {
     const over = await get("/", headers(TEST_LIMITS.maxHeaderCount - 1));
     expect(statusLine(over)).toBe("HTTP/1.1 431 Request Header Fields Too Large");
   });
+
+  it("refuses framing a proxy could re-interpret: codings other than chunked, TE on HTTP/1.0, duplicate Host", async () => {
+    const post = (head: string) => rawRequest(app.port, `${head}\r\n3\r\nabc\r\n0\r\n\r\n`);
+    for (const head of [
+      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n",
+      "POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n",
+      "POST / HTTP/1.1\r\nHost: x\r\nHost: y\r\nTransfer-Encoding: chunked\r\n",
+      "POST / HTTP/1.1\r\nHost: x/y\r\nTransfer-Encoding: chunked\r\n",
+    ]) {
+      const response = await post(head);
+      expect(statusLine(response), head).toBe("HTTP/1.1 400 Bad Request");
+      expect(response).toMatch(/\r\nconnection: close\r\n/i);
+    }
+    expect(
+      statusLine(
+        await post("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked \r\nConnection: close\r\n"),
+      ),
+    ).toBe("HTTP/1.1 200 OK");
+  });
 });

@@ -10,8 +10,7 @@ describe("JWKS cache", () => {
   it("fetches the issuer's keys once for many requests, concurrent or not", async () => {
     const fixture = await createFixture();
     const token = await signToken();
-    // jose does not share an in-flight fetch between requests on Workers (I/O objects are
-    // per request), so the cache is warmed by one request before the concurrent burst.
+    // Warmed by one request first; the cold burst is covered in jwks-cache.test.ts.
     expect((await fixture.app.request("/api/items", { headers: bearer(token) })).status).toBe(200);
     const concurrent = await Promise.all(
       Array.from({ length: 10 }, () => fixture.app.request("/api/items", { headers: bearer(token) })),

@@ -15,8 +15,16 @@ import { stringClaim, stringListClaim } from "./claims.ts";
 import type { IssuerKeySource } from "./jwks.ts";
 import { jwksUnavailable, tokenRejection } from "./token-rejection.ts";
 
-/** Header parameters that would let a token choose its own key; never honoured. */
-const FORBIDDEN_HEADER_PARAMS = ["jku", "x5u", "jwk", "x5c", "crit"] as const;
+/**
+ * Header parameters never honoured: jku / x5u / jwk / x5c would let a token
+ * choose its own key; crit names extensions we do not implement; b64 (RFC 7797
+ * unencoded payload) and zip have no place in a JWT.
+ */
+const FORBIDDEN_HEADER_PARAMS = ["jku", "x5u", "jwk", "x5c", "crit", "b64", "zip"] as const;
+
+/** A JWS in compact form: three base64url segments (the signature may be empty only to be refused as alg none). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const MAX_KID_LENGTH = 256;
 
 export interface JwtAuthenticatorOptions {
   issuers: readonly JwtIssuerConfig[];
@@ -51,6 +59,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       if (token === undefined) throw missingCredentials("missing bearer token");
       // Checked before any parsing, against the largest limit; then per issuer once it is known.
       if (token.length > maxTokenBytes) throw invalidToken("token too large");
+      checkCompactShape(token);
 
       const { header, payload } = decodeUnverified(token);
       const issuer = issuerFor(payload.iss, route);
@@ -58,6 +67,9 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       for (const param of FORBIDDEN_HEADER_PARAMS) {
         if (Object.hasOwn(header, param))
           throw invalidToken(`token header parameter ${param} is not allowed`);
+      }
+      if (Object.hasOwn(header, "kid") && !validKid(header.kid)) {
+        throw invalidToken("token header parameter kid is invalid");
       }
       const algorithms: readonly string[] = issuer.config.algorithms;
       if (typeof header.alg !== "string" || !algorithms.includes(header.alg)) {
@@ -83,6 +95,16 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       return identityFrom(verified, issuer.config);
     },
   };
+}
+
+/** Before any decoding: a JWE (five segments) or anything that is not a compact JWS is refused. */
+function checkCompactShape(token: string): void {
+  if (token.split(".").length === 5) throw invalidToken("encrypted tokens (JWE) are not accepted");
+  if (!COMPACT_JWS.test(token)) throw invalidToken("malformed token");
+}
+
+function validKid(kid: unknown): boolean {
+  return typeof kid === "string" && kid.length > 0 && kid.length <= MAX_KID_LENGTH;
 }
 
 function decodeUnverified(token: string): { header: Record<string, unknown>; payload: JWTPayload } {

@@ -3,7 +3,8 @@ import { pathAndQueryOf } from "@gateway/identity";
 import { GatewayError, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
 import type { Handler } from "hono";
 import type { EdgeHonoEnv } from "../../context.ts";
-import { withoutHopByHop } from "../strip-trust-headers/strip-trust-headers.ts";
+import { removeConsumedCredentials } from "./credentials.ts";
+import { clientResponseHeaders } from "./response-headers.ts";
 
 export interface ForwardOptions {
   /** Base URL of the central tier, e.g. "http://127.0.0.1:8080" (a path prefix is kept). */
@@ -25,6 +26,7 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
     const original = new URL(c.req.raw.url);
 
     const headers = new Headers(c.get("clientHeaders"));
+    removeConsumedCredentials(headers, c.get("route"));
     headers.delete("traceparent");
     headers.delete("tracestate");
     const traceparent = c.get("traceparent");
@@ -79,7 +81,7 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
     return new Response(upstream.body, {
       status: upstream.status,
       statusText: upstream.statusText,
-      headers: withoutHopByHop(upstream.headers),
+      headers: clientResponseHeaders(upstream.headers),
     });
   };
 }

@@ -8,9 +8,17 @@ export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 };
 
+/** HSTS is a property of the edge host, so it goes on every response served over https. */
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+
 export function securityHeaders() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     await next();
+    // On plain http the header is ignored by browsers and would only mislead (RFC 6797 §7.2).
+    if (c.req.raw.url.startsWith("https:") && !c.res.headers.has("strict-transport-security")) {
+      c.res.headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
+    }
+    c.res.headers.delete("server");
     if (c.get("proxied")) return;
     for (const [name, value] of Object.entries(GATEWAY_RESPONSE_HEADERS)) {
       if (!c.res.headers.has(name)) c.res.headers.set(name, value);

@@ -1,6 +1,7 @@
-import { HOP_BY_HOP_HEADERS, isClientTrustHeader } from "@gateway/types";
+import { HOP_BY_HOP_HEADERS, isClientTrustHeader, type LimitsConfig } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
+import { checkHeaderLimits, rejectWebSocketUpgrade } from "./header-limits.ts";
 
 const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
@@ -34,11 +35,14 @@ export function sanitiseClientHeaders(headers: Headers): Headers {
 }
 
 /**
- * Incoming request headers are immutable on Workers, so the sanitised copy is
+ * 431 for oversized header blocks and 501 for WebSocket upgrades, then the
+ * sanitised copy of the headers (incoming headers are immutable on Workers) is
  * put in the context; every later step reads `clientHeaders`, never the raw ones.
  */
-export function stripTrustHeaders() {
+export function stripTrustHeaders(limits: Pick<LimitsConfig, "maxHeaderBytes" | "maxHeaderCount">) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
+    checkHeaderLimits(c.req.raw.headers, limits);
+    rejectWebSocketUpgrade(c.req.raw.headers);
     c.set("clientHeaders", sanitiseClientHeaders(c.req.raw.headers));
     await next();
   });

@@ -1,0 +1,91 @@
+import { IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { RequestHandler } from "express";
+
+/** Set on every response central writes itself (errors, health, raw parser errors). */
+export const GATEWAY_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+};
+
+/** Product and version banners: removed from upstream responses, never set by central. */
+export const DEFAULT_STRIPPED_RESPONSE_HEADERS: readonly string[] = [
+  "server",
+  "x-powered-by",
+  "x-aspnet-version",
+  "x-aspnetmvc-version",
+];
+
+export const DEFAULT_HSTS = "max-age=31536000; includeSubDomains";
+
+export interface SecurityHeadersOptions {
+  /** Response header names removed from every response (default: server, x-powered-by). */
+  strip?: readonly string[];
+  /** Strict-Transport-Security value for responses on a TLS connection. */
+  hsts?: string;
+}
+
+type WriteHeadArgs = [
+  number,
+  (string | OutgoingHttpHeaders | unknown[])?,
+  (OutgoingHttpHeaders | unknown[])?,
+];
+
+/** Copies a writeHead headers argument without the stripped names (object or flat/paired array form). */
+function withoutStripped(headers: unknown, strip: ReadonlySet<string>): unknown {
+  if (Array.isArray(headers)) {
+    if (headers.length > 0 && Array.isArray(headers[0])) {
+      return (headers as unknown[][]).filter((pair) => !strip.has(String(pair[0]).toLowerCase()));
+    }
+    const kept: unknown[] = [];
+    for (let i = 0; i < headers.length; i += 2) {
+      if (!strip.has(String(headers[i]).toLowerCase())) kept.push(headers[i], headers[i + 1]);
+    }
+    return kept;
+  }
+  if (headers !== null && typeof headers === "object") {
+    const kept: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
+      if (!strip.has(name.toLowerCase())) kept[name] = value;
+    }
+    return kept;
+  }
+  return headers;
+}
+
+function setIfAbsent(res: ServerResponse, name: string, value: string): void {
+  if (!res.hasHeader(name)) res.setHeader(name, value);
+}
+
+/**
+ * Decides the response headers at the last moment (writeHead, where Node also
+ * lands for implicit headers). A response whose body is piped from an upstream
+ * IncomingMessage is relayed: it keeps the service's own policy headers, minus
+ * the banners. Everything else central generated: it gets nosniff, no-referrer,
+ * a deny-all CSP, and `no-store` when it is an error. HSTS on TLS connections.
+ */
+export function createSecurityHeaders(options: SecurityHeadersOptions = {}): RequestHandler {
+  const strip = new Set((options.strip ?? DEFAULT_STRIPPED_RESPONSE_HEADERS).map((n) => n.toLowerCase()));
+  const hsts = options.hsts ?? DEFAULT_HSTS;
+  return (req, res, next) => {
+    let relayed = false;
+    res.on("pipe", (source: unknown) => {
+      if (source instanceof IncomingMessage) relayed = true;
+    });
+    const writeHead = res.writeHead;
+    res.writeHead = function securedWriteHead(this: ServerResponse, ...args: WriteHeadArgs) {
+      for (const name of strip) this.removeHeader(name);
+      if (!relayed) {
+        for (const [name, value] of Object.entries(GATEWAY_SECURITY_HEADERS)) setIfAbsent(this, name, value);
+        if (args[0] >= 400) this.setHeader("cache-control", "no-store");
+      }
+      if ((req.socket as TLSSocket).encrypted === true) setIfAbsent(this, "strict-transport-security", hsts);
+      const last = args.length - 1;
+      if (last >= 1 && typeof args[last] === "object")
+        args[last] = withoutStripped(args[last], strip) as never;
+      return (writeHead as (...a: WriteHeadArgs) => ServerResponse).apply(this, args);
+    } as typeof res.writeHead;
+    next();
+  };
+}

@@ -1,0 +1,18 @@
+import { withoutHopByHop } from "../strip-trust-headers/strip-trust-headers.ts";
+
+/** Software banners: they only help an attacker pick an exploit. */
+const BANNER_HEADERS = ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version"];
+
+/**
+ * Central's response headers as the client may see them: no hop-by-hop headers
+ * (including those central names in Connection), no software banners, and no
+ * CORS headers (CORS is decided by the edge from the route's config alone).
+ */
+export function clientResponseHeaders(upstream: Headers): Headers {
+  const headers = withoutHopByHop(upstream);
+  for (const name of BANNER_HEADERS) headers.delete(name);
+  for (const name of [...headers.keys()]) {
+    if (name.startsWith("access-control-")) headers.delete(name);
+  }
+  return headers;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, inject, it } from "vitest";
+import { createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { headerBlockBytes } from "./header-limits.ts";
+
+async function centralCompleted(requestId: string): Promise<boolean> {
+  const response = await fetch(`${inject("servers").centralOrigin}/__completed?id=${requestId}`);
+  return ((await response.json()) as { completed: boolean }).completed;
+}
+
+describe("header limits (maxHeaderBytes 8192, maxHeaderCount 50)", () => {
+  it("431 headers_too_large when the header block is larger than maxHeaderBytes", async () => {
+    const { app } = await createFixture();
+    const response = await app.request("/api/public/x", {
+      headers: { "x-request-id": "big-1", "x-filler": "a".repeat(8200) },
+    });
+    expect(response.status).toBe(431);
+    expect(await errorOf(response)).toMatchObject({
+      code: "headers_too_large",
+      message: "request headers exceed 8192 bytes",
+    });
+    expect(await centralCompleted("big-1")).toBe(false);
+  });
+
+  it("431 when there are more headers than maxHeaderCount", async () => {
+    const { app } = await createFixture();
+    const headers: Record<string, string> = { "x-request-id": "many-1" };
+    for (let i = 0; i < 60; i++) headers[`x-h-${i}`] = "1";
+    const response = await app.request("/api/public/x", { headers });
+    expect(response.status).toBe(431);
+    expect((await errorOf(response)).message).toBe("more than 50 request headers");
+    expect(await centralCompleted("many-1")).toBe(false);
+  });
+
+  it("lets a request just under both limits through", async () => {
+    const { app } = await createFixture();
+    const seen = await recorded(
+      await app.request("/api/public/x", { headers: { "x-filler": "a".repeat(7000) } }),
+    );
+    expect(seen.headers["x-filler"]).toHaveLength(7000);
+  });
+
+  it("counts bytes as on the wire: name, colon, space, value, CRLF", () => {
+    expect(headerBlockBytes(new Headers({ ab: "xyz", c: "" }))).toEqual({ bytes: 9 + 5, count: 2 });
+  });
+});
+
+describe("connection-level headers", () => {
+  it("501 not_implemented for a WebSocket upgrade, never forwarded", async () => {
+    const { app } = await createFixture();
+    const response = await app.request("/api/public/ws", {
+      headers: { upgrade: "websocket", connection: "Upgrade", "x-request-id": "ws-1" },
+    });
+    expect(response.status).toBe(501);
+    expect(await errorOf(response)).toMatchObject({
+      code: "not_implemented",
+      message: "WebSocket upgrades are not supported by this gateway",
+    });
+    expect(await centralCompleted("ws-1")).toBe(false);
+  });
+
+  it("drops TE, Trailer and other Upgrade requests before forwarding", async () => {
+    const { app } = await createFixture();
+    const seen = await recorded(
+      await app.request("/api/public/x", {
+        headers: {
+          te: "trailers, deflate",
+          trailer: "x-checksum",
+          upgrade: "h2c",
+          "proxy-connection": "keep-alive",
+        },
+      }),
+    );
+    for (const name of ["te", "trailer", "upgrade", "proxy-connection"]) {
+      expect(seen.headers[name], name).toBeUndefined();
+    }
+  });
+});
