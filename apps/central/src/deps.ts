@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { CentralDeps } from "./app.ts";
 import type { ReadinessCheck } from "./plugins/health/index.ts";
+import { withReplayFailMode } from "./redis/replay-fail-mode.ts";
 import { createRedisReplayStore } from "./redis/replay-store.ts";
 
 export interface CentralDepsInput {
@@ -26,7 +27,10 @@ export async function buildCentralDeps(input: CentralDepsInput): Promise<Central
   const replayStore = !config.identity.replayProtection
     ? undefined
     : redis !== undefined
-      ? createRedisReplayStore(redis)
+      ? withReplayFailMode(createRedisReplayStore(redis), {
+          failMode: config.identity.replayFailMode,
+          logger: input.logger,
+        })
       : createMemoryReplayStore();
   // node:crypto implementations: synchronous Ed25519 on cached KeyObjects (see docs/performance.md).
   const verifier = await createNodeIdentityVerifier({
@@ -44,8 +48,12 @@ export async function buildCentralDeps(input: CentralDepsInput): Promise<Central
   });
   const readinessChecks: ReadinessCheck[] = [];
   if (redis !== undefined) {
+    const failsClosedWithoutRedis =
+      (config.identity.replayProtection && config.identity.replayFailMode === "closed") ||
+      config.rateLimits.policies.some((policy) => policy.failMode === "closed");
     readinessChecks.push({
       name: "redis",
+      critical: failsClosedWithoutRedis,
       check: async () => {
         await redis.ping();
       },

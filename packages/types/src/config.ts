@@ -128,6 +128,12 @@ export interface IdentityConfig {
   clockSkewSeconds: number;
   /** Central remembers each edge token's `jti` until it expires and rejects a second use. */
   replayProtection: boolean;
+  /**
+   * When the replay store (Redis) cannot answer: open = accept the token (it is
+   * still signed, bound to method + path and expires within ttlSeconds), logged
+   * once per outage; closed = 503. Open keeps rate-limit `failMode: open` meaningful.
+   */
+  replayFailMode: FailMode;
 }
 
 export interface LimitsConfig {

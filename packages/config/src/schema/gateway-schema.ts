@@ -26,6 +26,7 @@ const identitySchema = z.strictObject({
   ttlSeconds: positiveInt(300).default(30),
   clockSkewSeconds: nonNegativeInt(60).default(5),
   replayProtection: z.boolean({ error: "must be true or false" }).default(true),
+  replayFailMode: z.enum(["open", "closed"]).default("open"),
 });
 
 const issuerSchema = z.strictObject({

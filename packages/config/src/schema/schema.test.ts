@@ -8,7 +8,7 @@ import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fi
 describe("schema: happy path", () => {
   it("fills every default", () => {
     const config = validateConfig(baseDocument(), {});
-    expect(config.identity).toEqual({ ttlSeconds: 30, clockSkewSeconds: 5, replayProtection: true });
+    expect(config.identity).toEqual({ ttlSeconds: 30, clockSkewSeconds: 5, replayProtection: true, replayFailMode: "open" });
     expect(config.limits).toEqual({
       maxBodyBytes: 10_485_760,
       maxHeaderBytes: 16_384,
@@ -270,6 +270,11 @@ describe("schema: field rules (exact messages)", () => {
       "edge key by route",
       (d) => (d.rateLimits.edge[0].key = ["route"]),
       ['rateLimits.edge[0].key[0]: must be one of consumer, ip (got "route")'],
+    ],
+    [
+      "bad replayFailMode",
+      (d) => (d.identity = { replayFailMode: "sometimes" }),
+      ['identity.replayFailMode: must be one of open, closed (got "sometimes")'],
     ],
     [
       "missing failMode",

@@ -55,6 +55,37 @@ describe("health endpoints", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("/readyz stays 200 but reports degraded when only non-critical checks fail", async () => {
+    const degradedApp = await startMiniApp(
+      [
+        createHealthEndpoints([
+          { name: "always", check: async () => {} },
+          {
+            name: "redis",
+            critical: false,
+            check: async () => {
+              throw new Error("down");
+            },
+          },
+        ]),
+      ],
+      (_req, res) => {
+        res.status(418).end();
+      },
+    );
+    try {
+      const response = await fetch(`${degradedApp.url}/readyz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        status: "degraded",
+        checks: ["always", "redis"],
+        degraded: ["redis"],
+      });
+    } finally {
+      await degradedApp.close();
+    }
+  });
+
   it("other paths pass through", async () => {
     expect((await fetch(`${app.url}/healthzz`)).status).toBe(418);
     expect((await fetch(`${app.url}/api/healthz`)).status).toBe(418);

@@ -7,6 +7,13 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves when the dependency is usable; rejects (or times out) otherwise. */
   check(): Promise<void>;
+  /**
+   * false: the gateway still serves without it (every feature using it fails
+   * open), so a failure is reported as degraded with 200 instead of 503 —
+   * taking every replica out of the load balancer would turn a fail-open
+   * outage into a full one. Default true.
+   */
+  critical?: boolean;
 }
 
 const CHECK_TIMEOUT_MS = 1000;
@@ -41,9 +48,18 @@ export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler 
       return;
     }
     Promise.allSettled(checks.map((c) => withTimeout(c.check(), CHECK_TIMEOUT_MS))).then((results) => {
-      const failed = checks.filter((_, i) => results[i]?.status === "rejected").map((c) => c.name);
+      const failedChecks = checks.filter((_, i) => results[i]?.status === "rejected");
+      const failed = failedChecks.filter((c) => c.critical !== false).map((c) => c.name);
+      const degraded = failedChecks.filter((c) => c.critical === false).map((c) => c.name);
       if (failed.length === 0) {
-        res.status(200).json({ status: "ready", checks: checks.map((c) => c.name) });
+        const names = checks.map((c) => c.name);
+        res
+          .status(200)
+          .json(
+            degraded.length === 0
+              ? { status: "ready", checks: names }
+              : { status: "degraded", checks: names, degraded },
+          );
         return;
       }
       const error = new GatewayError("service_unavailable", `not ready: ${failed.join(", ")} unavailable`);
