@@ -298,7 +298,11 @@ async function main(
     path: BENCH_PATH,
     serverCores,
     log,
-    centralNodeFlags: args.profile ? cpuProfileFlags(profileDir) : [],
+    centralNodeFlags: [
+      ...(args.profile ? cpuProfileFlags(profileDir) : []),
+      // Diagnostics, e.g. BENCH_CENTRAL_NODE_FLAGS=--trace-gc with --keep (central's log in logs/).
+      ...(process.env.BENCH_CENTRAL_NODE_FLAGS?.split(/\s+/).filter((flag) => flag !== "") ?? []),
+    ],
   };
   const settings: LoadSettings = {
     durationSeconds: args.durationSeconds,

@@ -1,9 +1,4 @@
 // Prints a TCP port that is free on 127.0.0.1 right now.
-import { createServer } from "node:net";
+import { freePort } from "../packages/testing/src/ports/free-port.ts";
 
-const server = createServer();
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  if (address && typeof address === "object") console.log(address.port);
-  server.close();
-});
+console.log(await freePort());

@@ -25,7 +25,8 @@ export const USAGE = `usage: pnpm bench [options]     (or ./gw bench, node bench
   --connections N     wrk connections (env BENCH_CONNECTIONS, default 64)
   --threads N         wrk threads (default 1: wrk gets one core)
   --warmup S          warm-up seconds per contestant (default 3)
-  --only a,b          run only these contestants: nginx, baseline, central, central-lean, edge
+  --only a,b          run only these contestants: nginx, baseline, central, central-lean, edge,
+                      central@<name> (see BENCH_CENTRAL_VARIANTS in bench/README.md)
   --fixed-rate        also run open-loop fixed-rate load at 50% of the slowest Node contestant's throughput
   --rate R            fixed-rate requests/s instead of that default
   --soak S            RSS soak: load central for S seconds, sample RSS every 5 s

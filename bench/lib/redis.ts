@@ -43,6 +43,9 @@ export async function startRedis(
   throw new Error(`redis-server did not answer PING on port ${port}:\n${child.output()}`);
 }
 
+const QUIET_MS = 1000;
+const MAX_QUIET_WAIT_MS = 15_000;
+
 export interface RoundTrips {
   requests: number;
   /** Commands central sent (MONITOR lines from a client address; commands run inside Lua scripts excluded). */
@@ -53,7 +56,9 @@ export interface RoundTrips {
 /**
  * Counts the Redis commands clients send while `load` runs, with MONITOR.
  * MONITOR shows commands that scripts run as "[0 lua]": those are not round
- * trips and are left out. Only for short, quiet windows: MONITOR slows Redis.
+ * trips and are left out. Counting starts once Redis has been quiet for a
+ * second (a slow contestant's last queued requests may still arrive after its
+ * round). Only for short windows: MONITOR slows Redis.
  */
 export async function countRedisCommands(url: string, load: () => Promise<number>): Promise<RoundTrips> {
   const { port } = new URL(url);
@@ -61,6 +66,7 @@ export async function countRedisCommands(url: string, load: () => Promise<number
   let buffered = "";
   const byName: Record<string, number> = {};
   let commands = 0;
+  let lastCommandAt = Date.now();
   let started: () => void = () => {};
   const monitoring = new Promise<void>((resolve) => {
     started = resolve;
@@ -73,6 +79,7 @@ export async function countRedisCommands(url: string, load: () => Promise<number
       if (line === "+OK") started();
       const match = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] "([^"]+)"/.exec(line);
       if (match === null || match[1] === "lua") continue;
+      lastCommandAt = Date.now();
       const name = (match[2] as string).toLowerCase();
       byName[name] = (byName[name] ?? 0) + 1;
       commands++;
@@ -85,6 +92,12 @@ export async function countRedisCommands(url: string, load: () => Promise<number
   socket.write("MONITOR\r\n");
   await monitoring;
   try {
+    const quietSince = Date.now();
+    while (Date.now() - lastCommandAt < QUIET_MS && Date.now() - quietSince < MAX_QUIET_WAIT_MS) {
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
+    commands = 0;
+    for (const name of Object.keys(byName)) delete byName[name];
     const requests = await load();
     // MONITOR lines trail the replies by a moment.
     await new Promise((wait) => setTimeout(wait, 200));

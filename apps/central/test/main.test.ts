@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testConfigYaml } from "./support/config.ts";
-import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -94,10 +95,10 @@ describe("main.ts", () => {
     const file = join(dir, "good.yaml");
     await writeFile(
       file,
-      testConfigYaml({ upstream: upstream.url, downUpstream: `http://127.0.0.1:${await unusedPort()}` }),
+      testConfigYaml({ upstream: upstream.url, downUpstream: `http://127.0.0.1:${await freePort()}` }),
     );
     const { env, edge } = await keyEnv();
-    const port = await unusedPort();
+    const port = await freePort();
     const proc = run({ ...env, GATEWAY_CONFIG: file, CENTRAL_PORT: String(port), CENTRAL_HOST: "127.0.0.1" });
     try {
       for (let i = 0; i < 100 && !proc.output().includes("central listening"); i++) {
@@ -134,7 +135,7 @@ describe("main.ts with REDIS_URL", () => {
     const file = join(dir, "redis.yaml");
     await writeFile(file, testConfigYaml({ upstream: upstream.url, downUpstream: upstream.url }));
     const { env } = await keyEnv();
-    const port = await unusedPort();
+    const port = await freePort();
     const proc = run({
       ...env,
       GATEWAY_CONFIG: file,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { compileCentral, parseConfig } from "@gateway/config";
+import { freePort } from "@gateway/testing";
 import { GatewayError, IDENTITY_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { Redis } from "ioredis";
@@ -9,7 +10,7 @@ import { gatewayContext } from "../src/context.ts";
 import { createRateLimitPlugin, createRedisRateLimitStore } from "../src/plugins/rate-limit/index.ts";
 import { testConfigYaml } from "./support/config.ts";
 import { startCentral } from "./support/harness.ts";
-import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 let upstream: RecordingUpstream;
 
@@ -39,7 +40,7 @@ describe("the rate-limit slot", () => {
     const central = await startCentral({
       yaml: testConfigYaml({
         upstream: upstream.url,
-        downUpstream: `http://127.0.0.1:${await unusedPort()}`,
+        downUpstream: `http://127.0.0.1:${await freePort()}`,
       }),
       rateLimit: slot,
     });

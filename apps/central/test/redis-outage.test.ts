@@ -7,13 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
+import { freePort, type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RedisServerHandle,
-  startRedisServer,
-} from "../src/plugins/rate-limit/test-support/redis-server.ts";
-import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const ANSWER_WITHIN_MS = 1000;
@@ -75,7 +72,7 @@ beforeAll(async () => {
   ]);
   signer = await createIdentitySigner({ privateJwk: edge.privateJwk, issuer: "edge", ttlSeconds: 30 });
   await writeFile(join(dir, "gateway.config.yaml"), configYaml(upstream.url));
-  const port = await unusedPort();
+  const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? "",

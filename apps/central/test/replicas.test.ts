@@ -8,9 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
+import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER, type RateLimitAlgorithm } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SKEW_CLOCK = fileURLToPath(new URL("./support/skew-clock.ts", import.meta.url));
@@ -52,7 +53,7 @@ ${routes}
 }
 
 async function startReplica(configFile: string, skewMs: number): Promise<Replica> {
-  const port = await unusedPort();
+  const port = await freePort();
   const child = spawn(process.execPath, ["--import", SKEW_CLOCK, MAIN], {
     env: {
       PATH: process.env.PATH ?? "",

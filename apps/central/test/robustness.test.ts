@@ -1,24 +1,16 @@
 import type http from "node:http";
 import net from "node:net";
 import { IDENTITY_HEADER } from "@gateway/types";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { testConfigYaml } from "./support/config.ts";
-import { type CentralUnderTest, startCentral } from "./support/harness.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { useCentralWithUpstream } from "./support/central-with-upstream.ts";
+import type { CentralUnderTest } from "./support/harness.ts";
 import { bodyOf, rawRequest, statusLine } from "./support/raw-http.ts";
-import { type RecordingUpstream, startUpstream, unusedPort } from "./support/upstream.ts";
+import type { RecordingUpstream } from "./support/upstream.ts";
 
 let upstream: RecordingUpstream;
 let central: CentralUnderTest;
-
-beforeAll(async () => {
-  upstream = await startUpstream();
-  central = await startCentral({
-    yaml: testConfigYaml({ upstream: upstream.url, downUpstream: `http://127.0.0.1:${await unusedPort()}` }),
-  });
-});
-afterAll(async () => {
-  await central?.close();
-  await upstream?.close();
+useCentralWithUpstream((started) => {
+  ({ upstream, central } = started);
 });
 
 // Whatever the previous test did to the connection, the server must still answer.

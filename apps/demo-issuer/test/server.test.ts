@@ -1,11 +1,12 @@
 import type { Server } from "node:http";
 import { join } from "node:path";
+import { closeServer, listen } from "@gateway/testing";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIssuer, type TokenResponse } from "../src/issuer.ts";
 import { loadOrCreateIssuerKeys } from "../src/key-file.ts";
 import { createIssuerServer } from "../src/server.ts";
-import { closeServer, listen, tempDir } from "./harness.ts";
+import { tempDir } from "./harness.ts";
 
 const ISS = "https://dev-issuer.test";
 let baseUrl: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
     issuer: createIssuer({ issuer: ISS, audience: "gateway-api", keys }),
     logger: (entry) => logs.push(entry),
   });
-  baseUrl = await listen(server);
+  ({ url: baseUrl } = await listen(server));
 });
 afterAll(async () => {
   await closeServer(server);

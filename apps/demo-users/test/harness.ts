@@ -1,6 +1,5 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
+import { closeServer, listen } from "@gateway/testing";
 import type { Identity } from "@gateway/types";
 import { createDemoUsersServer, type LogEntry } from "../src/app.ts";
 import { createAudienceVerifier } from "../src/audience-verifier.ts";
@@ -28,7 +27,7 @@ export async function startDemoUsers(audiences: string[] = ["users"]): Promise<H
   const verifier = await createAudienceVerifier({ publicKeys: { keys: [central.publicJwk] }, audiences });
   const logs: LogEntry[] = [];
   const server = createDemoUsersServer({ verifier, logger: (entry) => logs.push(entry) });
-  const baseUrl = await listen(server);
+  const { url: baseUrl } = await listen(server);
   const signerWith: Harness["signerWith"] = (options) =>
     createIdentitySigner({
       privateJwk: central.privateJwk,
@@ -53,20 +52,4 @@ export async function startDemoUsers(audiences: string[] = ["users"]): Promise<H
     },
     close: () => closeServer(server),
   };
-}
-
-export function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    });
-  });
-}
-
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
 }

@@ -3,11 +3,18 @@
  * Reports process CPU time (all threads, so WebCrypto's thread-pool work is included) per call.
  */
 import { createIdentitySigner, createIdentityVerifier, generateIdentityKeyPair } from "../src/index.ts";
+import { createNodeIdentityVerifier } from "../src/node.ts";
 
 const iterations = Number(process.argv[2] ?? 20_000);
 const { privateJwk, publicJwk } = await generateIdentityKeyPair("bench");
 const signer = await createIdentitySigner({ privateJwk, issuer: "edge", ttlSeconds: 60 });
 const verifier = await createIdentityVerifier({
+  publicKeys: { keys: [publicJwk] },
+  audience: "central",
+  issuers: ["edge"],
+  clockSkewSeconds: 5,
+});
+const nodeVerifier = await createNodeIdentityVerifier({
   publicKeys: { keys: [publicJwk] },
   audience: "central",
   issuers: ["edge"],
@@ -67,3 +74,6 @@ await run("warm-up", iterations / 4, 1);
 await run("bare crypto.subtle.verify (floor)", iterations, 1, bareVerify);
 await run("sequential", iterations, 1);
 await run("concurrent", iterations, 32);
+await run("node:crypto verifier (createNodeIdentityVerifier), sequential", iterations, 1, () =>
+  nodeVerifier.verify(token, request),
+);

@@ -1,19 +1,8 @@
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@gateway/testing";
 import { REPO_ROOT, type RunningStack, startStack } from "../../../scripts/stack.ts";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A whole stack on fresh ports with its own keys, so it can run beside `./gw dev`. */
 export async function startTestStack(): Promise<{ stack: RunningStack; output: string[] }> {

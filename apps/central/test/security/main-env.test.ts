@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateIdentityKeyPair } from "@gateway/identity";
+import { freePort } from "@gateway/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unusedPort } from "../support/upstream.ts";
 import { createTestPki, type TestPki } from "./support/certs.ts";
 import { securityConfigYaml } from "./support/config.ts";
 import { sendRaw } from "./support/raw.ts";
@@ -70,7 +70,7 @@ async function start(
 
 describe("main.ts reads the network-hardening environment", () => {
   it("CENTRAL_ALLOWED_CIDRS excluding the caller → 403 on /healthz", async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const proc = await start({ CENTRAL_PORT: String(port), CENTRAL_ALLOWED_CIDRS: "10.0.0.0/8" });
     try {
       expect(proc.output()).toContain('"allowedNetworks":["10.0.0.0/8"]');
@@ -82,7 +82,7 @@ describe("main.ts reads the network-hardening environment", () => {
   });
 
   it("CENTRAL_TLS_* → an mTLS listener", async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const proc = await start({
       CENTRAL_PORT: String(port),
       CENTRAL_TLS_CERT_FILE: pki.paths.serverCert,

@@ -1,5 +1,4 @@
 import type http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { compileCentral, parseConfig } from "@gateway/config";
 import {
@@ -10,6 +9,7 @@ import {
   type IdentitySigner,
   type IdentityVerifier,
 } from "@gateway/identity";
+import { listen } from "@gateway/testing";
 import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { Redis } from "ioredis";
@@ -80,15 +80,14 @@ export async function startCentral(opts: {
   });
   const central = createApp(config, deps);
   const server = createServer(central.app, config.limits);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, url } = await listen(server);
   const edgeSigner = await createIdentitySigner({
     privateJwk: edgeKeys.privateJwk,
     issuer: "edge",
     ttlSeconds: config.identity.ttlSeconds,
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     config,
     server,

@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { listen } from "@gateway/testing";
 import express, { type RequestHandler } from "express";
 import { pino } from "pino";
 import { createErrorHandler } from "../../src/errors.ts";
@@ -32,10 +32,9 @@ export async function startMiniApp(plugins: RequestHandler[], last: RequestHandl
   app.use(createRequestContext(), ...plugins, last);
   app.use(createErrorHandler(pino({ level: "silent" })));
   const server = createServer(app, TEST_LIMITS);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, url } = await listen(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     close: () => {
       server.closeAllConnections();

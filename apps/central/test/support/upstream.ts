@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "@gateway/testing";
 
 export interface RecordedRequest {
   method: string;
@@ -52,10 +52,9 @@ export async function startUpstream(): Promise<RecordingUpstream> {
   server.on("connection", () => {
     connections++;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, url } = await listen(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     server,
     requests,
@@ -68,13 +67,4 @@ export async function startUpstream(): Promise<RecordingUpstream> {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A port with nothing listening on it (bound, then released). */
-export async function unusedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,6 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { generateIdentityKeyPair } from "@gateway/identity";
+import { freePort } from "@gateway/testing";
 import type { TestProject } from "vitest/node";
 import type { IssuerKeyName } from "../shared/provided-context.ts";
 import "../shared/provided-context.ts";
@@ -10,11 +10,7 @@ import { originOf, startJwksServer } from "./jwks-server.ts";
 
 /** A port that was free a moment ago and has nothing listening on it now. */
 async function closedPortOrigin(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 function close(server: Server): Promise<void> {

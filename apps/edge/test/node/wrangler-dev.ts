@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@gateway/testing";
 import ts from "typescript";
-import { freePort } from "./free-port.ts";
 
 const EDGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 

@@ -8,7 +8,12 @@ import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fi
 describe("schema: happy path", () => {
   it("fills every default", () => {
     const config = validateConfig(baseDocument(), {});
-    expect(config.identity).toEqual({ ttlSeconds: 30, clockSkewSeconds: 5, replayProtection: true, replayFailMode: "open" });
+    expect(config.identity).toEqual({
+      ttlSeconds: 30,
+      clockSkewSeconds: 5,
+      replayProtection: true,
+      replayFailMode: "open",
+    });
     expect(config.limits).toEqual({
       maxBodyBytes: 10_485_760,
       maxHeaderBytes: 16_384,

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +9,6 @@ import { createRedisRateLimitStore } from "./store-redis.ts";
 import { createTestApp } from "./test-support/app.ts";
 import { close, listen, timedGet } from "./test-support/http.ts";
 import { policy } from "./test-support/policies.ts";
-import { type RedisServerHandle, startRedisServer } from "./test-support/redis-server.ts";
 
 const open = policy("fixed_window", { limit: 3, windowSeconds: 3600, failMode: "open" });
 const closed = policy("gcra", { limit: 3, windowSeconds: 3600, failMode: "closed" });

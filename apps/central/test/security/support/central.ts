@@ -1,9 +1,9 @@
 import type http from "node:http";
 import type https from "node:https";
-import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { compileCentral, parseConfig } from "@gateway/config";
 import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { listen } from "@gateway/testing";
 import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { pino } from "pino";
@@ -64,8 +64,7 @@ export async function startSecureCentral(opts: {
     opts.tls === undefined
       ? createServer(central.app, config.limits, opts.server)
       : createTlsServer(central.app, config.limits, opts.tls, opts.server);
-  await new Promise<void>((resolve) => server.listen(0, opts.host ?? "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port } = await listen(server, opts.host);
   const edgeSigner = await createIdentitySigner({
     privateJwk: edgeKeys.privateJwk,
     issuer: "edge",

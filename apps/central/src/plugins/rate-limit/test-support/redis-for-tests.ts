@@ -1,6 +1,6 @@
+import { type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
-import { type RedisServerHandle, startRedisServer } from "./redis-server.ts";
 
 /**
  * A Redis for one test file: REDIS_URL when set (unless `own`), otherwise a

@@ -1,0 +1,11 @@
+export { closeServer } from "./http/close-server.ts";
+export { type Listening, listen } from "./http/listen.ts";
+export { freePort } from "./ports/free-port.ts";
+export { type NodeScripts, nodeScriptsIn } from "./processes/node-scripts-in.ts";
+export { runNodeScript, type ScriptResult } from "./processes/run-node-script.ts";
+export { type ListeningProcess, startListeningScript } from "./processes/start-listening-script.ts";
+export { stopWithSigterm } from "./processes/stop-with-sigterm.ts";
+export { launchRedisServer } from "./redis/launch-redis.ts";
+export { findRedisServerBinary } from "./redis/redis-binary.ts";
+export { redisGlobalSetup } from "./redis/redis-global-setup.ts";
+export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from "./redis/redis-server.ts";
