@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, startRedisServer } from "@gateway/testing";
 import { baselineContestant } from "./contestants/baseline.ts";
 import {
   centralFullContestant,
@@ -24,10 +25,9 @@ import { runFixedRateAgainst } from "./lib/fixed-rate-runner.ts";
 import { type IdentityMicros, identityMicros } from "./lib/identity-micro.ts";
 import { machineInfo } from "./lib/machine.ts";
 import { type LoadSettings, measureRound } from "./lib/measure.ts";
-import { freePort, waitForHttp } from "./lib/net.ts";
 import { createProcessRegistry, type ProcessRegistry } from "./lib/processes.ts";
 import { cpuProfileFlags, profileRound } from "./lib/profile.ts";
-import { countRedisCommands, startRedis } from "./lib/redis.ts";
+import { countRedisCommands } from "./lib/redis-round-trips.ts";
 import type { BenchResults, ContestantSummary } from "./lib/results.ts";
 import { runSoak } from "./lib/soak.ts";
 import { median } from "./lib/stats.ts";
@@ -35,6 +35,7 @@ import { resultsSvg } from "./lib/svg.ts";
 import { fixedRateTable, targetsTable, textTable } from "./lib/table.ts";
 import { checkTargets } from "./lib/targets.ts";
 import { requireTools, type Tools } from "./lib/tools.ts";
+import { waitForHttp } from "./lib/wait-for-http.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, "..");
@@ -283,9 +284,8 @@ async function main(
   await waitForHttp(upstreamUrl, {
     isDead: () => (upstream.hasExited() ? `static upstream died:\n${upstream.output()}` : undefined),
   });
-  const redisDir = join(tmpDir, "redis");
-  mkdirSync(redisDir);
-  const redis = await startRedis(registry, { redisServer: tools.redisServer, dir: redisDir });
+  const redis = await startRedisServer({ binary: tools.redisServer });
+  registry.adopt(redis);
   log(`Upstream ${upstreamUrl}, Redis ${redis.url}`);
 
   const profileDir = join(tmpDir, "cpu-profile");

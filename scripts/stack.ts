@@ -44,6 +44,83 @@ export interface RunningStack {
 }
 
 const NODE = process.execPath;
+const EDGE_DIR = join(REPO_ROOT, "apps/edge");
+
+/** One process to start: the stack spawns it itself, the bench through its process registry. */
+export interface Launch {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** apps/demo-issuer (dev JWKS + tokens) on host:port, its signing keys kept in keysFile. */
+export function demoIssuerLaunch(options: { host: string; port: number; keysFile: string }): Launch {
+  return {
+    command: NODE,
+    args: ["src/main.ts"],
+    cwd: join(REPO_ROOT, "apps/demo-issuer"),
+    env: {
+      DEMO_ISSUER_PORT: String(options.port),
+      DEMO_ISSUER_HOST: options.host,
+      DEMO_ISSUER_KEYS_FILE: options.keysFile,
+    },
+  };
+}
+
+export interface EdgeLaunchOptions {
+  host: string;
+  port: number;
+  inspectorPort: number;
+  /** Folder for the compiled edge config, wrangler config, secrets and wrangler state. */
+  stateDir: string;
+  /** The gateway config to compile (--tier edge) into the Worker. */
+  configPath: string;
+  /** Environment the config's ${VARS} are read from while compiling. */
+  configEnv: Record<string, string>;
+  centralUrl: string;
+  edgePrivateJwk: IdentityKeyPair["privateJwk"];
+  /** wrangler's --log-level: "log" keeps the Worker's console output (the edge access log). */
+  logLevel: "log" | "warn";
+}
+
+/**
+ * Compiles the edge config into stateDir and returns `wrangler dev` of
+ * apps/edge with it bundled in (a per-stack wrangler config and env file).
+ */
+export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Launch> {
+  const { stateDir } = options;
+  const edgeConfigFile = join(stateDir, "edge-config.json");
+  await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
+  const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
+  const edgeEnvFile = join(stateDir, "edge.env");
+  writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n`, {
+    mode: 0o600,
+  });
+  return {
+    command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
+    args: [
+      "dev",
+      "--ip",
+      options.host,
+      "--port",
+      String(options.port),
+      "--config",
+      edgeWranglerConfig,
+      "--inspector-port",
+      String(options.inspectorPort),
+      "--env-file",
+      edgeEnvFile,
+      "--persist-to",
+      join(stateDir, "wrangler-state"),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      options.logLevel,
+    ],
+    cwd: EDGE_DIR,
+    env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+  };
+}
 
 export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
   const file = join(stateDir, "identity-keys.json");
@@ -78,13 +155,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     reportExit = resolveExit;
   });
 
-  const launch = (
-    name: string,
-    command: string,
-    args: string[],
-    cwd: string,
-    env: Record<string, string>,
-  ) => {
+  const launch = (name: string, { command, args, cwd, env }: Launch) => {
     const child = spawn(command, args, {
       cwd,
       env: { ...process.env, ...env },
@@ -110,61 +181,53 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
-    launch("issuer", NODE, ["src/main.ts"], join(REPO_ROOT, "apps/demo-issuer"), {
-      DEMO_ISSUER_PORT: String(ports.demoIssuer),
-      DEMO_ISSUER_HOST: host,
-      DEMO_ISSUER_KEYS_FILE: join(stateDir, "issuer-keys.json"),
+    launch(
+      "issuer",
+      demoIssuerLaunch({ host, port: ports.demoIssuer, keysFile: join(stateDir, "issuer-keys.json") }),
+    );
+    launch("users", {
+      command: NODE,
+      args: ["src/main.ts"],
+      cwd: join(REPO_ROOT, "apps/demo-users"),
+      env: {
+        DEMO_USERS_PORT: String(ports.demoUsers),
+        DEMO_USERS_HOST: host,
+        GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+      },
     });
-    launch("users", NODE, ["src/main.ts"], join(REPO_ROOT, "apps/demo-users"), {
-      DEMO_USERS_PORT: String(ports.demoUsers),
-      DEMO_USERS_HOST: host,
-      GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
-    });
-    launch("central", NODE, ["src/main.ts"], join(REPO_ROOT, "apps/central"), {
-      ...configEnv,
-      GATEWAY_CONFIG: options.configPath,
-      CENTRAL_PORT: String(ports.central),
-      CENTRAL_HOST: host,
-      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
-      CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
-      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-      ...options.extraCentralEnv,
+    launch("central", {
+      command: NODE,
+      args: ["src/main.ts"],
+      cwd: join(REPO_ROOT, "apps/central"),
+      env: {
+        ...configEnv,
+        GATEWAY_CONFIG: options.configPath,
+        CENTRAL_PORT: String(ports.central),
+        CENTRAL_HOST: host,
+        EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
+        CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        ...options.extraCentralEnv,
+      },
     });
     await waitForHttp(`${urls.demoIssuer}/healthz`, exited);
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
 
-    const edgeConfigFile = join(stateDir, "edge-config.json");
-    await compileEdgeConfig(options.configPath, edgeConfigFile, configEnv);
-    const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, urls.central);
-    const edgeEnvFile = join(stateDir, "edge.env");
-    writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(keys.edge.privateJwk)}'\n`, {
-      mode: 0o600,
-    });
     launch(
       "edge",
-      join(REPO_ROOT, "apps/edge/node_modules/.bin/wrangler"),
-      [
-        "dev",
-        "--ip",
+      await prepareEdgeLaunch({
         host,
-        "--port",
-        String(ports.edge),
-        "--config",
-        edgeWranglerConfig,
-        "--inspector-port",
-        String(ports.edgeInspector),
-        "--env-file",
-        edgeEnvFile,
-        "--persist-to",
-        join(stateDir, "wrangler-state"),
-        "--show-interactive-dev-session=false",
+        port: ports.edge,
+        inspectorPort: ports.edgeInspector,
+        stateDir,
+        configPath: options.configPath,
+        configEnv,
+        centralUrl: urls.central,
+        edgePrivateJwk: keys.edge.privateJwk,
         // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
-        "--log-level",
-        "log",
-      ],
-      join(REPO_ROOT, "apps/edge"),
-      { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+        logLevel: "log",
+      }),
     );
     await waitForHttp(`${urls.edge}/health`, exited, 60_000);
   } catch (error) {
@@ -180,15 +243,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
  * never share a generated file.
  */
 function writeStackWranglerConfig(stateDir: string, edgeConfigFile: string, centralUrl: string): string {
-  const edgeDir = join(REPO_ROOT, "apps/edge");
-  const source = readFileSync(join(edgeDir, "wrangler.jsonc"), "utf8");
+  const source = readFileSync(join(EDGE_DIR, "wrangler.jsonc"), "utf8");
   const parsed = ts.parseConfigFileTextToJson("wrangler.jsonc", source);
   if (parsed.error) throw new Error("apps/edge/wrangler.jsonc is not valid JSONC");
   const base = parsed.config as { main: string; vars?: Record<string, string>; $schema?: string };
   const { $schema: _schema, ...rest } = base;
   const config = {
     ...rest,
-    main: join(edgeDir, base.main),
+    main: join(EDGE_DIR, base.main),
     alias: { "gateway-edge-config": edgeConfigFile },
     vars: { ...base.vars, CENTRAL_URL: centralUrl },
   };

@@ -1,8 +1,9 @@
 // The typical Express + http-proxy-middleware + JWT + Redis limiter gateway.
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@gateway/testing";
 import { SignJWT } from "jose";
-import { freePort, waitForHttp } from "../lib/net.ts";
+import { waitForHttp } from "../lib/wait-for-http.ts";
 import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
 
 const SERVER = fileURLToPath(new URL("../baseline/server.ts", import.meta.url));

@@ -3,14 +3,15 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@gateway/testing";
 import {
   createIdentitySigner,
   generateIdentityKeyPair,
   type IdentityKeyPair,
 } from "../../packages/identity/src/index.ts";
 import { writeBenchGatewayConfig } from "../lib/gateway-config.ts";
-import { freePort, waitForHttp } from "../lib/net.ts";
 import type { Child } from "../lib/processes.ts";
+import { waitForHttp } from "../lib/wait-for-http.ts";
 import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
 import { SkipContestant } from "./contestant.ts";
 
@@ -60,7 +61,8 @@ export async function startCentral(
     },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${baseUrl}/healthz`, {
+  // /readyz, not /healthz: central answers before its Redis connection is up, and the first check request would get 503.
+  await waitForHttp(`${baseUrl}/readyz`, {
     isDead: () => (child.hasExited() ? `central exited during start-up:\n${child.output()}` : undefined),
   });
   return { child, baseUrl };

@@ -1,7 +1,8 @@
 // nginx as the reference reverse proxy: one worker, upstream keep-alive.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, waitForHttp } from "../lib/net.ts";
+import { freePort } from "@gateway/testing";
+import { waitForHttp } from "../lib/wait-for-http.ts";
 import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
 
 export function nginxConf(options: { dir: string; port: number; upstream: URL }): string {

@@ -2,8 +2,8 @@
 import { fileURLToPath } from "node:url";
 import type { Contestant } from "../contestants/contestant.ts";
 import type { FixedRateResult } from "../load/fixed-rate.ts";
+import { runForBenchJson } from "./bench-json-child.ts";
 import type { ProcessRegistry } from "./processes.ts";
-import { indent } from "./processes.ts";
 
 const GENERATOR = fileURLToPath(new URL("../load/fixed-rate.ts", import.meta.url));
 
@@ -13,6 +13,8 @@ export async function runFixedRateAgainst(
   options: { rate: number; durationSeconds: number; connections: number; loadCores: string | undefined },
 ): Promise<FixedRateResult> {
   const args = [
+    // Diagnostics of the generator itself, e.g. BENCH_LOAD_NODE_FLAGS=--trace-gc with --keep.
+    ...(process.env.BENCH_LOAD_NODE_FLAGS?.split(/\s+/).filter((flag) => flag !== "") ?? []),
     GENERATOR,
     "--url",
     contestant.url,
@@ -25,20 +27,10 @@ export async function runFixedRateAgainst(
   ];
   for (const [name, value] of Object.entries(await contestant.headers()))
     args.push("--header", `${name}: ${value}`);
-  const child = registry.spawn(
-    "fixed-rate",
-    process.execPath,
-    args,
-    options.loadCores ? { cores: options.loadCores } : {},
-  );
-  const code = await child.exited;
-  const line = child
-    .output()
-    .split("\n")
-    .find((candidate) => candidate.startsWith("BENCH_JSON "));
-  if (code !== "0" || line === undefined) {
-    throw new Error(`fixed-rate generator failed (exit ${code}):\n${indent(child.output())}`);
-  }
+  const json = await runForBenchJson(registry, "fixed-rate", process.execPath, args, {
+    ...(options.loadCores ? { cores: options.loadCores } : {}),
+    failure: "fixed-rate generator failed",
+  });
   contestant.assertAlive();
-  return JSON.parse(line.slice("BENCH_JSON ".length)) as FixedRateResult;
+  return JSON.parse(json) as FixedRateResult;
 }

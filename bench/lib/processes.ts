@@ -26,8 +26,15 @@ export interface SpawnOptions {
   cores?: string;
 }
 
+/** A process started elsewhere (e.g. @gateway/testing's redis-server) that the registry tears down too. */
+export interface AdoptedProcess {
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
 export interface ProcessRegistry {
   spawn(name: string, command: string, args: string[], options?: SpawnOptions): Child;
+  /** Stops `process` with the others: in stopAll(), and with SIGKILL when the bench exits. */
+  adopt(process: AdoptedProcess): void;
   stop(child: Child, signal?: NodeJS.Signals): Promise<void>;
   stopAll(): Promise<void>;
   /** Failing children: throws with the child's last output when it has exited. */
@@ -46,6 +53,7 @@ export function createProcessRegistry(deps: {
   logDir: string;
 }): ProcessRegistry {
   const live = new Set<Child>();
+  const adopted = new Set<AdoptedProcess>();
   let spawned = 0;
 
   const killGroup = (pid: number, signal: NodeJS.Signals) => {
@@ -57,6 +65,8 @@ export function createProcessRegistry(deps: {
   };
   process.on("exit", () => {
     for (const child of live) killGroup(child.pid, "SIGKILL");
+    // kill() sends the signal synchronously; its promise cannot settle any more, and need not.
+    for (const other of adopted) void other.kill("SIGKILL");
   });
 
   const registry: ProcessRegistry = {
@@ -119,6 +129,10 @@ export function createProcessRegistry(deps: {
       return child;
     },
 
+    adopt(other) {
+      adopted.add(other);
+    },
+
     async stop(child, signal = "SIGTERM") {
       if (child.hasExited()) {
         live.delete(child);
@@ -134,7 +148,12 @@ export function createProcessRegistry(deps: {
     },
 
     async stopAll() {
-      await Promise.all([...live].map((child) => registry.stop(child)));
+      const others = [...adopted];
+      adopted.clear();
+      await Promise.all([
+        ...[...live].map((child) => registry.stop(child)),
+        ...others.map((other) => other.kill()),
+      ]);
     },
 
     assertAlive(child) {

@@ -1,6 +1,6 @@
 // Runs wrk once and returns what the Lua `done` hook printed.
+import { runForBenchJson } from "./bench-json-child.ts";
 import type { ProcessRegistry } from "./processes.ts";
-import { indent } from "./processes.ts";
 
 export interface LoadResult {
   requests: number;
@@ -51,16 +51,11 @@ export async function runWrk(registry: ProcessRegistry, options: WrkOptions): Pr
   ];
   for (const [name, value] of Object.entries(options.headers)) args.push("-H", `${name}: ${value}`);
   args.push(options.url);
-  const child = registry.spawn("wrk", options.wrkPath, args, options.cores ? { cores: options.cores } : {});
-  const code = await child.exited;
-  const line = child
-    .output()
-    .split("\n")
-    .find((candidate) => candidate.startsWith("BENCH_JSON "));
-  if (code !== "0" || line === undefined) {
-    throw new Error(`wrk failed (exit ${code}) against ${options.url}:\n${indent(child.output())}`);
-  }
-  return parseWrkJson(line.slice("BENCH_JSON ".length));
+  const json = await runForBenchJson(registry, "wrk", options.wrkPath, args, {
+    ...(options.cores ? { cores: options.cores } : {}),
+    failure: `wrk failed against ${options.url}`,
+  });
+  return parseWrkJson(json);
 }
 
 export function parseWrkJson(text: string): LoadResult {

@@ -6,10 +6,11 @@
 //
 //   node bench/load/fixed-rate.ts --url URL --rate 5000 --duration 10 \
 //     --connections 64 [--header "name: value"]...
-// Prints one line: BENCH_JSON {"sent","completed","errors","p50","p90","p99","max","achievedRate","maxLagMs"}
+// Prints one line: BENCH_JSON {"sent","completed","errors","p50","p90","p99","max","achievedRate","maxLagMs",
+// "loopDelayP99Ms","loopDelayMaxMs"}
 // (latencies in milliseconds).
 import { Agent, request } from "node:http";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { percentileOfSorted } from "../lib/stats.ts";
 
@@ -24,6 +25,9 @@ export interface FixedRateResult {
   achievedRate: number;
   /** Largest delay between a request's due time and the moment it was issued (generator saturation). */
   maxLagMs: number;
+  /** The generator's own event-loop delay (its GC and scheduling stalls), p99 and max in ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 interface FixedRateOptions {
@@ -44,6 +48,8 @@ export function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult
   let errors = 0;
   let maxLagMs = 0;
   const startAt = performance.now() + 20;
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
 
   return new Promise((resolve) => {
     let reported = false;
@@ -51,6 +57,7 @@ export function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult
       if (reported) return;
       reported = true;
       agent.destroy();
+      loopDelay.disable();
       const recorded = Array.from(latencies).filter((value) => !Number.isNaN(value));
       recorded.sort((a, b) => a - b);
       const elapsedSeconds = (performance.now() - startAt) / 1000;
@@ -64,6 +71,8 @@ export function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult
         max: recorded.at(-1) ?? Number.NaN,
         achievedRate: recorded.length / Math.max(elapsedSeconds, options.durationSeconds),
         maxLagMs,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
       });
     };
     const settle = () => {

@@ -1,3 +1,5 @@
+// Imported for the ProvidedContext augmentation below to type-check in any program.
+import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { startRedisServer } from "./redis-server.ts";
 

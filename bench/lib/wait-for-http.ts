@@ -1,20 +1,3 @@
-import { createServer } from "node:net";
-
-/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port the OS assigned"));
-      });
-    });
-  });
-}
-
 /**
  * Polls `url` until it answers with a status below 500. Fails early, with the
  * child's output, if `isDead` reports the server process died.
