@@ -12,6 +12,11 @@ export interface GatewayContext {
   /** Client IP as signed by the edge (`cip`), else the socket peer. */
   clientIp: string;
   identity?: IdentityClaims;
+  /**
+   * The verified token's replay check, when it is deferred to after routing
+   * (one Redis round trip with the rate limit). Cleared once settled.
+   */
+  replay?: { jti: string; expiresAt: number };
   route?: RouteConfig;
   /** Normalised request path (no query) used for routing. */
   path?: string;

@@ -1,4 +1,3 @@
-import { createMemoryReplayStore } from "@gateway/identity";
 import { createNodeIdentitySigner, createNodeIdentityVerifier } from "@gateway/identity/node";
 import type { CentralConfig } from "@gateway/types";
 import type { RequestHandler } from "express";
@@ -6,8 +5,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { CentralDeps } from "./app.ts";
 import type { ReadinessCheck } from "./plugins/health/index.ts";
-import { withReplayFailMode } from "./redis/replay-fail-mode.ts";
-import { createRedisReplayStore } from "./redis/replay-store.ts";
+import { createReplayProtection, type ReplayProtection } from "./plugins/replay-check/index.ts";
 
 export interface CentralDepsInput {
   config: CentralConfig;
@@ -19,27 +17,27 @@ export interface CentralDepsInput {
   /** Shared Redis; without it the replay store is in-process (one replica only). */
   redis?: Redis;
   rateLimit?: RequestHandler;
+  /** The replay protection `rateLimit` was built with; default: built here from the config. */
+  replay?: ReplayProtection;
 }
 
-/** Identity verification for edge tokens, signing for services, readiness checks. */
+/** Identity verification for edge tokens, replay protection, signing for services, readiness checks. */
 export async function buildCentralDeps(input: CentralDepsInput): Promise<CentralDeps> {
   const { config, redis } = input;
-  const replayStore = !config.identity.replayProtection
-    ? undefined
-    : redis !== undefined
-      ? withReplayFailMode(createRedisReplayStore(redis), {
-          failMode: config.identity.replayFailMode,
-          logger: input.logger,
-        })
-      : createMemoryReplayStore();
+  const replay =
+    input.replay ??
+    createReplayProtection(config.identity, {
+      logger: input.logger,
+      ...(redis === undefined ? {} : { redis }),
+    });
   // node:crypto implementations: synchronous Ed25519 on cached KeyObjects (see docs/performance.md).
+  // No replay store: the replay check runs after routing, with the rate limit (see app.ts).
   const verifier = await createNodeIdentityVerifier({
     publicKeys: input.edgePublicKeys,
     audience: "central",
     issuers: ["edge"],
     clockSkewSeconds: config.identity.clockSkewSeconds,
     maxTtlSeconds: Math.max(config.identity.ttlSeconds, 1),
-    ...(replayStore === undefined ? {} : { replayStore }),
   });
   const signer = await createNodeIdentitySigner({
     privateJwk: input.centralPrivateJwk,
@@ -64,6 +62,7 @@ export async function buildCentralDeps(input: CentralDepsInput): Promise<Central
     verifier,
     signer,
     readinessChecks,
+    ...(replay === undefined ? {} : { replay }),
     ...(input.rateLimit === undefined ? {} : { rateLimit: input.rateLimit }),
   };
 }

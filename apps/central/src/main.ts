@@ -12,6 +12,7 @@ import {
   createRateLimitPlugin,
   createRedisRateLimitStore,
 } from "./plugins/rate-limit/index.ts";
+import { createReplayProtection } from "./plugins/replay-check/index.ts";
 import { createLogDestination } from "./plugins/request-log/destination.ts";
 import { createCentralRedis } from "./redis/client.ts";
 
@@ -64,9 +65,18 @@ async function main(): Promise<void> {
       .connect()
       .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
   }
-  const rateLimit = createRateLimitPlugin(config.rateLimits.policies, {
-    store: redis === undefined ? createMemoryRateLimitStore() : createRedisRateLimitStore(redis),
+  // One replay protection for the rate-limit script and the standalone check: one set of jtis, one outage log.
+  const replay = createReplayProtection(config.identity, {
     logger,
+    ...(redis === undefined ? {} : { redis }),
+  });
+  const rateLimit = createRateLimitPlugin(config.rateLimits.policies, {
+    store:
+      redis === undefined
+        ? createMemoryRateLimitStore(replay === undefined ? {} : { replayStore: replay.store })
+        : createRedisRateLimitStore(redis),
+    logger,
+    ...(replay === undefined ? {} : { replayFailMode: replay.failMode }),
   });
   const deps = await buildCentralDeps({
     config,
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
     edgePublicKeys: env.edgePublicKeys,
     centralPrivateJwk: env.centralPrivateJwk,
     rateLimit,
+    ...(replay === undefined ? {} : { replay }),
     ...(redis === undefined ? {} : { redis }),
   });
   const central = createApp(config, deps);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withReplayFailMode } from "./replay-fail-mode.ts";
+import { createReplayFailMode, withReplayFailMode } from "./replay-fail-mode.ts";
 
 function recordingLogger() {
   const lines: string[] = [];
@@ -34,7 +34,7 @@ describe("withReplayFailMode", () => {
   it("open: accepts during an outage, logs it once and its end once, then checks replays again", async () => {
     const { lines, logger } = recordingLogger();
     const flaky = flakyStore();
-    const store = withReplayFailMode(flaky.store, { failMode: "open", logger });
+    const store = withReplayFailMode(flaky.store, createReplayFailMode({ failMode: "open", logger }));
     expect(await store.remember("a", 0)).toBe(true);
     flaky.setFailing(true);
     expect(await store.remember("a", 0)).toBe(true);
@@ -50,7 +50,7 @@ describe("withReplayFailMode", () => {
   it("closed: propagates the error so the request is refused, logging the outage once", async () => {
     const { lines, logger } = recordingLogger();
     const flaky = flakyStore();
-    const store = withReplayFailMode(flaky.store, { failMode: "closed", logger });
+    const store = withReplayFailMode(flaky.store, createReplayFailMode({ failMode: "closed", logger }));
     flaky.setFailing(true);
     await expect(store.remember("a", 0)).rejects.toThrow("connection refused");
     await expect(store.remember("b", 0)).rejects.toThrow("connection refused");

@@ -14,9 +14,10 @@ import { createIdentityVerification } from "./index.ts";
 let app: MiniApp;
 let failingApp: MiniApp;
 let signer: IdentitySigner;
+let keys: Awaited<ReturnType<typeof generateIdentityKeyPair>>;
 
 beforeAll(async () => {
-  const keys = await generateIdentityKeyPair("edge-unit");
+  keys = await generateIdentityKeyPair("edge-unit");
   signer = await createIdentitySigner({ privateJwk: keys.privateJwk, issuer: "edge", ttlSeconds: 30 });
   const options = {
     publicKeys: { keys: [keys.publicJwk] },
@@ -71,6 +72,42 @@ describe("identity verification", () => {
     const bad = await fetch(`${app.url}/p`, { headers: { [IDENTITY_HEADER]: await token("/other") } });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_identity");
+  });
+
+  it("with a deferred replay check, leaves the jti and exp + skew on the context for later", async () => {
+    const deferring = await startMiniApp(
+      [
+        createIdentityVerification({
+          verifier: await createIdentityVerifier({
+            publicKeys: { keys: [keys.publicJwk] },
+            audience: "central",
+            issuers: ["edge"],
+            clockSkewSeconds: 5,
+          }),
+          logger: pino({ level: "silent" }),
+          deferredReplay: { clockSkewSeconds: 5 },
+        }),
+      ],
+      (_req, res) => {
+        res.json(gatewayContext(res).replay);
+      },
+    );
+    try {
+      const token = await signer.sign({
+        identity: { sub: "carol", roles: [], scopes: [], auth: "jwt" },
+        audience: "central",
+        method: "GET",
+        pathAndQuery: "/p",
+      });
+      const claims = JSON.parse(Buffer.from(token.split(".")[1] as string, "base64url").toString()) as {
+        jti: string;
+        exp: number;
+      };
+      const response = await fetch(`${deferring.url}/p`, { headers: { [IDENTITY_HEADER]: token } });
+      expect(await response.json()).toEqual({ jti: claims.jti, expiresAt: claims.exp + 5 });
+    } finally {
+      await deferring.close();
+    }
   });
 
   it("fails closed with 503 when the replay store cannot answer", async () => {

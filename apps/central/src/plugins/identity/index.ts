@@ -3,6 +3,7 @@ import { GatewayError, IDENTITY_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../../context.ts";
+import { identityUnavailableError, REPLAYED_MESSAGE } from "./errors.ts";
 
 /** What the caller is told; the precise reason goes to the debug log only. */
 const CLIENT_MESSAGE: Record<Exclude<IdentityFailure, "missing">, string> = {
@@ -16,17 +17,27 @@ const CLIENT_MESSAGE: Record<Exclude<IdentityFailure, "missing">, string> = {
   expired: "identity token has expired or is not yet valid",
   not_yet_valid: "identity token has expired or is not yet valid",
   binding_mismatch: "identity token does not match this request",
-  replayed: "identity token has already been used",
+  replayed: REPLAYED_MESSAGE,
 };
+
+export interface IdentityVerificationDeps {
+  verifier: IdentityVerifier;
+  logger: Logger;
+  /**
+   * Replay check done later, in the same Redis round trip as the rate limit:
+   * the verifier has no replay store, and a verified token's jti goes on the
+   * context (`context.replay`, remembered until exp + clock skew) for the
+   * rate-limit plugin or the replay check to settle.
+   */
+  deferredReplay?: { clockSkewSeconds: number };
+}
 
 /**
  * Everything past health checks needs the edge's identity token, bound to this
  * method and raw request target. A replay store that cannot answer fails closed.
  */
-export function createIdentityVerification(deps: {
-  verifier: IdentityVerifier;
-  logger: Logger;
-}): RequestHandler {
+export function createIdentityVerification(deps: IdentityVerificationDeps): RequestHandler {
+  const deferredReplay = deps.deferredReplay;
   return (req, res, next) => {
     const context = gatewayContext(res);
     const header = req.headers[IDENTITY_HEADER];
@@ -48,12 +59,18 @@ export function createIdentityVerification(deps: {
           return;
         }
         context.identity = result.claims;
+        if (deferredReplay !== undefined) {
+          context.replay = {
+            jti: result.claims.jti,
+            expiresAt: result.claims.exp + deferredReplay.clockSkewSeconds,
+          };
+        }
         if (result.claims.cip !== undefined) context.clientIp = result.claims.cip;
         next();
       },
       (err: unknown) => {
         deps.logger.error({ requestId: context.requestId, err }, "identity verification failed");
-        next(new GatewayError("service_unavailable", "identity verification is unavailable"));
+        next(identityUnavailableError());
       },
     );
   };

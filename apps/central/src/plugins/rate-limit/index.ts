@@ -4,4 +4,11 @@ export { createRateLimitPlugin, type RateLimitPlugin, type RateLimitPluginDeps }
 export { createRateLimitRedis, RATE_LIMIT_REDIS_OPTIONS } from "./redis-client.ts";
 export { createMemoryRateLimitStore, type MemoryRateLimitStoreOptions } from "./store-memory.ts";
 export { createRedisRateLimitStore, type RedisRateLimitStoreOptions } from "./store-redis.ts";
-export type { RateLimitCheck, RateLimitDecision, RateLimitLogger, RateLimitStore } from "./types.ts";
+export type {
+  RateLimitCheck,
+  RateLimitDecision,
+  RateLimitLogger,
+  RateLimitStore,
+  ReplayFailureHandling,
+  ReplayMark,
+} from "./types.ts";

@@ -3,6 +3,7 @@ import type { RateLimitPolicy } from "@gateway/types";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRateLimitPlugin } from "./plugin.ts";
+import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 import { createTestApp } from "./test-support/app.ts";
 import { close, listen, timedGet } from "./test-support/http.ts";
@@ -91,7 +92,7 @@ describe("rate limit plugin over HTTP", () => {
   it("rejects an invalid policy when built", () => {
     const invalid: RateLimitPolicy = { ...perUser, limit: 0 };
     expect(() =>
-      createRateLimitPlugin([invalid], { store: { evaluate: async () => [] }, logger: console }),
+      createRateLimitPlugin([invalid], { store: createMemoryRateLimitStore(), logger: console }),
     ).toThrow(/limit and windowSeconds must be > 0/);
   });
 });

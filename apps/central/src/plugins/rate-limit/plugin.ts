@@ -2,17 +2,30 @@ import type { RateLimitPolicy } from "@gateway/types";
 import { GatewayError } from "@gateway/types";
 import type { NextFunction, RequestHandler, Response } from "express";
 import { gatewayContext } from "../../context.ts";
+import { identityUnavailableError, replayedTokenError } from "../identity/errors.ts";
 import { mostRestrictive, type PolicyDecision, rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
 import { rateLimitKey } from "./keys.ts";
 import { createOutageTracker } from "./outage.ts";
 import { withTimeout } from "./timeout.ts";
-import type { RateLimitCheck, RateLimitLogger, RateLimitStore } from "./types.ts";
+import type {
+  RateLimitCheck,
+  RateLimitDecision,
+  RateLimitLogger,
+  RateLimitStore,
+  ReplayFailureHandling,
+  ReplayMark,
+} from "./types.ts";
 
 export interface RateLimitPluginDeps {
   store: RateLimitStore;
   logger: RateLimitLogger;
   /** A store that has not answered after this long counts as down. Default 300. */
   timeoutMs?: number;
+  /**
+   * `identity.replayFailMode` for a deferred replay check (`context.replay`),
+   * which this plugin folds into its store call. Default: refuse (closed).
+   */
+  replayFailMode?: ReplayFailureHandling;
 }
 
 export type RateLimitPlugin = RequestHandler & { health(): { redis: "ok" | "degraded" } };
@@ -32,6 +45,9 @@ function assertValid(policy: RateLimitPolicy): void {
  * (`res.locals.gateway.route.rateLimit`): one store evaluation per request,
  * draft-ietf-httpapi-ratelimit-headers on the response, a `rate_limited`
  * GatewayError (with Retry-After) on deny. Must run after routing.
+ * A deferred replay check on the context is settled in the same evaluation:
+ * a replayed token is refused (401) without consuming anything. On routes
+ * without a policy it is left for the replay check that follows.
  */
 export function createRateLimitPlugin(
   policies: RateLimitPolicy[],
@@ -44,6 +60,7 @@ export function createRateLimitPlugin(
   }
   const timeoutMs = deps.timeoutMs ?? 300;
   const outage = createOutageTracker(deps.logger);
+  const replayFailMode = deps.replayFailMode ?? { failed: () => false, succeeded: () => {} };
 
   /** Per route's list of names (one array per route config), resolved once: this runs on every request. */
   const resolved = new WeakMap<readonly string[], RateLimitPolicy[]>();
@@ -70,14 +87,22 @@ export function createRateLimitPlugin(
     return header;
   }
 
-  async function evaluate(checks: RateLimitCheck[]): Promise<PolicyDecision[]> {
-    const decisions = await deps.store.evaluate(checks);
+  function paired(checks: RateLimitCheck[], decisions: RateLimitDecision[]): PolicyDecision[] {
     return checks.map(({ policy }, i) => {
       const decision = decisions[i];
       if (!decision)
         throw new Error(`rate limit store returned ${decisions.length} decisions for ${checks.length}`);
       return { policy, decision };
     });
+  }
+
+  async function evaluate(
+    checks: RateLimitCheck[],
+    replay: ReplayMark | undefined,
+  ): Promise<PolicyDecision[] | "replayed"> {
+    if (replay === undefined) return paired(checks, await deps.store.evaluate(checks));
+    const decisions = await deps.store.evaluateFresh(replay, checks);
+    return decisions === "replayed" ? decisions : paired(checks, decisions);
   }
 
   function unavailable(res: Response, next: NextFunction, applicable: RateLimitPolicy[]): void {
@@ -110,15 +135,21 @@ export function createRateLimitPlugin(
       key: rateLimitKey(policy, context),
     }));
 
+    const replay = context.replay;
+    delete context.replay;
     const ticket = outage.begin();
-    let results: PolicyDecision[];
+    let outcome: PolicyDecision[] | "replayed";
     try {
-      results = await withTimeout(evaluate(checks), timeoutMs, "rate limit evaluation");
+      outcome = await withTimeout(evaluate(checks, replay), timeoutMs, "rate limit evaluation");
     } catch (error) {
       outage.failed(ticket, error);
+      if (replay !== undefined && !replayFailMode.failed(error)) return next(identityUnavailableError());
       return unavailable(res, next, applicable);
     }
     outage.succeeded(ticket);
+    if (replay !== undefined) replayFailMode.succeeded();
+    if (outcome === "replayed") return next(replayedTokenError());
+    const results = outcome;
 
     const shown = mostRestrictive(results);
     const headers = {

@@ -1,3 +1,4 @@
+import { createMemoryReplayStore, type ReplayStore } from "@gateway/identity";
 import { toDecision, windowMs } from "./decision.ts";
 import { type AlgorithmState, MEMORY_ALGORITHMS, roundVerdict } from "./memory-algorithms.ts";
 import type { RateLimitCheck, RateLimitDecision, RateLimitStore } from "./types.ts";
@@ -9,6 +10,11 @@ export interface MemoryRateLimitStoreOptions {
   maxKeys?: number;
   /** Expired keys are swept at most this often. */
   sweepIntervalMs?: number;
+  /**
+   * Where `evaluateFresh` remembers jtis: pass the replay store the rest of
+   * central uses, so a token is seen once whichever path checks it. Default: its own.
+   */
+  replayStore?: ReplayStore;
 }
 
 interface Entry {
@@ -19,7 +25,8 @@ interface Entry {
 /**
  * In-process store for a single replica (dev without REDIS_URL): the same
  * algorithms as the Redis script, so the same decisions, but each process has
- * its own counts. Evaluation is synchronous, hence atomic.
+ * its own counts. Evaluation is synchronous, hence atomic; with a replay
+ * check it is remember-then-evaluate, which gives the same outcomes.
  */
 export function createMemoryRateLimitStore(
   options: MemoryRateLimitStoreOptions = {},
@@ -27,6 +34,7 @@ export function createMemoryRateLimitStore(
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 100_000;
   const sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
+  const replayStore = options.replayStore ?? createMemoryReplayStore({ now });
   const entries = new Map<string, Entry>();
   let lastSweep = now();
 
@@ -81,6 +89,10 @@ export function createMemoryRateLimitStore(
 
   return {
     evaluate: async (checks) => evaluateNow(checks),
+    async evaluateFresh(replay, checks) {
+      if (!(await replayStore.remember(replay.jti, replay.expiresAt))) return "replayed";
+      return evaluateNow(checks);
+    },
     size: () => entries.size,
   };
 }

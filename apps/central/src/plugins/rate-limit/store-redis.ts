@@ -1,8 +1,9 @@
 import type { Redis } from "ioredis";
+import { REPLAY_KEY_PREFIX } from "../../redis/replay-store.ts";
 import { type RawVerdict, toDecision, windowMs } from "./decision.ts";
 import { EVALUATE_LUA, EVALUATE_SHA } from "./scripts/evaluate.ts";
 import { withTimeout } from "./timeout.ts";
-import type { RateLimitCheck, RateLimitDecision, RateLimitStore } from "./types.ts";
+import type { RateLimitCheck, RateLimitDecision, RateLimitStore, ReplayMark } from "./types.ts";
 
 export interface RedisRateLimitStoreOptions {
   /** Each evaluation fails after this long, whatever the client's own timeouts. Default 250. */
@@ -12,17 +13,21 @@ export interface RedisRateLimitStoreOptions {
    * unset in production; Redis TIME is what makes replicas agree.
    */
   now?: () => number;
+  /** Prefix of replay (jti) keys; the same as the standalone replay store's, so both see one set of jtis. */
+  replayKeyPrefix?: string;
 }
 
 /**
- * Rate limit state in Redis: every check of a request in one EVALSHA (EVAL on
- * NOSCRIPT), one round trip, atomic and all-or-nothing.
+ * Rate limit state in Redis: every check of a request, and the identity
+ * token's replay check when asked, in one EVALSHA (EVAL on NOSCRIPT), one
+ * round trip, atomic and all-or-nothing.
  */
 export function createRedisRateLimitStore(
   redis: Redis,
   options: RedisRateLimitStoreOptions = {},
 ): RateLimitStore {
   const commandTimeoutMs = options.commandTimeoutMs ?? 250;
+  const replayKeyPrefix = options.replayKeyPrefix ?? REPLAY_KEY_PREFIX;
 
   async function run(keys: string[], args: Array<string | number>): Promise<unknown> {
     try {
@@ -33,19 +38,21 @@ export function createRedisRateLimitStore(
     }
   }
 
-  async function evaluate(checks: RateLimitCheck[]): Promise<RateLimitDecision[]> {
-    if (checks.length === 0) return [];
-    const args: Array<string | number> = [options.now ? String(options.now()) : ""];
-    for (const { policy } of checks)
-      args.push(policy.algorithm, policy.limit, windowMs(policy), policy.burst);
-    const reply = await withTimeout(
-      run(
-        checks.map((check) => check.key),
-        args,
-      ),
-      commandTimeoutMs,
-      "rate limit script",
-    );
+  async function evaluateScript(
+    replay: ReplayMark | undefined,
+    checks: RateLimitCheck[],
+  ): Promise<RateLimitDecision[] | "replayed"> {
+    const keys = replay === undefined ? [] : [`${replayKeyPrefix}${replay.jti}`];
+    const args: Array<string | number> = [
+      options.now ? String(options.now()) : "",
+      replay === undefined ? "" : replay.expiresAt,
+    ];
+    for (const check of checks) {
+      keys.push(check.key);
+      args.push(check.policy.algorithm, check.policy.limit, windowMs(check.policy), check.policy.burst);
+    }
+    const reply = await withTimeout(run(keys, args), commandTimeoutMs, "rate limit script");
+    if (reply === "replayed" && replay !== undefined) return "replayed";
     const verdicts = reply as RawVerdict[];
     if (!Array.isArray(verdicts) || verdicts.length !== checks.length) {
       throw new Error(`rate limit script returned ${JSON.stringify(reply)}`);
@@ -53,5 +60,11 @@ export function createRedisRateLimitStore(
     return checks.map((check, i) => toDecision(check.policy, verdicts[i] as RawVerdict));
   }
 
-  return { evaluate };
+  return {
+    async evaluate(checks) {
+      if (checks.length === 0) return [];
+      return (await evaluateScript(undefined, checks)) as RateLimitDecision[];
+    },
+    evaluateFresh: evaluateScript,
+  };
 }

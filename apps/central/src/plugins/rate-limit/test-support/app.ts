@@ -6,7 +6,8 @@ import type { GatewayContext } from "../../../context.ts";
 /**
  * A minimal central stand-in around the rate limit plugin: a context
  * middleware playing identity + routing (route = /r/<name>, consumer from
- * x-test-user, tenant from x-test-tenant), a 200 handler, and a GatewayError
+ * x-test-user, tenant from x-test-tenant, a deferred replay check for the
+ * jti in x-test-jti), a 200 handler, and a GatewayError
  * renderer. `routes` maps route name to the policy names it applies.
  */
 export function createTestApp(rateLimit: RequestHandler, routes: Record<string, string[]>): Express {
@@ -39,6 +40,8 @@ export function createTestApp(rateLimit: RequestHandler, routes: Record<string, 
       },
       route,
     };
+    const jti = req.header("x-test-jti");
+    if (jti !== undefined) context.replay = { jti, expiresAt: Math.floor(Date.now() / 1000) + 30 };
     res.locals.gateway = context;
     next();
   });
