@@ -20,8 +20,6 @@ export interface GatewayContext {
   route?: RouteConfig;
   /** Normalised request path (no query) used for routing. */
   path?: string;
-  /** X-Forwarded-Proto / -Host as set by the edge; read only after the identity token verified. */
-  forwarded?: { proto?: string; host?: string };
   /** Upstream origin the request was sent to (for the access log). */
   upstream?: string;
 }

@@ -1,7 +1,7 @@
 import { IDENTITY_HEADER } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { useCentralWithUpstream } from "./support/central-with-upstream.ts";
-import type { CentralUnderTest } from "./support/harness.ts";
+import { ALICE, type CentralUnderTest } from "./support/harness.ts";
 import { nodeRequest } from "./support/node-request.ts";
 import type { RecordingUpstream } from "./support/upstream.ts";
 
@@ -60,14 +60,16 @@ describe("a verified request", () => {
     const target = "/api/users";
     const response = await fetch(central.url + target, {
       headers: {
-        [IDENTITY_HEADER]: await central.mint("GET", target, {
-          roles: ["user", "ops"],
-          scopes: ["a", "b"],
-          cip: "198.51.100.9",
+        [IDENTITY_HEADER]: await central.edgeSigner.sign({
+          identity: { ...ALICE, roles: ["user", "ops"], scopes: ["a", "b"] },
+          audience: "central",
+          method: "GET",
+          pathAndQuery: target,
+          clientIp: "198.51.100.9",
+          forwardedProto: "https",
+          forwardedHost: "api.example.com",
         }),
         "x-request-id": "req-123",
-        "x-forwarded-proto": "https",
-        "x-forwarded-host": "api.example.com",
       },
     });
     expect(response.headers.get("x-request-id")).toBe("req-123");
@@ -80,6 +82,59 @@ describe("a verified request", () => {
     expect(headers["x-forwarded-host"]).toBe("api.example.com");
     expect(headers["x-request-id"]).toBe("req-123");
     expect(headers.host).toBe(`127.0.0.1:${upstream.port}`);
+  });
+
+  it("takes X-Forwarded-Proto/Host from the signed xfp/xfh claims, never from forged headers", async () => {
+    const target = "/api/users/forwarded";
+    await fetch(central.url + target, {
+      headers: {
+        [IDENTITY_HEADER]: await central.edgeSigner.sign({
+          identity: ALICE,
+          audience: "central",
+          method: "GET",
+          pathAndQuery: target,
+          forwardedProto: "https",
+          forwardedHost: "api.example.com:8443",
+        }),
+        "x-forwarded-proto": "http",
+        "x-forwarded-host": "evil.example",
+        forwarded: "proto=http;host=evil.example",
+      },
+    });
+    const received = lastRequest();
+    expect(received.headers["x-forwarded-proto"]).toBe("https");
+    expect(received.headers["x-forwarded-host"]).toBe("api.example.com:8443");
+    expect(received.headers.forwarded).toBeUndefined();
+    // The service gets the same facts signed in central's token.
+    const verifier = await central.serviceVerifier("users");
+    const result = await verifier.verify(received.headers[IDENTITY_HEADER] as string, {
+      method: received.method,
+      pathAndQuery: received.url,
+    });
+    expect(result).toMatchObject({ ok: true, claims: { xfp: "https", xfh: "api.example.com:8443" } });
+  });
+
+  it("sets no X-Forwarded-Proto/Host when the token has no xfp/xfh, whatever headers arrive", async () => {
+    const target = "/api/users/unforwarded";
+    await fetch(central.url + target, {
+      headers: {
+        [IDENTITY_HEADER]: await central.mint("GET", target),
+        "x-forwarded-proto": "https",
+        "x-forwarded-host": "evil.example",
+      },
+    });
+    const received = lastRequest();
+    expect(received.url).toBe("/users/unforwarded");
+    expect(received.headers["x-forwarded-proto"]).toBeUndefined();
+    expect(received.headers["x-forwarded-host"]).toBeUndefined();
+    const verifier = await central.serviceVerifier("users");
+    const result = await verifier.verify(received.headers[IDENTITY_HEADER] as string, {
+      method: received.method,
+      pathAndQuery: received.url,
+    });
+    if (!result.ok) throw new Error(`expected ok, got ${result.reason}`);
+    expect(result.claims.xfp).toBeUndefined();
+    expect(result.claims.xfh).toBeUndefined();
   });
 
   it("replaces every client-sent trust header", async () => {

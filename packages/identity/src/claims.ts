@@ -1,4 +1,5 @@
 import type { IdentityClaims } from "@gateway/types";
+import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
 
 const AUTH_METHODS: ReadonlySet<unknown> = new Set(["jwt", "api_key", "anonymous"]);
 
@@ -31,6 +32,8 @@ export function claimsShapeProblem(value: unknown): string | null {
   if (typeof c.htm !== "string") return "htm must be a string";
   if (typeof c.htp !== "string") return "htp must be a string";
   if (!isOptionalString(c.cip)) return "cip must be a string when present";
+  if (c.xfp !== undefined && !isForwardedProto(c.xfp)) return "xfp must be http or https when present";
+  if (c.xfh !== undefined && !isForwardedHost(c.xfh)) return "xfh must be a host[:port] when present";
   return null;
 }
 

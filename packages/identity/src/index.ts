@@ -1,5 +1,6 @@
 export { bindingHash, pathAndQueryOf } from "./binding.ts";
 export { parseJwksEnv, parsePrivateJwkEnv } from "./env.ts";
+export { isForwardedHost, isForwardedProto, MAX_FORWARDED_HOST_LENGTH } from "./forwarded.ts";
 export { IDENTITY_TOKEN_ALG, IDENTITY_TOKEN_TYPE } from "./header.ts";
 export {
   generateIdentityKeyPair,

@@ -1,4 +1,5 @@
-import type { Identity, IdentityClaims } from "@gateway/types";
+import type { ForwardedProto, Identity, IdentityClaims } from "@gateway/types";
+import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
 import { encodedHeaderFor } from "./header.ts";
 import { assertPrivateJwk, type IdentityPrivateJwk } from "./keys.ts";
 
@@ -10,6 +11,10 @@ export interface SignInput {
   /** Request target as the receiver will see it: path plus "?query" if any. */
   pathAndQuery: string;
   clientIp?: string;
+  /** `xfp`: the scheme the client used at the edge. */
+  forwardedProto?: ForwardedProto;
+  /** `xfh`: the host[:port] the client used at the edge; see `isForwardedHost`. */
+  forwardedHost?: string;
 }
 
 export interface IdentitySigner {
@@ -47,6 +52,16 @@ export function assertSignerOptions(opts: IdentitySignerOptions): void {
   }
 }
 
+/** A token verifiers would reject as malformed is never signed. */
+function assertForwardedInput(input: SignInput): void {
+  if (input.forwardedProto !== undefined && !isForwardedProto(input.forwardedProto)) {
+    throw new Error("identity signer forwardedProto must be http or https");
+  }
+  if (input.forwardedHost !== undefined && !isForwardedHost(input.forwardedHost)) {
+    throw new Error("identity signer forwardedHost must be a host[:port] of at most 255 characters");
+  }
+}
+
 /**
  * Builds the signing input (`header.payload`) for one token. Claims are written
  * in a fixed order; optional ones are omitted when absent.
@@ -58,6 +73,7 @@ export function signingInputFor(
   input: SignInput,
   backend: Pick<SignerCrypto<unknown>, "bindingHash" | "encodeText" | "randomJti">,
 ): string {
+  assertForwardedInput(input);
   const iat = Math.floor(nowMs / 1000);
   const { identity } = input;
   const claims: IdentityClaims = {
@@ -74,6 +90,8 @@ export function signingInputFor(
     htm: input.method.toUpperCase(),
     htp: backend.bindingHash(input.pathAndQuery),
     ...(input.clientIp === undefined ? {} : { cip: input.clientIp }),
+    ...(input.forwardedProto === undefined ? {} : { xfp: input.forwardedProto }),
+    ...(input.forwardedHost === undefined ? {} : { xfh: input.forwardedHost }),
   };
   return `${encodedHeader}.${backend.encodeText(JSON.stringify(claims))}`;
 }

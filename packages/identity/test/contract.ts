@@ -135,6 +135,54 @@ function registerContract(impl: IdentityImplementation): void {
       expect(signerA.kid).toBe("key-a");
     });
 
+    it("round-trips the forwarded scheme and host (xfp, xfh)", async () => {
+      const verifier = await verifierFor([keyA]);
+      for (const [forwardedProto, forwardedHost] of [
+        ["https", "api.example.com"],
+        ["http", "api.example.com:8443"],
+        ["https", "[2001:db8::1]:443"],
+        ["https", `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(59)}:443`],
+      ] as const) {
+        const token = await signerA.sign({ ...GET_USERS, forwardedProto, forwardedHost });
+        const claims = decodeSegment(splitToken(token)[1]) as Record<string, unknown>;
+        expect(Object.keys(claims).slice(-3)).toEqual(["cip", "xfp", "xfh"]);
+        const result = await verifier.verify(token, GET_USERS_REQUEST);
+        if (!result.ok) throw new Error(`expected ok, got ${result.reason}: ${result.message}`);
+        expect(result.claims).toMatchObject({ cip: "203.0.113.7", xfp: forwardedProto, xfh: forwardedHost });
+      }
+    });
+
+    it("verifies a token without xfp/xfh, and omits them from the payload", async () => {
+      const token = await signerA.sign(GET_USERS);
+      const claims = decodeSegment(splitToken(token)[1]) as Record<string, unknown>;
+      expect(Object.hasOwn(claims, "xfp")).toBe(false);
+      expect(Object.hasOwn(claims, "xfh")).toBe(false);
+      const result = await (await verifierFor([keyA])).verify(token, GET_USERS_REQUEST);
+      if (!result.ok) throw new Error(`expected ok, got ${result.reason}: ${result.message}`);
+      expect(result.claims.xfp).toBeUndefined();
+      expect(result.claims.xfh).toBeUndefined();
+    });
+
+    it("refuses to sign a forwarded scheme or host that verifiers would reject", async () => {
+      const bad: Array<Partial<SignInput>> = [
+        { forwardedProto: "javascript" as "https" },
+        { forwardedProto: "HTTPS" as "https" },
+        { forwardedHost: "" },
+        { forwardedHost: "evil.example/admin" },
+        { forwardedHost: "user@evil.example" },
+        { forwardedHost: "evil.example\r\nx-admin: 1" },
+        { forwardedHost: "a b" },
+        { forwardedHost: "host:port" },
+        { forwardedHost: "host:123456" },
+        { forwardedHost: `${"a".repeat(256)}` },
+      ];
+      for (const overrides of bad) {
+        await expect(signerA.sign({ ...GET_USERS, ...overrides }), JSON.stringify(overrides)).rejects.toThrow(
+          /forwarded(Proto|Host)/,
+        );
+      }
+    });
+
     it("gives every token a distinct jti", async () => {
       const tokens = await Promise.all(Array.from({ length: 20 }, () => signerA.sign(GET_USERS)));
       const jtis = tokens.map((token) => (decodeSegment(splitToken(token)[1]) as { jti: string }).jti);
@@ -523,6 +571,11 @@ function registerContract(impl: IdentityImplementation): void {
         await craftToken(header, { ...good, aud: ["central"] }, signing),
         await craftToken(header, { ...good, jti: "short" }, signing),
         await craftToken(header, { ...good, exp: good.iat }, signing),
+        await craftToken(header, { ...good, xfp: "ftp" }, signing),
+        await craftToken(header, { ...good, xfp: true }, signing),
+        await craftToken(header, { ...good, xfh: "evil.example/admin" }, signing),
+        await craftToken(header, { ...good, xfh: "h".repeat(256) }, signing),
+        await craftToken(header, { ...good, xfh: 443 }, signing),
       ];
       for (const token of cases) {
         expect(await verifier.verify(token, GET_USERS_REQUEST)).toMatchObject({

@@ -35,7 +35,9 @@ describe("node:crypto and WebCrypto emit the same token format", () => {
     method: "post",
     pathAndQuery: "/v1/caf\u00e9?q=\u00fc&x=1",
     clientIp: "2001:db8::1",
-  };
+    forwardedProto: "https",
+    forwardedHost: "api.example.com:8443",
+  } as const;
 
   it("produces the same header and claims (jti aside) for the same input", async () => {
     const { privateJwk } = await generateIdentityKeyPair("same-format");

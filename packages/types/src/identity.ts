@@ -28,4 +28,11 @@ export interface IdentityClaims extends Identity {
   htp: string;
   /** Client IP as seen by the edge (signed, so central can set X-Forwarded-For from it). */
   cip?: string;
+  /** Scheme the client used at the edge (signed, so central can set X-Forwarded-Proto from it). */
+  xfp?: ForwardedProto;
+  /** Host (host[:port], at most 255 characters) the client used at the edge; becomes X-Forwarded-Host. */
+  xfh?: string;
 }
+
+/** The schemes an `xfp` claim may carry. */
+export type ForwardedProto = "http" | "https";

@@ -44,6 +44,9 @@ describe("edge → central → service", () => {
     const verified = await verifier.verify(serviceToken, { method: "GET", pathAndQuery: "/users/me" });
     expect(verified.ok).toBe(true);
     expect(body.headers["x-user-id"]).toBe("alice");
+    // Scheme and host the client used, signed by the edge (xfp/xfh claims), set by central.
+    expect(body.headers["x-forwarded-proto"]).toBe("http");
+    expect(body.headers["x-forwarded-host"]).toBe(new URL(stack.urls.edge).host);
     expect(body.headers["x-request-id"]).toBe("e2e-valid-1");
     // Both tiers log the request as one JSON line with the same request id.
     await expect

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { IdentitySigner } from "@gateway/identity";
 import {
   IDENTITY_HEADER,
@@ -48,6 +47,8 @@ export async function setForwardHeaders(
     method: target.method,
     pathAndQuery: target.pathAndQuery,
     ...(identity.cip === undefined ? {} : { clientIp: identity.cip }),
+    ...(identity.xfp === undefined ? {} : { forwardedProto: identity.xfp }),
+    ...(identity.xfh === undefined ? {} : { forwardedHost: identity.xfh }),
   });
   const headers = req.headers;
   headers[IDENTITY_HEADER] = token;
@@ -57,8 +58,8 @@ export async function setForwardHeaders(
   setIfSafe(headers, USER_SCOPES_HEADER, identity.scopes.join(","));
   // Only the edge-signed client IP is trusted; anything a client sent was stripped.
   if (identity.cip !== undefined) setIfSafe(headers, "x-forwarded-for", identity.cip);
-  const encrypted = (req.socket as TLSSocket).encrypted === true;
-  headers["x-forwarded-proto"] = context.forwarded?.proto ?? (encrypted ? "https" : "http");
-  const forwardedHost = context.forwarded?.host ?? req.headers.host;
-  if (forwardedHost !== undefined) setIfSafe(headers, "x-forwarded-host", forwardedHost);
+  // The edge-signed scheme and Host only (the verifier checked their shape); without
+  // the claims the service gets neither header rather than a guess.
+  if (identity.xfp !== undefined) headers["x-forwarded-proto"] = identity.xfp;
+  if (identity.xfh !== undefined) headers["x-forwarded-host"] = identity.xfh;
 }

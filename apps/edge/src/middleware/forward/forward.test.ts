@@ -25,11 +25,37 @@ describe("forward to central", () => {
         aud: "central",
         htm: "GET",
         cip: "127.0.0.1",
+        xfp: "http",
+        xfh: "localhost",
       },
     });
     expect(seen.headers["x-request-id"]).toBe(response.headers.get("x-request-id"));
     expect(seen.headers["x-forwarded-proto"]).toBe("http");
     expect(seen.headers["x-forwarded-host"]).toBe("localhost");
+  });
+
+  it("signs the scheme and Host the client used (xfp, xfh), never a client's X-Forwarded-* claims", async () => {
+    const { app } = await createFixture();
+    const response = await app.request("https://API.example.com:8443/api/public/where", {
+      headers: {
+        "x-forwarded-proto": "http",
+        "x-forwarded-host": "evil.example",
+        forwarded: "proto=http;host=evil.example",
+      },
+    });
+    const seen = await recorded(response);
+    expect(seen.identity).toMatchObject({
+      ok: true,
+      claims: { xfp: "https", xfh: "api.example.com:8443", sub: "anonymous" },
+    });
+    expect(seen.headers["x-forwarded-proto"]).toBe("https");
+    expect(seen.headers["x-forwarded-host"]).toBe("api.example.com:8443");
+  });
+
+  it("signs a bracketed IPv6 Host and the default port left out", async () => {
+    const { app } = await createFixture();
+    const seen = await recorded(await app.request("http://[2001:db8::7]:80/api/public/v6"));
+    expect(seen.identity).toMatchObject({ ok: true, claims: { xfp: "http", xfh: "[2001:db8::7]" } });
   });
 
   it("forwards the normalised path and the raw query, and binds the identity to them", async () => {

@@ -4,6 +4,7 @@ import { GatewayError, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types
 import type { Handler } from "hono";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { removeConsumedCredentials } from "./credentials.ts";
+import { forwardedClaimsOf } from "./forwarded.ts";
 import { clientResponseHeaders } from "./response-headers.ts";
 
 export interface ForwardOptions {
@@ -36,8 +37,11 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
       if (tracestate !== null) headers.set("tracestate", tracestate);
     }
     headers.set(REQUEST_ID_HEADER, c.get("requestId"));
-    headers.set("x-forwarded-proto", original.protocol.slice(0, -1));
-    headers.set("x-forwarded-host", original.host);
+    const forwarded = forwardedClaimsOf(original);
+    // Central ignores these headers and uses the signed xfp/xfh claims; they stay for
+    // a central that predates the claims while both tiers roll out.
+    if (forwarded.forwardedProto !== undefined) headers.set("x-forwarded-proto", forwarded.forwardedProto);
+    if (forwarded.forwardedHost !== undefined) headers.set("x-forwarded-host", forwarded.forwardedHost);
     headers.set(
       IDENTITY_HEADER,
       await options.signer.sign({
@@ -46,6 +50,7 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
         method,
         pathAndQuery: pathAndQueryOf(target),
         clientIp: c.req.raw.headers.get("cf-connecting-ip") ?? DEV_CLIENT_IP,
+        ...forwarded,
       }),
     );
 
