@@ -36,6 +36,7 @@ import { fixedRateTable, targetsTable, textTable } from "./lib/table.ts";
 import { checkTargets } from "./lib/targets.ts";
 import { requireTools, type Tools } from "./lib/tools.ts";
 import { waitForHttp } from "./lib/wait-for-http.ts";
+import type { LoadResult } from "./lib/wrk.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, "..");
@@ -63,6 +64,14 @@ const log = (line: string) => {
 const roundValues = <T extends object>(values: T): T =>
   Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Math.round(value * 10) / 10])) as T;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** " (status 3, timeout 2)": which kinds of error a round had, empty without errors. */
+function errorDetail(result: LoadResult): string {
+  const kinds = Object.entries({ ...result.errorKinds, "out of tokens": result.valuesExhausted })
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${kind} ${count}`);
+  return kinds.length > 0 ? ` (${kinds.join(", ")})` : "";
+}
 
 interface Running {
   contestant: Contestant;
@@ -123,7 +132,7 @@ async function closedLoopRounds(
         const result = await measureRound(registry, tools, entry.contestant, settings);
         entry.summary.rounds.push({ round, ...result });
         log(
-          `  ${entry.summary.label.padEnd(26)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}  CPU ${result.cpuMicrosPerRequest.toFixed(1)} µs/req`,
+          `  ${entry.summary.label.padEnd(26)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}${errorDetail(result)}  CPU ${result.cpuMicrosPerRequest.toFixed(1)} µs/req`,
         );
       } catch (error) {
         fail(entry, error);
@@ -164,9 +173,14 @@ async function redisRoundTrips(
   if (central === undefined) return undefined;
   const { contestant } = central;
   const headers = await contestant.headers();
+  const single = contestant.singleUseHeader;
+  // Signed up front so the count window holds only requests; one fresh token each with replay protection on.
+  const fresh = single ? await single.mint(ROUND_TRIP_SAMPLE) : [];
+  const headersFor = (i: number): Record<string, string> =>
+    single ? { ...headers, [single.name]: fresh[i] as string } : headers;
   const counted = await countRedisCommands(redisUrl, async () => {
     for (let i = 0; i < ROUND_TRIP_SAMPLE; i++) {
-      const response = await fetch(contestant.url, { headers });
+      const response = await fetch(contestant.url, { headers: headersFor(i) });
       await response.arrayBuffer();
       if (response.status !== 200)
         throw new Error(`central answered ${response.status} during the Redis count`);
@@ -205,6 +219,7 @@ async function fixedRateRounds(
   registry: ProcessRegistry,
   args: BenchArgs,
   loadCores: string | undefined,
+  workDir: string,
 ): Promise<string | undefined> {
   const nginx = running.find((entry) => entry.contestant.id === "nginx" && entry.summary.status === "ok");
   const { rate, basis } = chooseFixedRate(running, args);
@@ -223,6 +238,7 @@ async function fixedRateRounds(
         durationSeconds: args.durationSeconds,
         connections: args.connections,
         loadCores,
+        workDir,
       });
       entry.summary.fixedRate = { ...result, targetRate: rate };
       const notes: string[] = [];
@@ -310,6 +326,7 @@ async function main(
     threads: args.threads,
     loadCores,
     wrkScript: join(BENCH_DIR, "wrk/report.lua"),
+    workDir: tmpDir,
   };
 
   if (args.profile) {
@@ -354,7 +371,7 @@ async function main(
     log(`\nRedis round trips: count failed: ${message(error)}`);
   }
   const fixedRateBasis = args.fixedRate
-    ? await fixedRateRounds(running, registry, args, loadCores)
+    ? await fixedRateRounds(running, registry, args, loadCores, tmpDir)
     : undefined;
 
   log("\nIdentity token micro-benchmark (in-process, 3000 calls each, CPU µs per call)");

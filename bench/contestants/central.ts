@@ -1,18 +1,17 @@
 // Our central tier on its own (no edge): wrk sends an edge identity token
-// signed with a key central trusts, bound to GET + the bench path.
+// signed with a key central trusts, bound to GET + the bench path. With replay
+// protection on (central's default, the full path) every request carries a
+// fresh token; with it off, one token per round.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@gateway/testing";
-import {
-  createIdentitySigner,
-  generateIdentityKeyPair,
-  type IdentityKeyPair,
-} from "../../packages/identity/src/index.ts";
+import { generateIdentityKeyPair, type IdentityKeyPair } from "../../packages/identity/src/index.ts";
+import { createNodeIdentitySigner } from "../../packages/identity/src/node.ts";
 import { writeBenchGatewayConfig } from "../lib/gateway-config.ts";
 import type { Child } from "../lib/processes.ts";
 import { waitForHttp } from "../lib/wait-for-http.ts";
-import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
+import type { BenchContext, Contestant, ContestantDefinition, SingleUseHeader } from "./contestant.ts";
 import { SkipContestant } from "./contestant.ts";
 
 export const CENTRAL_DIR = fileURLToPath(new URL("../../apps/central", import.meta.url));
@@ -72,6 +71,8 @@ interface CentralVariant {
   id: string;
   label: string;
   rateLimit: boolean;
+  /** identity.replayProtection: true means a fresh token per request. */
+  replayProtection: boolean;
   /** apps/central of another checkout (A/B runs); default this one. */
   centralDir?: string;
   /** Extra env: e.g. a quieter log level when optional features are off. */
@@ -90,6 +91,7 @@ function centralContestant(variant: CentralVariant): ContestantDefinition {
         upstreamUrl: context.upstreamUrl,
         rateLimit: variant.rateLimit,
         jwksUrl: PLACEHOLDER_JWKS,
+        replayProtection: variant.replayProtection,
       });
       const edgeKeys = await generateIdentityKeyPair("bench-edge-1");
       const { child, baseUrl } = await startCentral(context, {
@@ -99,31 +101,40 @@ function centralContestant(variant: CentralVariant): ContestantDefinition {
         env: variant.env,
         ...(variant.centralDir === undefined ? {} : { centralDir: variant.centralDir }),
       });
-      const signer = await createIdentitySigner({
+      const signer = await createNodeIdentitySigner({
         privateJwk: edgeKeys.privateJwk,
         issuer: "edge",
         ttlSeconds: 300,
       });
-      const headers = async () => ({
-        [IDENTITY_HEADER]: await signer.sign({
+      const sign = () =>
+        signer.sign({
           identity: { sub: "bench-user", roles: [], scopes: [], auth: "jwt" },
           audience: "central",
           method: "GET",
           pathAndQuery: context.path,
           clientIp: "127.0.0.1",
-        }),
-      });
+        });
       const url = `${baseUrl}${context.path}`;
-      const check = await fetch(url, { headers: await headers() });
-      const body = await check.text();
-      if (check.status !== 200) {
-        throw new Error(`${variant.id} answered ${check.status} to a signed request: ${body.slice(0, 300)}`);
-      }
+      const token = await sign();
+      await expectStatus(url, token, 200, variant.id);
+      // A replayed token must be refused, else the numbers would not be of the configured path.
+      if (variant.replayProtection) await expectStatus(url, token, 401, `${variant.id} (replayed token)`);
+      const singleUseHeader: SingleUseHeader = {
+        name: IDENTITY_HEADER,
+        mint: async (count) => {
+          const tokens: string[] = [];
+          for (let i = 0; i < count; i++) tokens.push(await sign());
+          return tokens;
+        },
+      };
+      const headers = async (): Promise<Record<string, string>> =>
+        variant.replayProtection ? {} : { [IDENTITY_HEADER]: await sign() };
       return {
         id: variant.id,
         label: variant.label,
         url,
         headers,
+        ...(variant.replayProtection ? { singleUseHeader } : {}),
         cpuPids: () => [child.pid],
         rssPid: () => child.pid,
         assertAlive: () => context.registry.assertAlive(child),
@@ -133,25 +144,40 @@ function centralContestant(variant: CentralVariant): ContestantDefinition {
   };
 }
 
+async function expectStatus(url: string, token: string, expected: number, what: string): Promise<void> {
+  const response = await fetch(url, { headers: { [IDENTITY_HEADER]: token } });
+  const body = await response.text();
+  if (response.status !== expected) {
+    throw new Error(`${what} answered ${response.status}, expected ${expected}: ${body.slice(0, 300)}`);
+  }
+}
+
+/** Central's defaults: replay protection on (a fresh token per request), a Redis rate-limit policy, access log on. */
 export const centralFullContestant = centralContestant({
   id: "central",
   label: "central, full path",
   rateLimit: true,
+  replayProtection: true,
   env: {},
 });
 
-/** Optional features off: no rate-limit policy, access log off. Identity verification stays (security boundary). */
+/**
+ * Optional features off: replay protection off (one token per round), no
+ * rate-limit policy, access log off. Identity verification stays (security boundary).
+ */
 export const centralLeanContestant = centralContestant({
   id: "central-lean",
   label: "central, features off",
   rateLimit: false,
+  replayProtection: false,
   env: { LOG_LEVEL: "warn" },
 });
 
 /**
  * A/B runs against other checkouts of apps/central in one interleaved run:
  * BENCH_CENTRAL_VARIANTS="before=/tmp/old/apps/central after=/work/main/apps/central"
- * adds contestants `central@before` and `central@after` (full path, same config).
+ * adds contestants `central@before` and `central@after` (full path, same config,
+ * so the checkouts must support one round trip per request with replay protection).
  */
 export function centralVariantsFromEnv(spec: string | undefined): ContestantDefinition[] {
   if (spec === undefined || spec.trim() === "") return [];
@@ -166,6 +192,7 @@ export function centralVariantsFromEnv(spec: string | undefined): ContestantDefi
         id: `central@${name}`,
         label: `central@${name}`,
         rateLimit: true,
+        replayProtection: true,
         env: {},
         centralDir: pair.slice(at + 1),
       });

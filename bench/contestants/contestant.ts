@@ -9,6 +9,12 @@ export interface Contestant {
   url: string;
   /** Headers for one round; called before each round so short-lived tokens stay fresh. */
   headers(): Promise<Record<string, string>>;
+  /**
+   * Set when every request needs its own value of a header (central with
+   * replay protection on rejects a reused identity token): the load
+   * generators send `values[i]` with request i and never reuse one.
+   */
+  singleUseHeader?: SingleUseHeader;
   /** Processes whose CPU time counts for this contestant (descendants included). */
   cpuPids(): number[];
   /** The process whose RSS the soak mode samples. */
@@ -16,6 +22,12 @@ export interface Contestant {
   /** Throws, with the process's last output, if a process of the contestant has died. */
   assertAlive(): void;
   stop(): Promise<void>;
+}
+
+export interface SingleUseHeader {
+  name: string;
+  /** `count` fresh values, each good for one request. */
+  mint(count: number): Promise<string[]>;
 }
 
 export interface BenchContext {

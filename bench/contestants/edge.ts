@@ -65,6 +65,8 @@ export const edgeContestant: ContestantDefinition = {
       upstreamUrl: context.upstreamUrl,
       rateLimit: true,
       jwksUrl: `${issuerUrl}/.well-known/jwks.json`,
+      // Central's default: the edge signs a fresh identity token for every request.
+      replayProtection: true,
     });
     const edgeKeys = await generateIdentityKeyPair("bench-edge-1");
     const central = await startCentral(context, { name: "edge-central", configPath, edgeKeys });

@@ -13,13 +13,18 @@ export interface BenchConfigOptions {
   rateLimit: boolean;
   /** JWKS of the JWT issuer the edge trusts; central never fetches it. */
   jwksUrl: string;
+  /**
+   * Central's default (true): each identity token is accepted once, so the
+   * load generators must send a fresh token per request. false lets them
+   * repeat one pre-signed token for a whole round.
+   */
+  replayProtection: boolean;
 }
 
 export function benchGatewayConfig(options: BenchConfigOptions): Record<string, unknown> {
   return {
     version: 1,
-    // Replay protection off: wrk sends one pre-signed token for a whole round.
-    identity: { ttlSeconds: 300, clockSkewSeconds: 5, replayProtection: false },
+    identity: { ttlSeconds: 300, clockSkewSeconds: 5, replayProtection: options.replayProtection },
     jwt: {
       issuers: [
         {

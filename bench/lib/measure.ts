@@ -1,8 +1,10 @@
 // One measured wrk run against one contestant, with the CPU the contestant's
 // processes used during it.
+import { join } from "node:path";
 import type { Contestant } from "../contestants/contestant.ts";
 import { cpuMicros } from "./proc-stats.ts";
 import type { ProcessRegistry } from "./processes.ts";
+import { closedLoopValueCount, writeSingleUseValues, writeSingleUseWrkScript } from "./single-use-values.ts";
 import type { Tools } from "./tools.ts";
 import { type LoadResult, runWrk } from "./wrk.ts";
 
@@ -13,6 +15,8 @@ export interface LoadSettings {
   /** taskset cores for wrk, undefined = not pinned. */
   loadCores: string | undefined;
   wrkScript: string;
+  /** Folder for per-round files (single-use header values, the combined wrk script). */
+  workDir: string;
 }
 
 export async function measureRound(
@@ -23,17 +27,28 @@ export async function measureRound(
   durationSeconds = settings.durationSeconds,
 ): Promise<LoadResult & { cpuMicrosPerRequest: number }> {
   const headers = await contestant.headers();
+  const single = contestant.singleUseHeader;
+  let scriptPath = settings.wrkScript;
+  let singleUseHeader: { name: string; valuesFile: string } | undefined;
+  if (single) {
+    // Signed before the CPU snapshot: minting is the load generator's work, not the contestant's.
+    const valuesFile = join(settings.workDir, `single-use-${contestant.id.replace(/[^\w-]/g, "_")}.txt`);
+    await writeSingleUseValues(single, closedLoopValueCount(durationSeconds), valuesFile);
+    scriptPath = writeSingleUseWrkScript(settings.workDir, settings.wrkScript);
+    singleUseHeader = { name: single.name, valuesFile };
+  }
   const pids = contestant.cpuPids();
   const cpuBefore = cpuMicros(pids);
   const result = await runWrk(registry, {
     wrkPath: tools.wrk,
-    scriptPath: settings.wrkScript,
+    scriptPath,
     url: contestant.url,
     headers,
     durationSeconds,
     connections: settings.connections,
     threads: settings.threads,
     ...(settings.loadCores ? { cores: settings.loadCores } : {}),
+    ...(singleUseHeader ? { singleUseHeader } : {}),
   });
   const cpuUsed = cpuMicros(pids) - cpuBefore;
   contestant.assertAlive();

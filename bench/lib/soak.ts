@@ -10,6 +10,13 @@ import { median } from "./stats.ts";
 import type { Tools } from "./tools.ts";
 
 const MiB = 1024 * 1024;
+/**
+ * With single-use header values (central with replay protection) the load runs
+ * in chunks of this length, each with freshly signed tokens: one file for the
+ * whole soak would be ~1 GB and its first tokens would expire (TTL 300 s).
+ * Minting the next chunk's tokens pauses the load for a few seconds.
+ */
+const SINGLE_USE_CHUNK_SECONDS = 30;
 
 export async function runSoak(
   registry: ProcessRegistry,
@@ -33,9 +40,20 @@ export async function runSoak(
   };
   sample();
   const timer = setInterval(sample, options.sampleEverySeconds * 1000);
-  let load: Awaited<ReturnType<typeof measureRound>>;
+  const load = { requests: 0, errors: 0 };
+  const chunkSeconds = contestant.singleUseHeader ? SINGLE_USE_CHUNK_SECONDS : options.durationSeconds;
   try {
-    load = await measureRound(registry, tools, contestant, settings, options.durationSeconds);
+    for (let done = 0; done < options.durationSeconds; done += chunkSeconds) {
+      const chunk = await measureRound(
+        registry,
+        tools,
+        contestant,
+        settings,
+        Math.min(chunkSeconds, options.durationSeconds - done),
+      );
+      load.requests += chunk.requests;
+      load.errors += chunk.errors;
+    }
   } finally {
     clearInterval(timer);
   }

@@ -11,8 +11,15 @@ export interface LoadResult {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Non-2xx/3xx responses plus socket errors (connect, read, write, timeout). */
+  /**
+   * Non-2xx/3xx responses plus socket errors (connect, read, write, timeout),
+   * plus wrk threads that ran out of single-use header values.
+   */
   errors: number;
+  /** wrk threads that ran out of single-use header values (0 unless `singleUseHeader` was given). */
+  valuesExhausted: number;
+  /** What `errors` is made of (status = non-2xx/3xx responses, e.g. a refused replayed token). */
+  errorKinds: { connect: number; read: number; write: number; timeout: number; status: number };
 }
 
 export interface WrkOptions {
@@ -24,6 +31,11 @@ export interface WrkOptions {
   connections: number;
   threads: number;
   cores?: string;
+  /**
+   * A different value of `name` per request, from `valuesFile` (one per line);
+   * `scriptPath` must then be the script from writeSingleUseWrkScript.
+   */
+  singleUseHeader?: { name: string; valuesFile: string };
 }
 
 interface WrkJson {
@@ -34,6 +46,7 @@ interface WrkJson {
   p99: number;
   max: number;
   errors: { connect: number; read: number; write: number; timeout: number; status: number };
+  valuesExhausted?: number;
 }
 
 export async function runWrk(registry: ProcessRegistry, options: WrkOptions): Promise<LoadResult> {
@@ -51,6 +64,8 @@ export async function runWrk(registry: ProcessRegistry, options: WrkOptions): Pr
   ];
   for (const [name, value] of Object.entries(options.headers)) args.push("-H", `${name}: ${value}`);
   args.push(options.url);
+  const single = options.singleUseHeader;
+  if (single) args.push("--", single.valuesFile, single.name, String(options.threads));
   const json = await runForBenchJson(registry, "wrk", options.wrkPath, args, {
     ...(options.cores ? { cores: options.cores } : {}),
     failure: `wrk failed against ${options.url}`,
@@ -61,8 +76,14 @@ export async function runWrk(registry: ProcessRegistry, options: WrkOptions): Pr
 export function parseWrkJson(text: string): LoadResult {
   const raw = JSON.parse(text) as WrkJson;
   const durationSeconds = raw.durationUs / 1e6;
+  const valuesExhausted = raw.valuesExhausted ?? 0;
   const errors =
-    raw.errors.connect + raw.errors.read + raw.errors.write + raw.errors.timeout + raw.errors.status;
+    raw.errors.connect +
+    raw.errors.read +
+    raw.errors.write +
+    raw.errors.timeout +
+    raw.errors.status +
+    valuesExhausted;
   return {
     requests: raw.requests,
     durationSeconds,
@@ -72,5 +93,7 @@ export function parseWrkJson(text: string): LoadResult {
     p99Ms: raw.p99 / 1000,
     maxMs: raw.max / 1000,
     errors,
+    valuesExhausted,
+    errorKinds: raw.errors,
   };
 }

@@ -5,10 +5,15 @@
 // (no coordinated omission). Runs as its own process so it can be pinned.
 //
 //   node bench/load/fixed-rate.ts --url URL --rate 5000 --duration 10 \
-//     --connections 64 [--header "name: value"]...
+//     --connections 64 [--header "name: value"]... \
+//     [--single-use-header NAME --single-use-values FILE]
+// With --single-use-header, request i carries line i of FILE as that header
+// (fresh identity tokens for central with replay protection); values are never
+// reused: a request without a value left is not sent and counts as an error.
 // Prints one line: BENCH_JSON {"sent","completed","errors","p50","p90","p99","max","achievedRate","maxLagMs",
 // "loopDelayP99Ms","loopDelayMaxMs"}
 // (latencies in milliseconds).
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -36,6 +41,8 @@ interface FixedRateOptions {
   durationSeconds: number;
   connections: number;
   headers: Record<string, string>;
+  /** One value of `name` per request, used in order and never reused. */
+  singleUseHeader?: { name: string; values: string[] };
 }
 
 export function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult> {
@@ -79,8 +86,20 @@ export function runFixedRate(options: FixedRateOptions): Promise<FixedRateResult
       finished++;
       if (finished === total) finish();
     };
+    const single = options.singleUseHeader;
+    const headersFor = (index: number): Record<string, string> | undefined => {
+      if (single === undefined) return options.headers;
+      const value = single.values[index];
+      return value === undefined ? undefined : { ...options.headers, [single.name]: value };
+    };
     const fire = (index: number, dueAt: number) => {
-      const req = request(options.url, { agent, headers: options.headers }, (res) => {
+      const headers = headersFor(index);
+      if (headers === undefined) {
+        errors++;
+        settle();
+        return;
+      }
+      const req = request(options.url, { agent, headers }, (res) => {
         res.resume();
         res.on("end", () => {
           const status = res.statusCode ?? 0;
@@ -125,6 +144,8 @@ function parseCli(argv: string[]): FixedRateOptions {
       duration: { type: "string", default: "10" },
       connections: { type: "string", default: "64" },
       header: { type: "string", multiple: true, default: [] },
+      "single-use-header": { type: "string" },
+      "single-use-values": { type: "string" },
     },
   });
   if (!values.url || !values.rate) throw new Error("--url and --rate are required");
@@ -133,12 +154,27 @@ function parseCli(argv: string[]): FixedRateOptions {
     const colon = line.indexOf(":");
     if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
+  const singleName = values["single-use-header"];
+  const singleFile = values["single-use-values"];
+  if ((singleName === undefined) !== (singleFile === undefined)) {
+    throw new Error("--single-use-header and --single-use-values go together");
+  }
   return {
     url: new URL(values.url),
     rate: Number(values.rate),
     durationSeconds: Number(values.duration),
     connections: Number(values.connections),
     headers,
+    ...(singleName !== undefined && singleFile !== undefined
+      ? {
+          singleUseHeader: {
+            name: singleName,
+            values: readFileSync(singleFile, "utf8")
+              .split("\n")
+              .filter((line) => line !== ""),
+          },
+        }
+      : {}),
   };
 }
 
