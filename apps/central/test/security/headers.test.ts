@@ -1,20 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SecureCentral, startSecureCentral } from "./support/central.ts";
-import { securityConfigYaml } from "./support/config.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SecureCentral } from "./support/central.ts";
 import { errorCode, sendRaw } from "./support/raw.ts";
+import { useSecureCentralWithUpstream } from "./support/secure-central-with-upstream.ts";
 import { attack, expectStillServing, signedHead } from "./support/suite.ts";
-import { startWatchedUpstream, type WatchedUpstream } from "./support/upstream.ts";
+import type { WatchedUpstream } from "./support/upstream.ts";
 
 let upstream: WatchedUpstream;
 let central: SecureCentral;
 
-beforeAll(async () => {
-  upstream = await startWatchedUpstream();
-  central = await startSecureCentral({ yaml: securityConfigYaml({ upstream: upstream.url }) });
-});
-afterAll(async () => {
-  await central?.close();
-  await upstream?.close();
+useSecureCentralWithUpstream((started) => {
+  ({ upstream, central } = started);
 });
 afterEach(async () => {
   upstream.respondWith((req, res) => res.end(JSON.stringify({ url: req.url })));

@@ -1,21 +1,16 @@
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type SecureCentral, startSecureCentral } from "./support/central.ts";
-import { securityConfigYaml } from "./support/config.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SecureCentral } from "./support/central.ts";
 import { sendRaw } from "./support/raw.ts";
+import { useSecureCentralWithUpstream } from "./support/secure-central-with-upstream.ts";
 import { expectStillServing, signedHead } from "./support/suite.ts";
-import { startWatchedUpstream, type WatchedUpstream } from "./support/upstream.ts";
+import type { WatchedUpstream } from "./support/upstream.ts";
 
 let upstream: WatchedUpstream;
 let central: SecureCentral;
 
-beforeAll(async () => {
-  upstream = await startWatchedUpstream();
-  central = await startSecureCentral({ yaml: securityConfigYaml({ upstream: upstream.url }) });
-});
-afterAll(async () => {
-  await central?.close();
-  await upstream?.close();
+useSecureCentralWithUpstream((started) => {
+  ({ upstream, central } = started);
 });
 
 /** Sends a signed GET for the raw target; returns the status and what the upstream received, if anything. */

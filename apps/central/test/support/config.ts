@@ -9,27 +9,7 @@ export function testConfigYaml(opts: {
   rateLimitsYaml?: string;
 }): string {
   const second = opts.secondUpstream ?? opts.upstream;
-  return `
-version: 1
-identity:
-  ttlSeconds: 30
-  clockSkewSeconds: 5
-  replayProtection: ${opts.replayProtection ?? true}
-jwt:
-  issuers:
-    - name: test
-      issuer: https://issuer.test
-      jwksUrl: http://127.0.0.1:9/jwks.json
-      audiences: [api]
-      algorithms: [ES256]
-limits:
-  maxBodyBytes: 1048576
-  maxHeaderBytes: 8192
-  maxHeaderCount: 50
-  maxUrlLength: 2048
-  headersTimeoutMs: 2000
-  requestTimeoutMs: 5000
-  keepAliveTimeoutMs: 5000
+  return `${testConfigPreambleYaml(opts)}
 ${opts.rateLimitsYaml ?? ""}
 routes:
   - name: users
@@ -76,4 +56,36 @@ routes:
     upstream:
       urls: [${opts.upstream}/a, ${second}/b]
 ${opts.extraRoutes ?? ""}`;
+}
+
+/**
+ * The part every test config shares: version, identity, one `test` JWT issuer
+ * (its JWKS URL answers nothing) and limits; routes are appended by the caller.
+ */
+export function testConfigPreambleYaml(opts: {
+  replayProtection?: boolean;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}): string {
+  return `
+version: 1
+identity:
+  ttlSeconds: 30
+  clockSkewSeconds: 5
+  replayProtection: ${opts.replayProtection ?? true}
+jwt:
+  issuers:
+    - name: test
+      issuer: https://issuer.test
+      jwksUrl: http://127.0.0.1:9/jwks.json
+      audiences: [api]
+      algorithms: [ES256]
+limits:
+  maxBodyBytes: 1048576
+  maxHeaderBytes: 8192
+  maxHeaderCount: 50
+  maxUrlLength: 2048
+  headersTimeoutMs: ${opts.headersTimeoutMs ?? 2000}
+  requestTimeoutMs: ${opts.requestTimeoutMs ?? 5000}
+  keepAliveTimeoutMs: 5000`;
 }

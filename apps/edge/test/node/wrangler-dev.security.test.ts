@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileEdge, parseConfig } from "@gateway/config";
 import { createIdentityVerifier, generateIdentityKeyPair, type IdentityVerifier } from "@gateway/identity";
 import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,7 +88,7 @@ beforeAll(async () => {
   });
   edge = await startWranglerDev({
     stateDir,
-    edgeConfig: compileEdge(parseConfig(configYaml(originOf(jwks)), {})),
+    configYaml: configYaml(originOf(jwks)),
     centralUrl: central.origin,
     edgeIdentityPrivateJwk: edgeIdentity.privateJwk,
     onOutput: (line) => output.push(line),

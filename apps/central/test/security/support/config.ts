@@ -1,3 +1,5 @@
+import { testConfigPreambleYaml } from "../../support/config.ts";
+
 /**
  * Central config for the security suite. Every route rewrites to its own
  * upstream prefix, so "did a request escape its route" is a prefix check on
@@ -8,27 +10,7 @@ export function securityConfigYaml(opts: {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
 }): string {
-  return `
-version: 1
-identity:
-  ttlSeconds: 30
-  clockSkewSeconds: 5
-  replayProtection: true
-jwt:
-  issuers:
-    - name: test
-      issuer: https://issuer.test
-      jwksUrl: http://127.0.0.1:9/jwks.json
-      audiences: [api]
-      algorithms: [ES256]
-limits:
-  maxBodyBytes: 1048576
-  maxHeaderBytes: 8192
-  maxHeaderCount: 50
-  maxUrlLength: 2048
-  headersTimeoutMs: ${opts.headersTimeoutMs ?? 2000}
-  requestTimeoutMs: ${opts.requestTimeoutMs ?? 5000}
-  keepAliveTimeoutMs: 5000
+  return `${testConfigPreambleYaml(opts)}
 routes:
   - name: public
     path: /api/public
