@@ -1,4 +1,4 @@
-import type { ClientRequest, ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, type RouteConfig } from "@gateway/types";
 import { sendGatewayError } from "../errors.ts";
 
@@ -30,38 +30,42 @@ export interface Exchange {
   onOver(cleanup: () => void): void;
 }
 
+/** What createExchange builds: `state` is a field it updates, read-only to everyone else. */
+type MutableExchange = Omit<Exchange, "state"> & { state: ExchangeState };
+
 export function createExchange(res: ServerResponse, route: RouteConfig, requestId: string): Exchange {
   const cleanups: Array<() => void> = [];
-  let state: ExchangeState = "waiting";
   const end = () => {
-    state = "over";
+    exchange.state = "over";
     for (const cleanup of cleanups.splice(0)) cleanup();
     exchange.proxyReq?.destroy();
   };
-  const exchange: Exchange = {
+  // `state` is a data property, not a getter: a getter in an object literal is a new closure per
+  // exchange, stored in an AccessorPair that V8 allocates in the old generation. That pair kept the
+  // getter's context (the response, and through it the whole request) alive through every young-
+  // generation GC until the next full one: ~10 KB promoted per proxied request, long scavenges.
+  const exchange: MutableExchange = {
     route,
     requestId,
-    get state() {
-      return state;
-    },
+    state: "waiting",
     fail(error) {
-      if (state === "over") return;
-      const wasWaiting = state === "waiting";
+      if (exchange.state === "over") return;
+      const wasWaiting = exchange.state === "waiting";
       end();
       if (wasWaiting) sendGatewayError(res, error, requestId);
       else res.destroy();
     },
     respond() {
-      if (state !== "waiting") return false;
-      state = "streaming";
+      if (exchange.state !== "waiting") return false;
+      exchange.state = "streaming";
       clearTimeout(timer);
       return true;
     },
     abandon() {
-      if (state !== "over") end();
+      if (exchange.state !== "over") end();
     },
     onOver(cleanup) {
-      if (state === "over") cleanup();
+      if (exchange.state === "over") cleanup();
       else cleanups.push(cleanup);
     },
   };
@@ -72,4 +76,22 @@ export function createExchange(res: ServerResponse, route: RouteConfig, requestI
   exchange.onOver(() => clearTimeout(timer));
   res.once("close", () => exchange.abandon());
   return exchange;
+}
+const EXCHANGE = Symbol("central.exchange");
+type CarriesExchange = IncomingMessage & { [EXCHANGE]?: Exchange };
+
+/**
+ * The exchange travels on the request object rather than in a
+ * WeakMap<IncomingMessage, Exchange>: V8's young-generation GC treats WeakMap
+ * values as strong, and an exchange reaches its request (through the
+ * response), so every finished request stayed reachable until the next full
+ * GC and its whole object graph (~16 KB) was promoted to the old generation.
+ */
+export function attachExchange(req: IncomingMessage, exchange: Exchange): void {
+  (req as CarriesExchange)[EXCHANGE] = exchange;
+}
+
+/** The exchange of a proxied request (also once it is over), undefined for any other request. */
+export function exchangeOf(req: IncomingMessage): Exchange | undefined {
+  return (req as CarriesExchange)[EXCHANGE];
 }

@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { createProxyMiddleware, type Plugin } from "http-proxy-middleware";
 import type { Logger } from "pino";
 import { gatewayContext } from "../context.ts";
-import { createExchange, type Exchange } from "./exchange.ts";
+import { attachExchange, createExchange, type Exchange, exchangeOf } from "./exchange.ts";
 import { setForwardHeaders } from "./forward-headers.ts";
 import { relayResponse } from "./relay-response.ts";
 import { createUpstreamPool, type Upstream, type UpstreamAgentOptions, upstreamPath } from "./upstreams.ts";
@@ -73,13 +73,10 @@ function countBody(req: IncomingMessage, exchange: Exchange): void {
  * found by request; an event for a request without one (cannot happen through
  * the handler) is answered conservatively.
  */
-function exchangeEvents(
-  exchanges: WeakMap<IncomingMessage, Exchange>,
-  logger: Logger,
-): Plugin<Request, Response> {
+function exchangeEvents(logger: Logger): Plugin<Request, Response> {
   return (proxyServer) => {
     proxyServer.on("proxyReq", (proxyReq: ClientRequest, req: IncomingMessage) => {
-      const exchange = exchanges.get(req);
+      const exchange = exchangeOf(req);
       if (exchange === undefined || exchange.state !== "waiting") {
         proxyReq.destroy();
         return;
@@ -93,7 +90,7 @@ function exchangeEvents(
       });
     });
     proxyServer.on("proxyRes", (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {
-      const exchange = exchanges.get(req);
+      const exchange = exchangeOf(req);
       if (exchange === undefined || !exchange.respond()) {
         proxyRes.destroy();
         return;
@@ -101,7 +98,7 @@ function exchangeEvents(
       relayResponse(proxyRes, res);
     });
     proxyServer.on("error", (err: Error, req?: IncomingMessage, res?: unknown) => {
-      const exchange = req === undefined ? undefined : exchanges.get(req);
+      const exchange = req === undefined ? undefined : exchangeOf(req);
       if (exchange === undefined) {
         logger.error({ err }, "proxy error outside an exchange");
         if (res !== null && typeof res === "object" && "destroy" in res)
@@ -120,7 +117,7 @@ function exchangeEvents(
     });
     // The client went away mid-request: httpxy already destroyed the upstream request.
     proxyServer.on("econnreset", (_err: Error, req: IncomingMessage) => {
-      exchanges.get(req)?.abandon();
+      exchangeOf(req)?.abandon();
     });
   };
 }
@@ -133,8 +130,7 @@ function exchangeEvents(
  */
 export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Proxy {
   const pool = createUpstreamPool(routes, deps.agentOptions);
-  const exchanges = new WeakMap<IncomingMessage, Exchange>();
-  const events = exchangeEvents(exchanges, deps.logger);
+  const events = exchangeEvents(deps.logger);
   const middlewareByUpstream = new Map<Upstream, RequestHandler>();
   for (const upstream of pool.all()) {
     const middleware = createProxyMiddleware<Request, Response>({
@@ -164,7 +160,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
       if (res.destroyed || req.socket.destroyed) return;
       context.upstream = upstream.origin;
       req.url = pathAndQuery;
-      exchanges.set(req, createExchange(res, route, context.requestId));
+      attachExchange(req, createExchange(res, route, context.requestId));
       void middlewareByUpstream.get(upstream)?.(req, res, next);
     }, next);
   };
