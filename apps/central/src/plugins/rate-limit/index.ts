@@ -1,7 +1,6 @@
 export { rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
 export { rateLimitKey } from "./keys.ts";
 export { createRateLimitPlugin, type RateLimitPlugin, type RateLimitPluginDeps } from "./plugin.ts";
-export { createRateLimitRedis, RATE_LIMIT_REDIS_OPTIONS } from "./redis-client.ts";
 export { createMemoryRateLimitStore, type MemoryRateLimitStoreOptions } from "./store-memory.ts";
 export { createRedisRateLimitStore, type RedisRateLimitStoreOptions } from "./store-redis.ts";
 export type {

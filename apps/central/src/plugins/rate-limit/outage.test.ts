@@ -3,8 +3,8 @@ import { type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCentralRedis } from "../../redis/client.ts";
 import { createRateLimitPlugin, type RateLimitPlugin } from "./plugin.ts";
-import { createRateLimitRedis } from "./redis-client.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 import { createTestApp } from "./test-support/app.ts";
 import { close, listen, timedGet } from "./test-support/http.ts";
@@ -23,8 +23,9 @@ let plugin: RateLimitPlugin;
 
 beforeAll(async () => {
   redisServer = await startRedisServer();
-  redis = createRateLimitRedis(redisServer.url);
-  await new Promise((resolve) => redis.once("ready", resolve));
+  // The client central runs with (main.ts): connection errors are reported by the plugin's outage log.
+  redis = createCentralRedis(redisServer.url, () => {});
+  await redis.connect();
   const logger = pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line)) });
   plugin = createRateLimitPlugin([open, closed], {
     store: createRedisRateLimitStore(redis),

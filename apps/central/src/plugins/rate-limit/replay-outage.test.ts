@@ -5,9 +5,9 @@ import type { FailMode } from "@gateway/types";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCentralRedis } from "../../redis/client.ts";
 import { createReplayFailMode } from "../../redis/replay-fail-mode.ts";
 import { createRateLimitPlugin } from "./plugin.ts";
-import { createRateLimitRedis } from "./redis-client.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 import { createTestApp } from "./test-support/app.ts";
 import { close, listen, timedGet } from "./test-support/http.ts";
@@ -24,8 +24,9 @@ const servers: Record<FailMode, { server: Server; base: string }> = {} as never;
 
 beforeAll(async () => {
   redisServer = await startRedisServer();
-  redis = createRateLimitRedis(redisServer.url);
-  await new Promise((resolve) => redis.once("ready", resolve));
+  // The client central runs with (main.ts): connection errors are reported by the plugin's outage log.
+  redis = createCentralRedis(redisServer.url, () => {});
+  await redis.connect();
   const logger = pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line)) });
   for (const failMode of ["open", "closed"] as const) {
     const plugin = createRateLimitPlugin([lenient], {

@@ -5,8 +5,8 @@
  * `{"port":N}` once listening; log lines go to stderr as JSON.
  */
 import type { RateLimitPolicy } from "@gateway/types";
+import { createCentralRedis } from "../../../redis/client.ts";
 import { createRateLimitPlugin } from "../plugin.ts";
-import { createRateLimitRedis } from "../redis-client.ts";
 import { createRedisRateLimitStore } from "../store-redis.ts";
 import { createTestApp } from "./app.ts";
 
@@ -15,7 +15,9 @@ const realNow = Date.now;
 Date.now = () => realNow() + skewMs;
 
 const policies = JSON.parse(process.env.POLICIES ?? "[]") as RateLimitPolicy[];
-const redis = createRateLimitRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const redis = createCentralRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", () => {});
+// Without an offline queue, requests before the connection is up would count as an outage.
+await redis.connect();
 const log = (level: string) => (obj: object, msg: string) =>
   process.stderr.write(`${JSON.stringify({ level, msg, ...obj })}\n`);
 const plugin = createRateLimitPlugin(policies, {
@@ -23,8 +25,6 @@ const plugin = createRateLimitPlugin(policies, {
   logger: { warn: log("warn"), info: log("info"), error: log("error") },
 });
 const routes = Object.fromEntries(policies.map((policy) => [policy.name, [policy.name]]));
-// without an offline queue, requests before the connection is up would fail open
-await new Promise((resolve) => redis.once("ready", resolve));
 const server = createTestApp(plugin, routes).listen(0, "127.0.0.1", () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
 });
