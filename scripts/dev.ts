@@ -2,17 +2,19 @@
 // (EDGE_PORT, CENTRAL_PORT, DEMO_USERS_PORT, DEMO_ISSUER_PORT, EDGE_INSPECTOR_PORT),
 // state from GW_STATE_DIR, so a second stack can run beside the first.
 import { join, resolve } from "node:path";
+import { readPortEnv } from "../packages/config/src/env/read-port.ts";
 import { REPO_ROOT, startStack } from "./stack.ts";
 
 function port(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    console.error(`gw dev: ${name} must be a TCP port (1-65535), got "${raw}"`);
+  try {
+    const value = readPortEnv(process.env[name], name, fallback);
+    // The banner prints these addresses, so "any free port" (0) is not accepted here.
+    if (value === 0) throw new Error(`${name} must be a TCP port (1-65535), got "0"`);
+    return value;
+  } catch (error) {
+    console.error(`gw dev: ${(error as Error).message}`);
     process.exit(2);
   }
-  return value;
 }
 
 const ports = {

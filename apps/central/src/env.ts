@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readPortEnv } from "@gateway/config/env";
 import { type IdentityPrivateJwk, parseJwksEnv, parsePrivateJwkEnv } from "@gateway/identity";
 import { type Cidr, parseCidrList } from "./plugins/network-allowlist/index.ts";
 import { DEFAULT_MAX_CONNECTIONS } from "./server.ts";
@@ -39,12 +40,11 @@ export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../../gateway.confi
 const LOG_LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 function port(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
-    throw new EnvError(`${name} must be a port number (0-65535), got "${value.slice(0, 32)}"`);
+  try {
+    return readPortEnv(value, name, fallback);
+  } catch (error) {
+    throw new EnvError((error as Error).message);
   }
-  return parsed;
 }
 
 function redisUrl(value: string | undefined): string | undefined {

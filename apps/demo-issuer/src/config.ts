@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { readPortEnv } from "@gateway/config/env";
 
 export interface IssuerConfig {
   port: number;
@@ -15,7 +16,7 @@ type Env = Record<string, string | undefined>;
 
 export function readIssuerConfig(env: Env): IssuerConfig {
   return {
-    port: readPort(env, "DEMO_ISSUER_PORT", 8790),
+    port: readPortEnv(env.DEMO_ISSUER_PORT, "DEMO_ISSUER_PORT", 8790),
     host: env.DEMO_ISSUER_HOST || "127.0.0.1",
     issuer: env.DEMO_ISSUER_ISS || "https://dev-issuer.gateway.local",
     audience: readAudience(env.DEMO_ISSUER_AUD || "gateway-api"),
@@ -35,14 +36,4 @@ export function readAudience(value: string): string | string[] {
     .filter((item) => item !== "");
   if (audiences.length === 0) throw new Error("DEMO_ISSUER_AUD: must name at least one audience");
   return audiences.length === 1 ? (audiences[0] as string) : audiences;
-}
-
-function readPort(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${name}: expected a port number 0-65535, got "${raw}"`);
-  }
-  return port;
 }

@@ -1,3 +1,4 @@
+import { readPortEnv } from "@gateway/config/env";
 import { parseJwksEnv } from "@gateway/identity";
 
 export interface DemoUsersConfig {
@@ -22,19 +23,9 @@ export function readDemoUsersConfig(env: Env): DemoUsersConfig {
     .filter((item) => item !== "");
   if (audiences.length === 0) throw new Error("DEMO_USERS_AUDIENCE: must name at least one audience");
   return {
-    port: readPort(env, "DEMO_USERS_PORT", 8081),
+    port: readPortEnv(env.DEMO_USERS_PORT, "DEMO_USERS_PORT", 8081),
     host: env.DEMO_USERS_HOST || "127.0.0.1",
     audiences,
     publicKeys: parseJwksEnv(env.GATEWAY_IDENTITY_JWKS, "GATEWAY_IDENTITY_JWKS"),
   };
-}
-
-function readPort(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${name}: expected a port number 0-65535, got "${raw}"`);
-  }
-  return port;
 }
