@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { HOP_BY_HOP_HEADERS, isClientTrustHeader } from "@gateway/types";
+import { connectionHeaderNames, HOP_BY_HOP_HEADERS, isClientTrustHeader } from "@gateway/types";
 
 type HeaderBag = IncomingHttpHeaders | OutgoingHttpHeaders;
 
@@ -13,15 +13,10 @@ const NEVER_CONNECTION_NAMED: ReadonlySet<string> = new Set(["content-length", "
 
 /** Lower-case header names listed in a Connection header value (RFC 9110 §7.6.1). */
 export function connectionNamedHeaders(connection: HeaderBag[string]): Set<string> {
-  const names = new Set<string>();
-  if (connection === undefined) return names;
-  const values = Array.isArray(connection) ? connection : [String(connection)];
-  for (const value of values) {
-    for (const token of value.split(",")) {
-      const name = token.trim().toLowerCase();
-      if (name !== "" && !NEVER_CONNECTION_NAMED.has(name)) names.add(name);
-    }
-  }
+  const names = connectionHeaderNames(
+    connection === undefined || Array.isArray(connection) ? connection : String(connection),
+  );
+  for (const protectedName of NEVER_CONNECTION_NAMED) names.delete(protectedName);
   return names;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IDENTITY_HEADER, isClientTrustHeader } from "./headers.ts";
+import { connectionHeaderNames, IDENTITY_HEADER, isClientTrustHeader } from "./headers.ts";
 
 describe("isClientTrustHeader", () => {
   it.each([
@@ -19,4 +19,19 @@ describe("isClientTrustHeader", () => {
       expect(isClientTrustHeader(name)).toBe(false);
     },
   );
+});
+
+describe("connectionHeaderNames", () => {
+  it("lists every named header once, lower-cased, across repeated Connection headers", () => {
+    expect([...connectionHeaderNames(["Keep-Alive, X-Secret", " x-secret ,,Upgrade"])]).toEqual([
+      "keep-alive",
+      "x-secret",
+      "upgrade",
+    ]);
+  });
+
+  it("is empty without a Connection header", () => {
+    expect(connectionHeaderNames(undefined).size).toBe(0);
+    expect(connectionHeaderNames(null).size).toBe(0);
+  });
 });

@@ -43,6 +43,21 @@ export const HOP_BY_HOP_HEADERS = [
   "upgrade",
 ] as const;
 
+/** Lower-case header names a Connection header lists (RFC 9110 §7.6.1): connection-specific for one hop. */
+export function connectionHeaderNames(
+  connection: string | readonly string[] | null | undefined,
+): Set<string> {
+  const names = new Set<string>();
+  if (connection === undefined || connection === null) return names;
+  for (const value of typeof connection === "string" ? [connection] : connection) {
+    for (const token of value.split(",")) {
+      const name = token.trim().toLowerCase();
+      if (name !== "") names.add(name);
+    }
+  }
+  return names;
+}
+
 export function isClientTrustHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return (

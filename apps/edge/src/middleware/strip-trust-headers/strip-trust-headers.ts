@@ -1,4 +1,9 @@
-import { HOP_BY_HOP_HEADERS, isClientTrustHeader, type LimitsConfig } from "@gateway/types";
+import {
+  connectionHeaderNames,
+  HOP_BY_HOP_HEADERS,
+  isClientTrustHeader,
+  type LimitsConfig,
+} from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { checkHeaderLimits, rejectWebSocketUpgrade } from "./header-limits.ts";
@@ -7,12 +12,7 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
 /** Names listed in a Connection header (RFC 9110 §7.6.1): connection-specific for this hop only. */
 export function connectionListedHeaders(headers: Headers): Set<string> {
-  const listed = new Set<string>();
-  for (const token of (headers.get("connection") ?? "").split(",")) {
-    const name = token.trim().toLowerCase();
-    if (name !== "") listed.add(name);
-  }
-  return listed;
+  return connectionHeaderNames(headers.get("connection"));
 }
 
 /** A copy of `headers` without hop-by-hop headers (fixed list and those named in Connection). */
