@@ -38,10 +38,6 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
     }
     headers.set(REQUEST_ID_HEADER, c.get("requestId"));
     const forwarded = forwardedClaimsOf(original);
-    // Central ignores these headers and uses the signed xfp/xfh claims; they stay for
-    // a central that predates the claims while both tiers roll out.
-    if (forwarded.forwardedProto !== undefined) headers.set("x-forwarded-proto", forwarded.forwardedProto);
-    if (forwarded.forwardedHost !== undefined) headers.set("x-forwarded-host", forwarded.forwardedHost);
     headers.set(
       IDENTITY_HEADER,
       await options.signer.sign({

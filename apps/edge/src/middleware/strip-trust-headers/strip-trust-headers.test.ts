@@ -40,8 +40,10 @@ describe("client trust headers", () => {
     }
     expect(seen.headers["x-gateway-identity"]).not.toBe("forged.token.value");
     expect(seen.identity).toMatchObject({ ok: true, claims: { sub: "user-1", roles: [] } });
-    expect(seen.headers["x-forwarded-host"]).toBe("localhost");
-    expect(seen.headers["x-forwarded-proto"]).toBe("http");
+    // The client's values are gone; the edge's own travel only as signed claims.
+    expect(seen.headers["x-forwarded-host"]).toBeUndefined();
+    expect(seen.headers["x-forwarded-proto"]).toBeUndefined();
+    expect(seen.identity).toMatchObject({ ok: true, claims: { xfp: "http", xfh: "localhost" } });
     expect(seen.headers["x-kept"]).toBe("yes");
   });
 
