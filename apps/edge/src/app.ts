@@ -12,7 +12,12 @@ import { authorize } from "./middleware/authorize/authorize.ts";
 import { bodyLimit } from "./middleware/body-limit/body-limit.ts";
 import { cors } from "./middleware/cors/cors.ts";
 import { notFound, onError } from "./middleware/errors/handlers.ts";
-import { forward } from "./middleware/forward/forward.ts";
+import {
+  type CentralFetcher,
+  createCentralFetcher,
+  createForward,
+  createForwardRequest,
+} from "./middleware/forward/index.ts";
 import { health } from "./middleware/health/health.ts";
 import { coarseRateLimit } from "./middleware/rate-limit/rate-limit.ts";
 import { rememberCentralLimits } from "./middleware/rate-limit/remember-central.ts";
@@ -30,8 +35,8 @@ export interface EdgeDeps {
   signer: IdentitySigner;
   /** Base URL of the central tier. */
   centralUrl: string;
-  /** Defaults to the global fetch. */
-  fetchCentral?: typeof fetch;
+  /** How signed requests reach central; defaults to the global fetch. */
+  centralFetcher?: CentralFetcher;
   /** Key lookup per JWT issuer; defaults to a remote JWKS cached in memory. */
   jwks?: IssuerKeySource;
   /** Replaces the "API keys are not configured" placeholder. */
@@ -54,7 +59,7 @@ export type EdgeApp = Hono<EdgeHonoEnv>;
  */
 export function createApp(deps: EdgeDeps): EdgeApp {
   const now = deps.now ?? Date.now;
-  const fetchCentral = deps.fetchCentral ?? ((input, init) => fetch(input, init));
+  const centralFetcher = deps.centralFetcher ?? createCentralFetcher();
   const jwt = createJwtAuthenticator({
     issuers: deps.config.jwt.issuers,
     keySource: deps.jwks ?? remoteJwks(),
@@ -86,7 +91,9 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     rememberCentralLimits({ memory: rememberedLimits, now }),
     authorize(),
     bodyLimit(),
+    createForwardRequest({ centralUrl: deps.centralUrl }),
   );
-  app.all("*", forward({ centralUrl: deps.centralUrl, signer: deps.signer, fetchCentral }));
+  // Between the request being ready (forwardRequest) and sent: see middleware/forward/index.ts.
+  app.all("*", createForward({ signer: deps.signer, fetcher: centralFetcher }));
   return app;
 }

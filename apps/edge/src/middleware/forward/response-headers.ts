@@ -16,3 +16,12 @@ export function clientResponseHeaders(upstream: Headers): Headers {
   }
   return headers;
 }
+
+/** Central's response for the client: same status and body stream, headers per clientResponseHeaders. */
+export function clientResponse(upstream: Response): Response {
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: clientResponseHeaders(upstream.headers),
+  });
+}
