@@ -1,7 +1,7 @@
 import { type EdgeConfig, errorBody } from "@gateway/types";
 import { createApp, type EdgeApp } from "./app.ts";
 import { depsFromEnv, type EdgeBindings } from "./env.ts";
-import { GATEWAY_RESPONSE_HEADERS } from "./middleware/security-headers/security-headers.ts";
+import { GATEWAY_RESPONSE_HEADERS } from "./middleware/security-headers/index.ts";
 
 type Built = { ok: true; app: EdgeApp } | { ok: false; problem: string };
 

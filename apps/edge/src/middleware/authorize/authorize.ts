@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 
 /** Every role and every scope the route lists must be held by the caller, else 403. */
-export function authorize() {
+export function createAuthorization() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const route = c.get("route");
     const identity = c.get("identity");

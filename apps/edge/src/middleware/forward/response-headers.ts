@@ -1,4 +1,4 @@
-import { withoutHopByHop } from "../strip-trust-headers/strip-trust-headers.ts";
+import { withoutHopByHop } from "../strip-trust-headers/index.ts";
 
 /** Software banners: they only help an attacker pick an exploit. */
 const BANNER_HEADERS = ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version"];

@@ -10,7 +10,7 @@ export function acceptedRequestId(value: string | null): string | undefined {
 }
 
 /** Accepts a well-formed incoming X-Request-ID or makes one; echoes it on every response. */
-export function requestId(generate: () => string = () => crypto.randomUUID()) {
+export function createRequestId(generate: () => string = () => crypto.randomUUID()) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const id = acceptedRequestId(c.req.raw.headers.get(REQUEST_ID_HEADER)) ?? generate();
     c.set("requestId", id);

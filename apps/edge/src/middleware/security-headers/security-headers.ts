@@ -11,7 +11,7 @@ export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 /** HSTS is a property of the edge host, so it goes on every response served over https. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
 
-export function securityHeaders() {
+export function createSecurityHeaders() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     await next();
     // On plain http the header is ignored by browsers and would only mislead (RFC 6797 §7.2).

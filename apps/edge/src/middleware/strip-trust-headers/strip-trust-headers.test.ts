@@ -68,3 +68,22 @@ describe("client trust headers", () => {
     expect([...cleaned.keys()]).toEqual(["accept"]);
   });
 });
+
+describe("connection-level headers", () => {
+  it("drops TE, Trailer and other Upgrade requests before forwarding", async () => {
+    const { app } = await createFixture();
+    const seen = await recorded(
+      await app.request("/api/public/x", {
+        headers: {
+          te: "trailers, deflate",
+          trailer: "x-checksum",
+          upgrade: "h2c",
+          "proxy-connection": "keep-alive",
+        },
+      }),
+    );
+    for (const name of ["te", "trailer", "upgrade", "proxy-connection"]) {
+      expect(seen.headers[name], name).toBeUndefined();
+    }
+  });
+});

@@ -43,35 +43,3 @@ describe("header limits (maxHeaderBytes 8192, maxHeaderCount 50)", () => {
     expect(headerBlockBytes(new Headers({ ab: "xyz", c: "" }))).toEqual({ bytes: 9 + 5, count: 2 });
   });
 });
-
-describe("connection-level headers", () => {
-  it("501 not_implemented for a WebSocket upgrade, never forwarded", async () => {
-    const { app } = await createFixture();
-    const response = await app.request("/api/public/ws", {
-      headers: { upgrade: "websocket", connection: "Upgrade", "x-request-id": "ws-1" },
-    });
-    expect(response.status).toBe(501);
-    expect(await errorOf(response)).toMatchObject({
-      code: "not_implemented",
-      message: "WebSocket upgrades are not supported by this gateway",
-    });
-    expect(await centralCompleted("ws-1")).toBe(false);
-  });
-
-  it("drops TE, Trailer and other Upgrade requests before forwarding", async () => {
-    const { app } = await createFixture();
-    const seen = await recorded(
-      await app.request("/api/public/x", {
-        headers: {
-          te: "trailers, deflate",
-          trailer: "x-checksum",
-          upgrade: "h2c",
-          "proxy-connection": "keep-alive",
-        },
-      }),
-    );
-    for (const name of ["te", "trailer", "upgrade", "proxy-connection"]) {
-      expect(seen.headers[name], name).toBeUndefined();
-    }
-  });
-});

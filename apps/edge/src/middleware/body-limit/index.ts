@@ -1,0 +1,2 @@
+export { createBodyLimit } from "./body-limit.ts";
+export { limitBody } from "./limit-body.ts";

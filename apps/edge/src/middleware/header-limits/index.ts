@@ -1,0 +1,6 @@
+export {
+  checkHeaderLimits,
+  createHeaderLimits,
+  type HeaderLimits,
+  headerBlockBytes,
+} from "./header-limits.ts";

@@ -1,0 +1,1 @@
+export { createRefuseUpgrade, rejectWebSocketUpgrade } from "./refuse-upgrade.ts";

@@ -1,0 +1,2 @@
+export { acceptedRequestId, createRequestId } from "./request-id.ts";
+export { validTraceparent } from "./traceparent.ts";

@@ -1,0 +1,5 @@
+export {
+  createSecurityHeaders,
+  GATEWAY_RESPONSE_HEADERS,
+  STRICT_TRANSPORT_SECURITY,
+} from "./security-headers.ts";
