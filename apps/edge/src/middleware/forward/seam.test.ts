@@ -3,6 +3,7 @@ import { IDENTITY_HEADER, type Identity } from "@gateway/types";
 import { Hono, type MiddlewareHandler } from "hono";
 import { describe, expect, inject, it } from "vitest";
 import { createFixture, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { centralHits } from "../../../test/workerd/recording-central.ts";
 import type { EdgeHonoEnv, EdgeRoute } from "../../context.ts";
 import {
   type CentralFetcher,
@@ -43,11 +44,6 @@ function establishedContext(route: EdgeRoute, requestId: string): MiddlewareHand
     c.set("body", null);
     await next();
   };
-}
-
-async function centralHits(path: string): Promise<number> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__hits?path=${encodeURIComponent(path)}`);
-  return ((await response.json()) as { hits: number }).hits;
 }
 
 describe("the forward seam", () => {

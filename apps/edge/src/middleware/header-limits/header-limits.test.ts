@@ -1,11 +1,7 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { centralCompleted } from "../../../test/workerd/recording-central.ts";
 import { headerBlockBytes } from "./header-limits.ts";
-
-async function centralCompleted(requestId: string): Promise<boolean> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__completed?id=${requestId}`);
-  return ((await response.json()) as { completed: boolean }).completed;
-}
 
 describe("header limits (maxHeaderBytes 8192, maxHeaderCount 50)", () => {
   it("431 headers_too_large when the header block is larger than maxHeaderBytes", async () => {

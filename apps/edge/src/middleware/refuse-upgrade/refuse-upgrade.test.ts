@@ -1,10 +1,6 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFixture, errorOf } from "../../../test/workerd/edge-fixture.ts";
-
-async function centralCompleted(requestId: string): Promise<boolean> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__completed?id=${requestId}`);
-  return ((await response.json()) as { completed: boolean }).completed;
-}
+import { centralCompleted } from "../../../test/workerd/recording-central.ts";
 
 describe("connection upgrades", () => {
   it("501 not_implemented for a WebSocket upgrade, never forwarded", async () => {
