@@ -1,2 +1,1 @@
 export { createBodyLimit } from "./body-limit.ts";
-export { limitBody } from "./limit-body.ts";

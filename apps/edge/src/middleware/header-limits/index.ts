@@ -1,6 +1,1 @@
-export {
-  checkHeaderLimits,
-  createHeaderLimits,
-  type HeaderLimits,
-  headerBlockBytes,
-} from "./header-limits.ts";
+export { createHeaderLimits, type HeaderLimits } from "./header-limits.ts";

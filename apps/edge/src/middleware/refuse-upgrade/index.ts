@@ -1,1 +1,1 @@
-export { createRefuseUpgrade, rejectWebSocketUpgrade } from "./refuse-upgrade.ts";
+export { createRefuseUpgrade } from "./refuse-upgrade.ts";

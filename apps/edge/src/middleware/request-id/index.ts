@@ -1,2 +1,1 @@
-export { acceptedRequestId, createRequestId } from "./request-id.ts";
-export { validTraceparent } from "./traceparent.ts";
+export { createRequestId } from "./request-id.ts";

@@ -1,5 +1,1 @@
-export {
-  createSecurityHeaders,
-  GATEWAY_RESPONSE_HEADERS,
-  STRICT_TRANSPORT_SECURITY,
-} from "./security-headers.ts";
+export { createSecurityHeaders, GATEWAY_RESPONSE_HEADERS } from "./security-headers.ts";

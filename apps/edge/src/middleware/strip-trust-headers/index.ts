@@ -1,2 +1,2 @@
 export { withoutHopByHop } from "./hop-by-hop.ts";
-export { createStripTrustHeaders, sanitiseClientHeaders } from "./strip-trust-headers.ts";
+export { createStripTrustHeaders } from "./strip-trust-headers.ts";
