@@ -56,8 +56,10 @@ export function prepareEdgeBuild(options: EdgeBuildOptions): EdgeBuild {
   if (compile.status !== 0)
     throw new EdgeBuildError(`the gateway config ${options.configPath} does not compile for the edge`);
   const { $schema: _schema, ...base } = readJsonc(join(EDGE_DIR, "wrangler.jsonc")) as {
+    $schema?: string;
     main: string;
-    vars?: object;
+    compatibility_date: string;
+    vars?: Record<string, string>;
   };
   const overrides = options.overrides ?? {};
   const wranglerConfig = {
