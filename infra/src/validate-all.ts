@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CENTRAL_METRICS } from "./central-metrics.ts";
+import { CENTRAL_METRIC_NAMES } from "@gateway/central/metrics/names";
 import { validateCompose } from "./compose.ts";
 import { validateDockerfile } from "./dockerfile.ts";
 import { validateKubernetes } from "./kubernetes.ts";
@@ -11,7 +11,7 @@ export const DOCKERFILES = ["infra/central/Dockerfile", "infra/demo/Dockerfile"]
 
 /** Every deployable artefact under infra/, checked statically (no container engine or cluster needed). */
 export async function validateInfra(root: string): Promise<Problem[]> {
-  const metrics = new Set<string>(CENTRAL_METRICS);
+  const metrics = new Set<string>(CENTRAL_METRIC_NAMES);
   const anchors = headingAnchors(readFileSync(join(root, "docs/operations.md"), "utf8"));
   return [
     ...(await validateKubernetes(root, join(root, "infra/kubernetes"))),
