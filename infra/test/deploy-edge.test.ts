@@ -36,7 +36,7 @@ describe("./gw deploy-edge", () => {
     // The compiled gateway config is inside the bundle: its route paths are.
     expect(bundle).toContain("/api/users");
     expect(existsSync(join(outdir, "index.js.map"))).toBe(true);
-  }, 120_000);
+  });
 
   it("refuses an unknown environment and names the known ones", () => {
     const result = deployEdge("--env", "prod", "--dry-run");
