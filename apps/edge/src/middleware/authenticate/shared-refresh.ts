@@ -1,5 +1,7 @@
+import { TimeoutError, withTimeout } from "@gateway/types";
+
 export interface SharedRefreshOptions {
-  /** What is loaded, for the timeout message ("timed out waiting for the <what>"). */
+  /** What is loaded, for the timeout message ("<what> timed out after <ms> ms"). */
   what: string;
   now: () => number;
   /** A caller stops waiting for a load after this long (its starter may have been cancelled). */
@@ -56,8 +58,10 @@ export function createSharedRefresh<T>(
   }
 
   const waitFor = (pending: Promise<T>) =>
-    settleWithin(pending, options.waitTimeoutMs, `timed out waiting for the ${options.what}`, () => {
-      if (inFlight === pending) inFlight = undefined;
+    withTimeout(pending, options.waitTimeoutMs, options.what).catch((error: unknown) => {
+      // The caller that started the load may have been cancelled: let the next caller start afresh.
+      if (error instanceof TimeoutError && inFlight === pending) inFlight = undefined;
+      throw error;
     });
 
   return {
@@ -78,25 +82,4 @@ export function createSharedRefresh<T>(
       return waitFor(start());
     },
   };
-}
-
-/** `pending`, or a rejection with `message` after `ms` (then `onTimeout` runs first). */
-async function settleWithin<T>(
-  pending: Promise<T>,
-  ms: number,
-  message: string,
-  onTimeout: () => void,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(message));
-    }, ms);
-  });
-  try {
-    return await Promise.race([pending, timeout]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
 }

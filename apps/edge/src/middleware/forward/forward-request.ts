@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER } from "@gateway/types";
+import { clientIpOf, REQUEST_ID_HEADER } from "@gateway/types";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
@@ -6,9 +6,6 @@ import { removeConsumedCredentials } from "./credentials.ts";
 import { forwardedClaimsOf } from "./forwarded.ts";
 import { centralUrlFor, type PreparedRequest } from "./prepared-request.ts";
 import { setTraceContext } from "./trace-context.ts";
-
-/** Local dev has no CF-Connecting-IP; the signed client IP then says loopback. */
-const DEV_CLIENT_IP = "127.0.0.1";
 
 export interface ForwardRequestOptions {
   /** Base URL of the central tier, e.g. "http://127.0.0.1:8080" (a path prefix is kept). */
@@ -42,7 +39,7 @@ export function prepareForward(c: Context<EdgeHonoEnv>, centralBase: string): Pr
     headers,
     body: c.get("body"),
     binding: {
-      clientIp: c.req.raw.headers.get("cf-connecting-ip") ?? DEV_CLIENT_IP,
+      clientIp: clientIpOf(c.req.raw.headers),
       ...forwardedClaimsOf(new URL(c.req.raw.url)),
     },
   };

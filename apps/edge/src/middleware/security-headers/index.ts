@@ -1,1 +1,1 @@
-export { createSecurityHeaders, GATEWAY_RESPONSE_HEADERS } from "./security-headers.ts";
+export { createSecurityHeaders } from "./security-headers.ts";
