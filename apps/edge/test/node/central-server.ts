@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createIdentityVerifier, type IdentityPublicJwk, type IdentityVerifier } from "@gateway/identity";
+import { targetPath } from "@gateway/types";
 import type { RecordedRequest } from "../shared/provided-context.ts";
 
 /**
@@ -25,7 +26,7 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
   const hits = new Map<string, number>();
   const server = createServer(async (req, res) => {
     if (answerProbe(req, res, { completed, hits })) return;
-    const path = (req.url ?? "").split("?")[0] ?? "";
+    const path = targetPath(req.url ?? "");
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const reply = req.headers["x-test-central-reply"];
     if (typeof reply === "string") {
