@@ -1,8 +1,10 @@
+import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { IdentitySigner, IdentityVerifier } from "@gateway/identity";
 import type { CentralConfig } from "@gateway/types";
 import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
+import { createGrpcTranscoder } from "./grpc/index.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
 import { createHealthEndpoints, type ReadinessCheck } from "./plugins/health/index.ts";
 import { createIdentityVerification } from "./plugins/identity/index.ts";
@@ -36,6 +38,8 @@ export interface CentralDeps {
   rateLimit?: RequestHandler;
   /** /readyz passes only when all of these resolve (e.g. Redis PING). */
   readinessChecks?: ReadinessCheck[];
+  /** Loaded protos of the gRPC routes, by route name (loaded by createApp when absent). */
+  grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
   /** Keep-alive agent sizing per upstream origin. */
   agentOptions?: UpstreamAgentOptions;
 }
@@ -59,11 +63,20 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
   app.disable("etag");
   app.set("query parser", false);
 
-  const proxy = createProxy(config.routes, {
+  // Routes with `grpc` are transcoded (see docs/grpc.md); the proxy gets the others.
+  const grpc = createGrpcTranscoder(config.routes, {
     signer: deps.signer,
     logger: deps.logger,
-    ...(deps.agentOptions === undefined ? {} : { agentOptions: deps.agentOptions }),
+    ...(deps.grpcSchemas === undefined ? {} : { schemas: deps.grpcSchemas }),
   });
+  const proxy = createProxy(
+    config.routes.filter((route) => route.grpc === undefined),
+    {
+      signer: deps.signer,
+      logger: deps.logger,
+      ...(deps.agentOptions === undefined ? {} : { agentOptions: deps.agentOptions }),
+    },
+  );
 
   app.use(createSecurityHeaders());
   app.use(createRequestContext());
@@ -85,10 +98,17 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
   if (deps.replay !== undefined)
     app.use(createReplayCheck({ store: deps.replay.store, logger: deps.logger }));
   app.use(createBodyLimit());
+  app.use(grpc.handler);
   app.use(proxy.handler);
   app.use(createErrorHandler(deps.logger));
 
-  return { app, close: () => proxy.close() };
+  return {
+    app,
+    close: () => {
+      proxy.close();
+      grpc.close();
+    },
+  };
 }
 
 export type { ReadinessCheck } from "./plugins/health/index.ts";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
+import { loadRouteSchemas } from "@gateway/grpc-schema";
 import type { LimitsConfig } from "@gateway/types";
 import { pino } from "pino";
 import { createApp, createServer, createTlsServer } from "./app.ts";
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   const env = readCentralEnv(process.env);
   const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
+  const grpc = loadRouteSchemas(config.routes);
+  if (grpc.problems.length > 0) throw new ConfigError(grpc.problems);
 
   const redis =
     env.redisUrl === undefined
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
     ...(replay === undefined ? {} : { replay }),
     ...(redis === undefined ? {} : { redis }),
   });
-  const central = createApp(config, deps);
+  const central = createApp(config, { ...deps, grpcSchemas: grpc.schemas });
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);

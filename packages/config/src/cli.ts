@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { loadRouteSchemas } from "@gateway/grpc-schema";
 import type { GatewayConfig } from "@gateway/types";
 import { compileCentral, compileEdge } from "./compile.ts";
 import { ConfigError } from "./config-error.ts";
@@ -33,7 +34,11 @@ async function main(argv: string[]): Promise<number> {
 async function check(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
   if (positionals.length > 1) throw new UsageError("check takes at most one path");
-  const config = await loadConfigFile(positionals[0] ?? defaultConfigPath(process.env, process.cwd()));
+  const file = positionals[0] ?? defaultConfigPath(process.env, process.cwd());
+  const config = await loadConfigFile(file);
+  // gRPC routes: their protos must load and every google.api.http rule must be servable.
+  const { problems } = loadRouteSchemas(config.routes);
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${file}: ${problem}`));
   process.stdout.write(`ok: ${summary(config)}\n`);
   return 0;
 }

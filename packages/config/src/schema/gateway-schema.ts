@@ -1,6 +1,7 @@
 import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
+import { grpcSchema } from "./grpc-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
 import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
 
@@ -99,7 +100,9 @@ const routeSchema = z.strictObject({
   issuers: uniqueList(name).default(() => []),
   roles: uniqueList(nonEmptyString).default(() => []),
   scopes: uniqueList(nonEmptyString).default(() => []),
-  upstream: upstreamSchema,
+  /** Exactly one of upstream / grpc (checked in ../semantic). */
+  upstream: upstreamSchema.optional(),
+  grpc: grpcSchema.optional(),
   rewrite: routePath.optional(),
   timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
   /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
