@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 
@@ -8,19 +9,23 @@ export const VENDORED_PROTO_DIR = resolve(dirname(fileURLToPath(import.meta.url)
 
 const STATUS_PROTOS = ["google/rpc/status.proto", "google/rpc/error_details.proto"];
 
+/** protobufjs bundles the well-known types in code, but descriptor.proto (which annotations.proto imports) only as a file. */
+const PROTOBUFJS_PROTO_DIR = dirname(createRequire(import.meta.url).resolve("protobufjs"));
+
 export class ProtoLoadError extends Error {}
 
 /**
  * Parses the .proto files into one protobufjs Root (field names as written in
  * the .proto, `keepCase`). Imports are looked up like protoc's -I: the include
  * dirs in order, then the folders of the listed files, then the vendored
- * google/api and google/rpc files; google/protobuf/* are protobufjs's bundled copies.
+ * google/api and google/rpc files; google/protobuf/* are protobufjs's copies.
  */
 export function loadProtos(files: readonly string[], includeDirs: readonly string[]): protobuf.Root {
   const searchDirs = [
     ...includeDirs.map((dir) => resolve(dir)),
     ...files.map((file) => dirname(resolve(file))),
     VENDORED_PROTO_DIR,
+    PROTOBUFJS_PROTO_DIR,
   ];
   const root = new protobuf.Root();
   const missing: string[] = [];
