@@ -5,7 +5,10 @@ import type protobuf from "protobufjs";
 import type { OrdersEvents } from "./server.ts";
 
 type Plain = Record<string, unknown>;
-type Callback = (error: { code: status; details: string; metadata?: Metadata } | null, value?: unknown) => void;
+type Callback = (
+  error: { code: status; details: string; metadata?: Metadata } | null,
+  value?: unknown,
+) => void;
 type Unary = (call: ServerUnaryCall<protobuf.Message, unknown>, callback: Callback) => void;
 type Streaming = (call: ServerWritableStream<protobuf.Message, unknown>) => void;
 
@@ -39,11 +42,18 @@ function notFound(id: string) {
 function statusDetails(root: protobuf.Root, code: number, message: string): Buffer {
   const any = (typeName: string, value: Plain) => {
     const type = root.lookupType(typeName);
-    return { type_url: `type.googleapis.com/${typeName}`, value: type.encode(type.fromObject(value)).finish() };
+    return {
+      type_url: `type.googleapis.com/${typeName}`,
+      value: type.encode(type.fromObject(value)).finish(),
+    };
   };
   const statusType = root.lookupType("google.rpc.Status");
   const details = [
-    any("google.rpc.ErrorInfo", { reason: "DEMO_FAILURE", domain: "orders.example", metadata: { code: String(code) } }),
+    any("google.rpc.ErrorInfo", {
+      reason: "DEMO_FAILURE",
+      domain: "orders.example",
+      metadata: { code: String(code) },
+    }),
     any("google.rpc.BadRequest", { field_violations: [{ field: "code", description: "asked to fail" }] }),
   ];
   return Buffer.from(statusType.encode(statusType.fromObject({ code, message, details })).finish());
@@ -57,12 +67,22 @@ export function createOrderHandlers(
   const orders = seedOrders();
   const plain = (call: { request: protobuf.Message }): Plain =>
     (call.request.$type as protobuf.Type).toObject(call.request, TO_OBJECT);
-  const report = (method: string, call: { request: protobuf.Message; metadata: Metadata }): Plain => {
+  const report = (
+    method: string,
+    call: { request: protobuf.Message; metadata: Metadata; getPeer(): string },
+  ): Plain => {
     const request = plain(call);
-    events.emit("call", method, request, call.metadata);
+    events.emit("call", method, request, call.metadata, call.getPeer());
     return request;
   };
-  const unary = (method: string, run: (request: Plain, call: ServerUnaryCall<protobuf.Message, unknown>) => Plain | { code: status; details: string; metadata?: Metadata }): Unary =>
+  const unary =
+    (
+      method: string,
+      run: (
+        request: Plain,
+        call: ServerUnaryCall<protobuf.Message, unknown>,
+      ) => Plain | { code: status; details: string; metadata?: Metadata },
+    ): Unary =>
     (call, callback) => {
       const result = run(report(method, call), call);
       if (typeof result.code === "number" && typeof result.details === "string") callback(result as never);
@@ -100,7 +120,8 @@ export function createOrderHandlers(
       const patch = request.order as Plain;
       const existing = find(patch.id as string);
       if (existing === undefined) return notFound(patch.id as string);
-      const paths = ((request.update_mask as Plain | undefined)?.paths as string[] | undefined) ?? Object.keys(patch);
+      const paths =
+        ((request.update_mask as Plain | undefined)?.paths as string[] | undefined) ?? Object.keys(patch);
       for (const path of paths) existing[path] = patch[path];
       return existing;
     }),
@@ -116,7 +137,10 @@ export function createOrderHandlers(
     DeleteOrder: unary("DeleteOrder", (request) =>
       orders.delete(request.id as string) ? {} : notFound(request.id as string),
     ),
-    GetOrderStatus: unary("GetOrderStatus", (request) => find(request.id as string) ?? notFound(request.id as string)),
+    GetOrderStatus: unary(
+      "GetOrderStatus",
+      (request) => find(request.id as string) ?? notFound(request.id as string),
+    ),
     LocateOrder: unary("LocateOrder", (request) => ({
       region: ((request.where as Plain).region as Plain).code,
       order_id: request.id,
@@ -132,7 +156,8 @@ export function createOrderHandlers(
       if (code === 0) return {};
       const message = `failing with code ${code}`;
       const metadata = new Metadata();
-      if (request.with_details === true) metadata.set("grpc-status-details-bin", statusDetails(root, code, message));
+      if (request.with_details === true)
+        metadata.set("grpc-status-details-bin", statusDetails(root, code, message));
       return { code, details: message, metadata };
     }),
     Hang: (call: ServerUnaryCall<protobuf.Message, unknown>) => {
@@ -141,6 +166,9 @@ export function createOrderHandlers(
     },
     WhoAmI: (call, callback) => {
       report("WhoAmI", call);
+      const served = new Metadata();
+      served.set("x-served-by", "demo-orders");
+      call.sendMetadata(served);
       const header = (name: string) => {
         const value = call.metadata.get(name)[0];
         return typeof value === "string" ? value : "";
@@ -173,12 +201,15 @@ export function createOrderHandlers(
     },
     WatchOrders: ((call: ServerWritableStream<protobuf.Message, unknown>) => {
       const request = report("WatchOrders", call);
-      const count = (request.count as number | undefined) ?? 3;
+      const count = (request.count as number | undefined) ?? 0;
       const failAfter = (request.fail_after as number | undefined) ?? 0;
       call.on("cancelled", () => events.emit("cancelled", "WatchOrders", ""));
       for (let seq = 1; seq <= count; seq++) {
         if (failAfter > 0 && seq > failAfter) {
-          call.emit("error", { code: status.FAILED_PRECONDITION, details: `stopped after ${failAfter} events` });
+          call.emit("error", {
+            code: status.FAILED_PRECONDITION,
+            details: `stopped after ${failAfter} events`,
+          });
           return;
         }
         call.write({ seq, order: orders.get("o-1") });
@@ -186,7 +217,10 @@ export function createOrderHandlers(
       if (request.hold !== true) call.end();
     }) as Streaming,
     ImportOrders: ((_call: unknown, callback: Callback) => {
-      callback({ code: status.UNIMPLEMENTED, details: "client streaming is not reachable through the gateway" });
+      callback({
+        code: status.UNIMPLEMENTED,
+        details: "client streaming is not reachable through the gateway",
+      });
     }) as unknown as Unary,
   };
 }

@@ -15,7 +15,9 @@ const verifier = await createIdentityVerifier({
 });
 const server = createOrdersServer({ verifier });
 const log = (fields: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: "demo-orders", ...fields })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), service: "demo-orders", ...fields })}\n`,
+  );
 
 const bound = await server.listen(host, port).catch((error: Error) => {
   console.error(`demo-orders: cannot listen on ${host}:${port}: ${error.message}`);

@@ -6,8 +6,8 @@ import type { IdentityVerifier } from "@gateway/identity";
 import {
   Metadata,
   Server,
-  type ServiceDefinition,
   ServerCredentials,
+  type ServiceDefinition,
   status,
   type UntypedHandleCall,
 } from "@grpc/grpc-js";
@@ -20,7 +20,7 @@ export const ORDERS_SERVICE = "orders.v1.Orders";
 /** What the server reports, so tests can wait on events instead of time. */
 export interface OrdersEvents {
   /** A call started: method name and its decoded request (plain JSON-ish object). */
-  call: [method: string, request: Record<string, unknown>, metadata: Metadata];
+  call: [method: string, request: Record<string, unknown>, metadata: Metadata, peer: string];
   /** A call ended because the client cancelled it or its deadline passed. */
   cancelled: [method: string, tag: string];
 }

@@ -21,7 +21,10 @@ function nextRequest(method: string): Promise<Record<string, unknown>> {
 describe("the HttpRule grammar through central", () => {
   it("literal path, filters from the query (enum by name, repeated, nested)", async () => {
     const seen = nextRequest("ListOrders");
-    const response = await t.call("GET", "/api/orders/v1/orders?status=PENDING&ids=o-1&ids=o-9&customer.id=c-1");
+    const response = await t.call(
+      "GET",
+      "/api/orders/v1/orders?status=PENDING&ids=o-1&ids=o-9&customer.id=c-1",
+    );
     expect(response.status).toBe(200);
     expect(await seen).toEqual({ status: "PENDING", ids: ["o-1", "o-9"], customer: { id: "c-1" } });
     const body = (await json(response)) as { orders: Array<{ id: string }> };
@@ -77,36 +80,51 @@ describe("the HttpRule grammar through central", () => {
   it("{name=shelves/*/books/*} captures the whole multi-segment value", async () => {
     const response = await t.call("GET", "/api/orders/v1/shelves/s1/books/b%C3%A9");
     expect(response.status).toBe(200);
-    expect(await json(response)).toEqual({ name: "shelves/s1/books/bé", title: "Title of shelves/s1/books/bé" });
+    expect(await json(response)).toEqual({
+      name: "shelves/s1/books/bé",
+      title: "Title of shelves/s1/books/bé",
+    });
     expect((await t.call("GET", "/api/orders/v1/shelves/s1/books")).status).toBe(404);
     expect((await t.call("GET", "/api/orders/v1/shelves/s1/books/b/extra")).status).toBe(404);
   });
 
   it("{path=**} keeps the slashes, and matches zero segments", async () => {
-    expect(await json(await t.call("GET", "/api/orders/v1/documents/a/b/c.txt"))).toEqual({ path: "a/b/c.txt" });
+    expect(await json(await t.call("GET", "/api/orders/v1/documents/a/b/c.txt"))).toEqual({
+      path: "a/b/c.txt",
+    });
     const seen = nextRequest("GetDocument");
     expect((await t.call("GET", "/api/orders/v1/documents")).status).toBe(200);
     expect(await seen).toEqual({});
   });
 
-  it("a custom verb :cancel with body \"*\"", async () => {
+  it('a custom verb :cancel with body "*"', async () => {
     const seen = nextRequest("CancelOrder");
     const response = await t.call("POST", "/api/orders/v1/orders/o-1:cancel", {
       body: JSON.stringify({ reason: "changed my mind" }),
     });
     expect(response.status).toBe(200);
     expect(await seen).toEqual({ id: "o-1", reason: "changed my mind" });
-    expect(await json(response)).toMatchObject({ id: "o-1", status: "CANCELLED", comment: "changed my mind" });
+    expect(await json(response)).toMatchObject({
+      id: "o-1",
+      status: "CANCELLED",
+      comment: "changed my mind",
+    });
   });
 
-  it("body \"field\": the body is the order, the query sets the other fields", async () => {
+  it('body "field": the body is the order, the query sets the other fields', async () => {
     const seen = nextRequest("CreateOrder");
     const response = await t.call("POST", "/api/orders/v1/orders?request_id=r-1", {
       body: JSON.stringify({ id: "o-new", customer: { id: "c-3" }, total_cents: 42, invoiceRef: "inv-1" }),
     });
     expect(response.status).toBe(200);
     expect(await seen).toEqual({
-      order: { id: "o-new", customer: { id: "c-3" }, total_cents: "42", invoice_ref: "inv-1", payment: "invoice_ref" },
+      order: {
+        id: "o-new",
+        customer: { id: "c-3" },
+        total_cents: "42",
+        invoice_ref: "inv-1",
+        payment: "invoice_ref",
+      },
       request_id: "r-1",
     });
     expect(await json(response)).toEqual({
@@ -138,7 +156,9 @@ describe("the HttpRule grammar through central", () => {
     expect(await json(deleted)).toEqual({});
     const withBody = await t.call("DELETE", "/api/orders/v1/orders/o-2", { body: "{}" });
     expect(withBody.status).toBe(400);
-    expect(await json(withBody)).toMatchObject({ error: { code: "bad_request", message: "this method takes no request body" } });
+    expect(await json(withBody)).toMatchObject({
+      error: { code: "bad_request", message: "this method takes no request body" },
+    });
   });
 
   it("response_body: only that field is the response", async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { compileCentral, parseConfig } from "@gateway/config";
 import { createOrdersServer, ORDERS_PROTO, type OrdersServer } from "@gateway/demo-orders";
-import { type Identity, IDENTITY_HEADER } from "@gateway/types";
+import { freePort } from "@gateway/testing";
+import { IDENTITY_HEADER, type Identity } from "@gateway/types";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, inject } from "vitest";
@@ -16,7 +17,12 @@ export interface GrpcUnderTest {
   call(
     method: string,
     target: string,
-    options?: { body?: string; headers?: Record<string, string>; identity?: Partial<Identity>; signal?: AbortSignal },
+    options?: {
+      body?: string;
+      headers?: Record<string, string>;
+      identity?: Partial<Identity>;
+      signal?: AbortSignal;
+    },
   ): Promise<Response>;
   /** The policy on the `orders-limited` route (limit 2 per consumer). */
   limitedPolicy: string;
@@ -29,6 +35,7 @@ export interface GrpcUnderTest {
  *   /api/orders-array    the same, streams as one JSON array
  *   /api/orders-fast     the same with a 300 ms timeout (deadline tests)
  *   /api/orders-limited  the same, 2 requests per consumer per minute
+ *   /api/orders-down     the same protos, at an address where nothing listens
  */
 export function useGrpcCentral(onStarted: (started: GrpcUnderTest) => void): void {
   let orders: OrdersServer | undefined;
@@ -77,6 +84,12 @@ ${grpc("")}
     auth: jwt
     rateLimit: [${limitedPolicy}]
 ${grpc("")}
+  - name: orders-down
+    path: /api/orders-down
+    auth: jwt
+    grpc:
+      address: 127.0.0.1:${await freePort()}
+      protos: [${ORDERS_PROTO}]
 `;
     redis = new Redis(inject("redisUrl"));
     const rateLimit = createRateLimitPlugin(compileCentral(parseConfig(yaml, {})).rateLimits.policies, {

@@ -30,18 +30,20 @@ describe("proto3 JSON mapping, request and response (Echo returns what the servi
   it("scalars: int64/uint64 as strings (numbers and strings accepted), floats, bools, bytes", async () => {
     const seen = nextRequest("Echo");
     // Written as text: 9007199254740993 is beyond 2^53, a JS number cannot hold it; central keeps it exact.
-    const out = await roundTrip(`{"i64": 9007199254740993, ${JSON.stringify({
-      text: "héllo",
-      i32: "-7",
-      u64: "18446744073709551615",
-      s64: "-9223372036854775808",
-      f64: 5,
-      u32: 4294967295,
-      dbl: "NaN",
-      flt: "-Infinity",
-      flag: true,
-      data: "-_8",
-    }).slice(1)}`);
+    const out = await roundTrip(
+      `{"i64": 9007199254740993, ${JSON.stringify({
+        text: "héllo",
+        i32: "-7",
+        u64: "18446744073709551615",
+        s64: "-9223372036854775808",
+        f64: 5,
+        u32: 4294967295,
+        dbl: "NaN",
+        flt: "-Infinity",
+        flag: true,
+        data: "-_8",
+      }).slice(1)}`,
+    );
     expect(await seen).toMatchObject({ i64: "9007199254740993", u64: "18446744073709551615", data: "+/8=" });
     expect(out).toEqual({
       text: "héllo",
@@ -91,11 +93,15 @@ describe("proto3 JSON mapping, request and response (Echo returns what the servi
   });
 
   it("default values are omitted", async () => {
-    expect(await roundTrip({ text: "", i64: "0", flag: false, color: "COLOR_UNSPECIFIED", tags: [] })).toEqual({});
+    expect(
+      await roundTrip({ text: "", i64: "0", flag: false, color: "COLOR_UNSPECIFIED", tags: [] }),
+    ).toEqual({});
   });
 
   it("oneof: one member set, in any of its forms", async () => {
-    expect(await roundTrip({ choiceNested: { label: "in oneof" } })).toEqual({ choiceNested: { label: "in oneof" } });
+    expect(await roundTrip({ choiceNested: { label: "in oneof" } })).toEqual({
+      choiceNested: { label: "in oneof" },
+    });
     expect(await roundTrip({ choice_number: 0 })).toEqual({ choiceNumber: 0 });
   });
 
@@ -212,7 +218,8 @@ describe("bad input is a 400 naming the field, and the service is not called", (
     const response = await echo(body);
     t.orders.events.off("call", listener);
     expect(response.status).toBe(400);
-    const error = ((await json(response)) as { error: { code: string; message: string; requestId: string } }).error;
+    const error = ((await json(response)) as { error: { code: string; message: string; requestId: string } })
+      .error;
     expect(error.code).toBe("bad_request");
     expect(error.message).toMatch(message);
     expect(error.requestId).toMatch(/.+/);
@@ -222,9 +229,14 @@ describe("bad input is a 400 naming the field, and the service is not called", (
   it("a body that is not JSON, not an object, or not application/json", async () => {
     const notJson = await t.call("POST", "/api/orders/v1/echo", { body: "{nope" });
     expect(notJson.status).toBe(400);
-    expect(await json(notJson)).toMatchObject({ error: { message: expect.stringMatching(/not valid JSON/) } });
+    expect(await json(notJson)).toMatchObject({
+      error: { message: expect.stringMatching(/not valid JSON/) },
+    });
     expect((await t.call("POST", "/api/orders/v1/echo", { body: "[1]" })).status).toBe(400);
-    const text = await t.call("POST", "/api/orders/v1/echo", { body: "{}", headers: { "content-type": "text/plain" } });
+    const text = await t.call("POST", "/api/orders/v1/echo", {
+      body: "{}",
+      headers: { "content-type": "text/plain" },
+    });
     expect(text.status).toBe(415);
   });
 
@@ -241,20 +253,29 @@ describe("bad input is a 400 naming the field, and the service is not called", (
     for (const [query, message] of expectations) {
       const response = await t.call("GET", `/api/orders/v1/echo?${query}`);
       expect(response.status, query).toBe(400);
-      expect(((await json(response)) as { error: { message: string } }).error.message, query).toMatch(message);
+      expect(((await json(response)) as { error: { message: string } }).error.message, query).toMatch(
+        message,
+      );
     }
   });
 });
 
 describe("precedence: a path-bound field is never overwritten", () => {
   it("the body repeating the path value is fine; a different value is a 400", async () => {
-    const same = await t.call("POST", "/api/orders/v1/orders/o-2:cancel", { body: JSON.stringify({ id: "o-2" }) });
+    const same = await t.call("POST", "/api/orders/v1/orders/o-2:cancel", {
+      body: JSON.stringify({ id: "o-2" }),
+    });
     expect(same.status).toBe(400); // the service refuses: o-2 is shipped (FAILED_PRECONDITION → 400)
     expect(await json(same)).toMatchObject({ code: 9 });
-    const conflict = await t.call("POST", "/api/orders/v1/orders/o-1:cancel", { body: JSON.stringify({ id: "o-2" }) });
+    const conflict = await t.call("POST", "/api/orders/v1/orders/o-1:cancel", {
+      body: JSON.stringify({ id: "o-2" }),
+    });
     expect(conflict.status).toBe(400);
     expect(await json(conflict)).toMatchObject({
-      error: { code: "bad_request", message: 'field "id" is bound by the path to "o-1" but the body sets "o-2"' },
+      error: {
+        code: "bad_request",
+        message: 'field "id" is bound by the path to "o-1" but the body sets "o-2"',
+      },
     });
   });
 
@@ -270,18 +291,22 @@ describe("precedence: a path-bound field is never overwritten", () => {
   });
 
   it("a nested path field inside the body field: the body's differing value is a 400", async () => {
-    const conflict = await t.call("PATCH", "/api/orders/v1/orders/o-2", { body: JSON.stringify({ id: "o-1" }) });
+    const conflict = await t.call("PATCH", "/api/orders/v1/orders/o-2", {
+      body: JSON.stringify({ id: "o-1" }),
+    });
     expect(conflict.status).toBe(400);
     expect(((await json(conflict)) as { error: { message: string } }).error.message).toMatch(
       /field "order\.id" is bound by the path to "o-2" but the body sets "o-1"/,
     );
   });
 
-  it("query parameters may not set fields of the body (body \"field\") or anything (body \"*\")", async () => {
+  it('query parameters may not set fields of the body (body "field") or anything (body "*")', async () => {
     const intoBody = await t.call("POST", "/api/orders/v1/orders?order.id=x", { body: "{}" });
     expect(intoBody.status).toBe(400);
     const withStar = await t.call("POST", "/api/orders/v1/echo?text=x", { body: "{}" });
     expect(withStar.status).toBe(400);
-    expect(((await json(withStar)) as { error: { message: string } }).error.message).toMatch(/body carries every field/);
+    expect(((await json(withStar)) as { error: { message: string } }).error.message).toMatch(
+      /body carries every field/,
+    );
   });
 });
