@@ -166,10 +166,8 @@ function checkRoutes(config: ParsedConfig, report: Report) {
 
 /** An HTTP upstream or a gRPC one, never both; a gRPC route maps paths by its proto rules, not by rewrite. */
 function checkUpstreamKind(route: ParsedConfig["routes"][number], path: ConfigPath, report: Report) {
-  if (route.grpc === undefined) {
-    if (route.upstream === undefined) report(path, "needs an upstream (HTTP) or grpc (gRPC)");
-    return;
-  }
+  if (route.grpc === undefined) return; // a missing upstream is a schema error
+
   if (route.upstream !== undefined)
     report([...path, "grpc"], "a route has either upstream or grpc, not both");
   if (route.rewrite !== undefined)
