@@ -52,7 +52,11 @@ describe("matchTemplate", () => {
 });
 
 describe("createTemplateMatcher", () => {
-  const entry = (method: string, template: string) => ({ method, template: parseTemplate(template), value: `${method} ${template}` });
+  const entry = (method: string, template: string) => ({
+    method,
+    template: parseTemplate(template),
+    value: `${method} ${template}`,
+  });
   const matcher = createTemplateMatcher([
     entry("GET", "/v1/{name=**}"),
     entry("GET", "/v1/orders/{id}"),
@@ -75,7 +79,10 @@ describe("createTemplateMatcher", () => {
   });
 
   it("a path matched only by other methods is method_not_allowed with those methods", () => {
-    expect(matcher.match("DELETE", "/v1/orders/o-1")).toEqual({ kind: "method_not_allowed", allowed: ["GET", "PATCH"] });
+    expect(matcher.match("DELETE", "/v1/orders/o-1")).toEqual({
+      kind: "method_not_allowed",
+      allowed: ["GET", "PATCH"],
+    });
     expect(matcher.match("GET", "/v2/x")).toEqual({ kind: "none" });
   });
 });

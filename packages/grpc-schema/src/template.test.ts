@@ -20,7 +20,9 @@ describe("parseTemplate", () => {
   });
 
   it("nested field paths", () => {
-    expect(parseTemplate("/v1/{a.b.c}").variables).toEqual([{ fieldPath: ["a", "b", "c"], start: 1, end: 2 }]);
+    expect(parseTemplate("/v1/{a.b.c}").variables).toEqual([
+      { fieldPath: ["a", "b", "c"], start: 1, end: 2 },
+    ]);
   });
 
   it("{field=segments/*/more/*} spans several segments", () => {

@@ -15,9 +15,15 @@ function problems(file: string, services: string[] = []): string[] {
 
 describe("buildGrpcSchema", () => {
   it("turns every rule of the selected services into bindings; imports resolve through includeDirs", () => {
-    const result = buildGrpcSchema({ protos: [fixture("good.proto")], includeDirs: [FIXTURES], services: [] });
+    const result = buildGrpcSchema({
+      protos: [fixture("good.proto")],
+      includeDirs: [FIXTURES],
+      services: [],
+    });
     if (!result.ok) throw new Error(result.problems.join("\n"));
-    const bindings = result.schema.bindings.map((b) => `${b.grpc.fullName} ${b.httpMethod} ${b.template.source}`);
+    const bindings = result.schema.bindings.map(
+      (b) => `${b.grpc.fullName} ${b.httpMethod} ${b.template.source}`,
+    );
     expect(bindings).toEqual([
       "good.v1.Things.Get GET /v1/things/{ref.id}",
       "good.v1.Things.Get GET /v1/{name=boxes/*/things/*}",
@@ -29,7 +35,11 @@ describe("buildGrpcSchema", () => {
   });
 
   it("services: only the listed ones", () => {
-    const result = buildGrpcSchema({ protos: [fixture("good.proto")], includeDirs: [FIXTURES], services: ["good.v1.Other"] });
+    const result = buildGrpcSchema({
+      protos: [fixture("good.proto")],
+      includeDirs: [FIXTURES],
+      services: ["good.v1.Other"],
+    });
     if (!result.ok) throw new Error(result.problems.join("\n"));
     expect(result.schema.bindings.map((b) => b.grpc.fullName)).toEqual(["good.v1.Other.Ping"]);
   });
@@ -53,20 +63,35 @@ describe("buildGrpcSchema", () => {
     expect(problems("good.proto", ["good.v1.Nope"])).toEqual([
       'no service "good.v1.Nope" in the protos (found: good.v1.Things, good.v1.Other)',
     ]);
-    expect(problems("missing-import.proto")[0]).toMatch(/^cannot find import does\/not\/exist\.proto \(imported by .*missing-import\.proto\)/);
+    expect(problems("missing-import.proto")[0]).toMatch(
+      /^cannot find import does\/not\/exist\.proto \(imported by .*missing-import\.proto\)/,
+    );
     expect(problems("syntax-error.proto")[0]).toMatch(/syntax-error\.proto.*line 3/);
     expect(problems("nope.proto")[0]).toMatch(/nope\.proto: file not found/);
   });
 });
 
 describe("loadRouteSchemas", () => {
-  const route = (name: string, grpc: Partial<NonNullable<RouteConfig["grpc"]>>, methods: RouteConfig["methods"] = ["GET", "POST", "HEAD"]) =>
+  const route = (
+    name: string,
+    grpc: Partial<NonNullable<RouteConfig["grpc"]>>,
+    methods: RouteConfig["methods"] = ["GET", "POST", "HEAD"],
+  ) =>
     ({
       name,
       path: `/${name}`,
       methods,
       upstream: { urls: [] },
-      grpc: { address: "127.0.0.1:1", tls: false, protos: [], includeDirs: [FIXTURES], services: [], streamFormat: "ndjson", forwardHeaders: [], ...grpc },
+      grpc: {
+        address: "127.0.0.1:1",
+        tls: false,
+        protos: [],
+        includeDirs: [FIXTURES],
+        services: [],
+        streamFormat: "ndjson",
+        forwardHeaders: [],
+        ...grpc,
+      },
     }) as unknown as RouteConfig;
 
   it("prefixes each problem with the route's place in the config; skips HTTP routes", () => {
@@ -81,7 +106,9 @@ describe("loadRouteSchemas", () => {
   });
 
   it("a rule whose HTTP method the route does not allow is unreachable", () => {
-    const { problems: found } = loadRouteSchemas([route("get-only", { protos: [fixture("good.proto")] }, ["GET"])]);
+    const { problems: found } = loadRouteSchemas([
+      route("get-only", { protos: [fixture("good.proto")] }, ["GET"]),
+    ]);
     expect(found).toEqual([
       'routes[0].grpc (route "get-only"): good.v1.Things.Upload: post "/v1/things:upload" is unreachable: the route allows only GET',
       'routes[0].grpc (route "get-only"): good.v1.Other.Ping: head "/v1/ping" is unreachable: the route allows only GET',
