@@ -20,7 +20,11 @@ describe("a gRPC route through the edge", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ id: "o-1", status: "PENDING", totalCents: "9007199254740993" });
+    expect(await response.json()).toMatchObject({
+      id: "o-1",
+      status: "PENDING",
+      totalCents: "9007199254740993",
+    });
   });
 
   it("the service verifies the identity token central signed for the call", async () => {
