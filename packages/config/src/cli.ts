@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadRouteSchemas } from "@gateway/grpc-schema";
 import type { GatewayConfig } from "@gateway/types";
 import { compileCentral, compileEdge } from "./compile.ts";
 import { ConfigError } from "./config-error.ts";
@@ -37,8 +36,12 @@ async function check(args: string[]): Promise<number> {
   const file = positionals[0] ?? defaultConfigPath(process.env, process.cwd());
   const config = await loadConfigFile(file);
   // gRPC routes: their protos must load and every google.api.http rule must be servable.
-  const { problems } = loadRouteSchemas(config.routes);
-  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${file}: ${problem}`));
+  // Imported only when needed: protobufjs is not free to load.
+  if (config.routes.some((route) => route.grpc !== undefined)) {
+    const { loadRouteSchemas } = await import("@gateway/grpc-schema");
+    const { problems } = loadRouteSchemas(config.routes);
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${file}: ${problem}`));
+  }
   process.stdout.write(`ok: ${summary(config)}\n`);
   return 0;
 }
