@@ -37,8 +37,8 @@ export function fieldKind(field: protobuf.Field): FieldKind {
 
 /** A field by its proto name or its JSON name (both are accepted wherever a client names a field). */
 export function findField(type: protobuf.Type, name: string): protobuf.Field | undefined {
-  const byName = type.fields[name];
-  if (byName !== undefined) return byName;
+  // Own properties only: a client-chosen name like "constructor" must not reach Object.prototype.
+  if (Object.hasOwn(type.fields, name)) return type.fields[name];
   return type.fieldsArray.find((field) => field.jsonName === name);
 }
 

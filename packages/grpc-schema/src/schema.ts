@@ -154,7 +154,9 @@ function bindingOf(
       fail(`path variable "${name}" is a message, not a scalar field`);
   }
   if (rule.body !== undefined && rule.body !== "*") {
-    const field = grpc.requestType.fields[rule.body];
+    const field = Object.hasOwn(grpc.requestType.fields, rule.body)
+      ? grpc.requestType.fields[rule.body]
+      : undefined;
     if (field === undefined)
       fail(`body: no top-level field "${rule.body}" in ${grpc.requestType.fullName.slice(1)}`);
     else if (

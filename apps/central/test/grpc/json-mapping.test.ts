@@ -208,6 +208,12 @@ describe("bad input is a 400 naming the field, and the service is not called", (
     ["bad timestamp", { ts: "yesterday" }, /field "ts"/],
     ["int64 out of range", { i64: "9223372036854775808" }, /field "i64"/],
     ["Any of an unknown type", { any: { "@type": "type.googleapis.com/x.Nope" } }, /field "any"/],
+    [
+      "a prototype key",
+      JSON.parse('{"nested": {"__proto__": {"label": "x"}}}'),
+      /field "nested\.__proto__": unknown field/,
+    ],
+    ["constructor", { constructor: 1 }, /field "constructor": unknown field/],
   ];
   it.each(cases)("%s", async (_name, body, message) => {
     let called = false;
@@ -249,6 +255,9 @@ describe("bad input is a 400 naming the field, and the service is not called", (
       ["counts.a=1", /"counts" is a map field/],
       ["text=a&text=b", /"text" is not repeated but is given 2 times/],
       ["color=PURPLE", /unknown enum value/],
+      ["constructor=1", /unknown query parameter "constructor"/],
+      ["__proto__.x=1", /unknown query parameter "__proto__\.x"/],
+      ["nested.toString=1", /unknown query parameter "nested\.toString"/],
     ];
     for (const [query, message] of expectations) {
       const response = await t.call("GET", `/api/orders/v1/echo?${query}`);
