@@ -25,6 +25,8 @@ export interface HttpRequestParts {
 interface Bound {
   fields: protobuf.Field[];
   name: string;
+  /** The decoded path value, for messages (the canonical JSON omits a default such as "0"). */
+  raw: string;
 }
 
 /** ProtoJSON → message → ProtoJSON: validates and gives one spelling (JSON names, int64 as strings, enum names). */
@@ -46,7 +48,7 @@ function pathJson(
     const chain = resolveFieldPath(type, name.split("."));
     if (!chain.ok) throw new Error(`path variable ${name} was not checked at load: ${chain.problem}`);
     setAt(json, chain.fields, stringToJson(chain.fields.at(-1) as protobuf.Field, value, name));
-    bound.push({ fields: chain.fields, name });
+    bound.push({ fields: chain.fields, name, raw: value });
   }
   return { json: canonical(type, json, "path parameter"), bound };
 }
@@ -111,7 +113,7 @@ export function buildRequestMessage(binding: HttpBinding, parts: HttpRequestPart
   const fromPath = pathJson(type, parts.variables);
   const fromQuery = queryJson(binding, parts.query);
   const fromBody = bodyJson(binding, parts.body);
-  for (const { fields, name } of fromPath.bound) {
+  for (const { fields, name, raw } of fromPath.bound) {
     const expected = getAt(fromPath.json, fields);
     for (const [source, json] of [
       ["query", fromQuery],
@@ -121,7 +123,7 @@ export function buildRequestMessage(binding: HttpBinding, parts: HttpRequestPart
       if (given !== undefined && !sameJson(given, expected))
         throw new GatewayError(
           "bad_request",
-          `field "${name}" is bound by the path to ${JSON.stringify(expected ?? "")} but the ${source} sets ${JSON.stringify(given)}`,
+          `field "${name}" is bound by the path to ${JSON.stringify(raw)} but the ${source} sets ${JSON.stringify(given)}`,
         );
     }
   }

@@ -299,6 +299,14 @@ describe("precedence: a path-bound field is never overwritten", () => {
     expect(((await json(nested)) as { error: { message: string } }).error.message).toMatch(/"customer\.id"/);
   });
 
+  it("a path value that is the field's default still wins: a query setting it otherwise is a 400", async () => {
+    const conflict = await t.call("GET", "/api/orders/v1/fail/0?code=5");
+    expect(conflict.status).toBe(400);
+    expect(await json(conflict)).toMatchObject({
+      error: { message: 'field "code" is bound by the path to "0" but the query sets 5' },
+    });
+  });
+
   it("a nested path field inside the body field: the body's differing value is a 400", async () => {
     const conflict = await t.call("PATCH", "/api/orders/v1/orders/o-2", {
       body: JSON.stringify({ id: "o-1" }),
