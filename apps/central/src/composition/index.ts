@@ -4,7 +4,6 @@ import type { Express, RequestHandler } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
-import { createGrpcTranscoder } from "../grpc/index.ts";
 import { createProxy } from "../proxy/index.ts";
 import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
 import { createReplayProtection } from "../replay/index.ts";
@@ -86,12 +85,15 @@ export async function composeCentral(
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
     });
   // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
-  const grpc = createGrpcTranscoder(config.routes, {
-    signer,
-    logger,
-    ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
-  });
-  registry.closers.push(() => grpc.close());
+  // grpc-js and protobufjs are only loaded when a route needs them (start-up time).
+  const grpc = config.routes.some((route) => route.grpc !== undefined)
+    ? (await import("../grpc/index.ts")).createGrpcTranscoder(config.routes, {
+        signer,
+        logger,
+        ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
+      })
+    : undefined;
+  if (grpc !== undefined) registry.closers.push(() => grpc.close());
   const proxy = createProxy(
     config.routes.filter((route) => route.grpc === undefined),
     {
@@ -106,7 +108,7 @@ export async function composeCentral(
     logger,
     verifier,
     rateLimit,
-    grpc: grpc.handler,
+    ...(grpc === undefined ? {} : { grpc: grpc.handler }),
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     ...(replay === undefined ? {} : { replay }),
