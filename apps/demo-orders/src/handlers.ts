@@ -8,6 +8,7 @@ type Plain = Record<string, unknown>;
 type Callback = (
   error: { code: status; details: string; metadata?: Metadata } | null,
   value?: unknown,
+  trailer?: Metadata,
 ) => void;
 type Unary = (call: ServerUnaryCall<protobuf.Message, unknown>, callback: Callback) => void;
 type Streaming = (call: ServerWritableStream<protobuf.Message, unknown>) => void;
@@ -176,17 +177,23 @@ export function createOrderHandlers(
       const forwarded: Record<string, string> = {};
       for (const [name, value] of Object.entries(call.metadata.getMap()))
         if (typeof value === "string" && name.startsWith("x-demo-")) forwarded[name] = value;
+      const trailer = new Metadata();
+      trailer.set("x-verified-by", "demo-orders");
       const answer = (verified: boolean, sub: string, verifyError: string, roles: string[]) =>
-        callback(null, {
-          sub,
-          verified,
-          verify_error: verifyError,
-          user_id: header("x-user-id"),
-          request_id: header("x-request-id"),
-          traceparent: header("traceparent"),
-          forwarded,
-          roles,
-        });
+        callback(
+          null,
+          {
+            sub,
+            verified,
+            verify_error: verifyError,
+            user_id: header("x-user-id"),
+            request_id: header("x-request-id"),
+            traceparent: header("traceparent"),
+            forwarded,
+            roles,
+          },
+          trailer,
+        );
       if (verifier === undefined) {
         answer(false, "", "no verifier configured", []);
         return;

@@ -150,6 +150,7 @@ describe("metadata", () => {
       roles: ["user"],
     });
     expect(response.headers.get("grpc-metadata-x-served-by")).toBe("demo-orders");
+    expect(response.headers.get("grpc-trailer-x-verified-by")).toBe("demo-orders");
     const { metadata } = await seen;
     expect(metadata.get("x-demo-other")).toEqual([]);
     // The token is bound to the gRPC call: as an HTTP GET of the public path it does not verify.
