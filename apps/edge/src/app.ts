@@ -10,6 +10,12 @@ import { type IssuerKeySource, remoteJwks } from "./middleware/authenticate/jwks
 import { createJwtAuthenticator } from "./middleware/authenticate/jwt-authenticator.ts";
 import { authorize } from "./middleware/authorize/authorize.ts";
 import { bodyLimit } from "./middleware/body-limit/body-limit.ts";
+import {
+  CACHE_PURGE_PATH,
+  createEdgeCache,
+  type EntryStore,
+  type KeyIndex,
+} from "./middleware/cache/index.ts";
 import { cors } from "./middleware/cors/cors.ts";
 import { notFound, onError } from "./middleware/errors/handlers.ts";
 import { forward } from "./middleware/forward/forward.ts";
@@ -44,6 +50,8 @@ export interface EdgeDeps {
   rememberedLimits?: RememberedLimits;
   /** Access-log sink; defaults to one JSON line per request on the console. */
   log?: EdgeLogSink;
+  /** The HTTP cache's storage and key index; without it, routes' `cache` settings are not applied. */
+  cache?: { store: EntryStore; index: KeyIndex; purgeSecret?: string };
 }
 
 export type EdgeApp = Hono<EdgeHonoEnv>;
@@ -72,9 +80,34 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.onError(onError());
   app.notFound(notFound());
 
+  const send = forward({ centralUrl: deps.centralUrl, signer: deps.signer, fetchCentral });
+  const cache =
+    deps.cache &&
+    createEdgeCache(
+      { ...(deps.cache.purgeSecret ? { purgeSecret: deps.cache.purgeSecret } : {}) },
+      {
+        store: deps.cache.store,
+        index: deps.cache.index,
+        now,
+        // Background refresh: the forward handler on a view of the request with other client headers.
+        fetchOrigin: async (c, clientHeaders) => {
+          const view = Object.create(c, {
+            req: { value: c.req },
+            get: {
+              value: (key: string) =>
+                key === "clientHeaders" ? clientHeaders : key === "body" ? null : c.get(key as never),
+            },
+            set: { value: () => {} },
+          }) as typeof c;
+          return (await send(view, async () => {})) as Response;
+        },
+      },
+    );
+
   app.use(timing(now), requestId(), accessLog({ now, sink: deps.log ?? consoleLogSink }), securityHeaders());
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", health());
+  if (cache?.purge) app.post(CACHE_PURGE_PATH, cache.purge);
   app.use(
     stripTrustHeaders(deps.config.limits),
     route(deps.config),
@@ -87,6 +120,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     authorize(),
     bodyLimit(),
   );
-  app.all("*", forward({ centralUrl: deps.centralUrl, signer: deps.signer, fetchCentral }));
+  if (cache) app.use(cache.middleware);
+  app.all("*", send);
   return app;
 }

@@ -15,6 +15,8 @@ export interface FixtureOptions {
   jwksCacheSeconds?: number;
   centralOrigin?: string;
   deps?: Partial<EdgeDeps>;
+  /** YAML lines appended to the routes list (each starting with "  - "). */
+  extraRoutes?: string;
 }
 
 export interface Fixture {
@@ -80,7 +82,7 @@ routes:
     upstream: "http://127.0.0.1:9"
     cors: { origins: ["*"] }
   - { name: passthrough, path: /api/passthrough, forwardAuthorization: true, methods: [GET], upstream: "http://127.0.0.1:9" }
-`;
+${options.extraRoutes ?? ""}`;
 }
 
 export async function createFixture(options: FixtureOptions = {}): Promise<Fixture> {

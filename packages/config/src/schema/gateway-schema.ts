@@ -1,5 +1,6 @@
 import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
+import { cacheSchema } from "./cache-schema.ts";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
 import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
@@ -108,6 +109,7 @@ const routeSchema = z.strictObject({
   edgeRateLimit: uniqueList(name).default(() => []),
   cors: corsSchema.optional(),
   forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
+  cache: cacheSchema.optional(),
 });
 
 export const gatewayConfigSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { RATE_LIMIT_BINDING_PERIODS, rateLimitBindingName } from "../edge-rate-limit-bindings.ts";
 import type { ConfigIssue, ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
+import { checkCache } from "./cache-rules.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 
@@ -118,6 +119,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       if (route.scopes.length > 0) report([...path, "scopes"], "a public route cannot require scopes");
     }
     checkCors(route, path, report);
+    checkCache(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }
