@@ -14,7 +14,9 @@ describe("edge cache: storing and freshness (RFC 9111 §3, §4.2)", () => {
     expect(miss.text_).toBe("first");
     expect(miss.headers.get("x-cache")).toBe("MISS");
     // Date has whole seconds, so the remaining lifetime may read one second less.
-    expect(miss.headers.get("cache-status")).toMatch(/^gateway-edge; fwd=uri-miss; fwd-status=200; ttl=(59|60); stored$/);
+    expect(miss.headers.get("cache-status")).toMatch(
+      /^gateway-edge; fwd=uri-miss; fwd-status=200; ttl=(59|60); stored$/,
+    );
 
     cache.advance(10);
     const hit = await cache.send(path);
@@ -106,7 +108,12 @@ describe("edge cache: storing and freshness (RFC 9111 §3, §4.2)", () => {
     expect((await cache.send(valid)).headers.get("x-cache")).toBe("HIT");
     for (const expires of ["0", "Sun, 06 Nov 1994 08:49:37 UTC", "2099-01-01"]) {
       const path = uniquePath("/c/public");
-      await program(path, { headers: [["expires", expires], ["last-modified", "Mon, 01 Jan 2001 00:00:00 GMT"]] });
+      await program(path, {
+        headers: [
+          ["expires", expires],
+          ["last-modified", "Mon, 01 Jan 2001 00:00:00 GMT"],
+        ],
+      });
       await cache.send(path);
       await cache.send(path);
       expect(await originHits(path), expires).toBe(2);
@@ -169,7 +176,11 @@ describe("edge cache: storing and freshness (RFC 9111 §3, §4.2)", () => {
     expect((await cache.send(silent)).headers.get("x-cache")).toBe("HIT");
     cache.advance(20);
     expect((await cache.send(silent)).headers.get("x-cache")).toBe("MISS");
-    for (const response of [ok("no-cache"), ok("max-age=0"), { status: 302, headers: [["location", "/x"]] as Array<[string, string]> }]) {
+    for (const response of [
+      ok("no-cache"),
+      ok("max-age=0"),
+      { status: 302, headers: [["location", "/x"]] as Array<[string, string]> },
+    ]) {
       const path = uniquePath("/c/ttl");
       await program(path, response);
       await cache.send(path);
@@ -185,7 +196,10 @@ describe("edge cache: storing and freshness (RFC 9111 §3, §4.2)", () => {
     await cache.send(understood);
     expect((await cache.send(understood)).headers.get("x-cache")).toBe("HIT");
     const unknown = uniquePath("/c/public");
-    await program(unknown, { status: 299, headers: [["cache-control", "no-store, must-understand, max-age=60"]] });
+    await program(unknown, {
+      status: 299,
+      headers: [["cache-control", "no-store, must-understand, max-age=60"]],
+    });
     await cache.send(unknown);
     await cache.send(unknown);
     expect(await originHits(unknown)).toBe(2);

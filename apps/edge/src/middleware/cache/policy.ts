@@ -121,12 +121,7 @@ export function analyseResponse(input: AnalyseInput): Analysis {
   if (!policy.storable()) return { storable: false, reason: "not storable" };
 
   let lifetime = noCache ? 0 : policy.maxAge();
-  if (
-    explicit === undefined &&
-    config.defaultTtlSeconds > 0 &&
-    HEURISTIC.has(status) &&
-    !noCache
-  ) {
+  if (explicit === undefined && config.defaultTtlSeconds > 0 && HEURISTIC.has(status) && !noCache) {
     lifetime = config.defaultTtlSeconds;
   }
   const storedHeaders = headersToStore(headers, [...privateFields, ...noCacheFields]);

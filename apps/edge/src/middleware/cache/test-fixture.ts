@@ -92,6 +92,10 @@ export async function originHits(path: string): Promise<number> {
   return (await originRequests(path)).length;
 }
 
-export function ok(cacheControl: string, extra: Array<[string, string]> = [], body?: string): ScriptedResponse {
+export function ok(
+  cacheControl: string,
+  extra: Array<[string, string]> = [],
+  body?: string,
+): ScriptedResponse {
   return { status: 200, headers: [["cache-control", cacheControl], ...extra], ...(body ? { body } : {}) };
 }

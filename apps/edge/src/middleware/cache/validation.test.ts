@@ -111,7 +111,17 @@ describe("edge cache: validation and conditional requests (RFC 9111 §4.3)", () 
   it("answers a client's conditional request with 304 from a fresh entry (weak comparison)", async () => {
     const cache = await createCacheFixture();
     const path = uniquePath("/c/public");
-    await program(path, ok("max-age=60", [["etag", '"e1"'], ["last-modified", "Mon, 01 Jan 2001 00:00:00 GMT"]], "x"));
+    await program(
+      path,
+      ok(
+        "max-age=60",
+        [
+          ["etag", '"e1"'],
+          ["last-modified", "Mon, 01 Jan 2001 00:00:00 GMT"],
+        ],
+        "x",
+      ),
+    );
     await cache.send(path);
     for (const headers of [
       { "if-none-match": '"e1"' },
@@ -151,23 +161,27 @@ describe("edge cache: request directives (RFC 9111 §5.2.1)", () => {
     await program(path, ok("max-age=100", [], "body"));
     await cache.send(path);
     cache.advance(10);
-    expect((await cache.send(path, { headers: { "cache-control": "no-cache" } })).headers.get("cache-status")).toContain(
-      "fwd=request",
-    );
+    expect(
+      (await cache.send(path, { headers: { "cache-control": "no-cache" } })).headers.get("cache-status"),
+    ).toContain("fwd=request");
     expect(await originHits(path)).toBe(2);
-    expect((await cache.send(path, { headers: { pragma: "no-cache" } })).headers.get("x-cache")).not.toBe("HIT");
+    expect((await cache.send(path, { headers: { pragma: "no-cache" } })).headers.get("x-cache")).not.toBe(
+      "HIT",
+    );
     expect(await originHits(path)).toBe(3);
     cache.advance(10);
-    expect((await cache.send(path, { headers: { "cache-control": "max-age=5" } })).headers.get("x-cache")).not.toBe(
-      "HIT",
-    );
-    expect((await cache.send(path, { headers: { "cache-control": "max-age=50" } })).headers.get("x-cache")).toBe("HIT");
-    expect((await cache.send(path, { headers: { "cache-control": "min-fresh=99" } })).headers.get("x-cache")).not.toBe(
-      "HIT",
-    );
-    expect((await cache.send(path, { headers: { "cache-control": "min-fresh=10" } })).headers.get("x-cache")).toBe(
-      "HIT",
-    );
+    expect(
+      (await cache.send(path, { headers: { "cache-control": "max-age=5" } })).headers.get("x-cache"),
+    ).not.toBe("HIT");
+    expect(
+      (await cache.send(path, { headers: { "cache-control": "max-age=50" } })).headers.get("x-cache"),
+    ).toBe("HIT");
+    expect(
+      (await cache.send(path, { headers: { "cache-control": "min-fresh=99" } })).headers.get("x-cache"),
+    ).not.toBe("HIT");
+    expect(
+      (await cache.send(path, { headers: { "cache-control": "min-fresh=10" } })).headers.get("x-cache"),
+    ).toBe("HIT");
   });
 
   it("max-stale accepts a stale entry within its bound", async () => {
@@ -226,7 +240,14 @@ describe("edge cache: HEAD, Range and invalidation", () => {
     const path = uniquePath("/c/public");
     await program(
       path,
-      { status: 206, headers: [["cache-control", "max-age=60"], ["content-range", "bytes 0-1/10"]], body: "ab" },
+      {
+        status: 206,
+        headers: [
+          ["cache-control", "max-age=60"],
+          ["content-range", "bytes 0-1/10"],
+        ],
+        body: "ab",
+      },
       ok("max-age=60", [], "0123456789"),
     );
     const partial = await cache.send(path, { headers: { range: "bytes=0-1" } });
@@ -235,7 +256,9 @@ describe("edge cache: HEAD, Range and invalidation", () => {
     const full = await cache.send(path);
     expect(full.status).toBe(200);
     expect(full.text_).toBe("0123456789");
-    expect((await cache.send(path, { headers: { range: "bytes=0-1" } })).headers.get("x-cache")).toBe("BYPASS");
+    expect((await cache.send(path, { headers: { range: "bytes=0-1" } })).headers.get("x-cache")).toBe(
+      "BYPASS",
+    );
   });
 
   it("invalidates the target and same-origin Location / Content-Location after a successful unsafe request", async () => {
