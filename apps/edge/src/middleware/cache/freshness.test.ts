@@ -145,26 +145,36 @@ describe("edge cache: storing and freshness (RFC 9111 §3, §4.2)", () => {
     }
   });
 
-  it("caches 404 and 301 with explicit freshness, never 206 or unknown statuses", async () => {
+  it("stores any final status with explicit freshness (§3), never a 206, and no heuristic for others", async () => {
     const cache = await createCacheFixture();
-    for (const [status, hits] of [
-      [404, 1],
-      [301, 1],
-      [299, 2],
-      [500, 2],
+    for (const [status, cacheControl, hits] of [
+      [404, "max-age=60", 1],
+      [301, "max-age=60", 1],
+      [299, "max-age=60", 1],
+      [500, "max-age=60", 1],
+      [206, "max-age=60", 2],
     ] as const) {
       const path = uniquePath("/c/public");
       await program(path, {
         status,
         headers: [
-          ["cache-control", "max-age=60"],
+          ["cache-control", cacheControl],
           ["location", "/elsewhere"],
+          ["content-range", "bytes 0-5/10"],
         ],
       });
       await cache.send(path);
       await cache.send(path);
       expect(await originHits(path), String(status)).toBe(hits);
     }
+    const heuristicOnly = uniquePath("/c/public");
+    await program(heuristicOnly, {
+      status: 599,
+      headers: [["last-modified", "Mon, 01 Jan 2001 00:00:00 GMT"]],
+    });
+    await cache.send(heuristicOnly);
+    await cache.send(heuristicOnly);
+    expect(await originHits(heuristicOnly)).toBe(2);
   });
 
   it("defaultTtlSeconds gives freshness to responses that state none, never overriding the response", async () => {

@@ -182,7 +182,8 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
         return;
       }
       const entry = { meta: withAuth(updated.meta, facts), body: lookup.entry.body };
-      background(c, write(lookup, entry, original));
+      // Awaited (the body is already in memory): the next request must see the updated entry.
+      await guarded(c, write(lookup, entry, original));
       return serve(c, config, entry, currentAge(entry.meta, responseTime), {
         kind: "revalidated",
         ttl: entry.meta.lifetime - currentAge(entry.meta, responseTime),
@@ -425,7 +426,17 @@ function withAuth(meta: StoredMeta, facts: RequestFacts): StoredMeta {
 }
 
 function background(c: Context<EdgeHonoEnv>, work: Promise<unknown>): void {
-  const guarded = work.catch((error: unknown) => {
+  const safe = guarded(c, work);
+  try {
+    c.executionCtx.waitUntil(safe);
+  } catch {
+    // No execution context (plain app.fetch in a unit test): the promise still runs.
+  }
+}
+
+/** Cache writes never fail the request: a failed write is logged and the response is served. */
+function guarded(c: Context<EdgeHonoEnv>, work: Promise<unknown>): Promise<unknown> {
+  return work.catch((error: unknown) => {
     console.error(
       JSON.stringify({
         level: "warn",
@@ -435,11 +446,6 @@ function background(c: Context<EdgeHonoEnv>, work: Promise<unknown>): void {
       }),
     );
   });
-  try {
-    c.executionCtx.waitUntil(guarded);
-  } catch {
-    // No execution context (plain app.fetch in a unit test): the promise still runs.
-  }
 }
 
 async function readLimited(

@@ -82,19 +82,20 @@ export function analyseResponse(input: AnalyseInput): Analysis {
   const targeted = targetedDirectives(headers);
   const directives = targeted ?? parseCacheControl(headers.get("cache-control"));
 
-  if (!UNDERSTOOD.has(status) && status !== 206) {
-    // must-understand or not, a status we do not understand is never stored (§3, §5.2.2.3).
-    return { storable: false, reason: `status ${status}` };
-  }
+  // Partial content is passed through, never stored: this cache does not combine ranges.
   if (status === 206) return { storable: false, reason: "partial content" };
-  if (directives.has("must-understand")) directives.delete("no-store");
+  if (status < 200 || status === 304) return { storable: false, reason: `status ${status}` };
+  if (directives.has("must-understand")) {
+    // §5.2.2.3: must-understand replaces no-store for status codes the cache understands, only those.
+    if (!UNDERSTOOD.has(status)) return { storable: false, reason: `must-understand, status ${status}` };
+    directives.delete("no-store");
+  }
   if (directives.has("no-store")) return { storable: false, reason: "no-store" };
   const privateFields = fieldNames(directives.get("private"));
   if (directives.has("private") && privateFields.length === 0) return { storable: false, reason: "private" };
   const vary = varyFields(headers, config);
   if (vary === "*") return { storable: false, reason: "Vary: *" };
   if (headers.has("set-cookie") && !config.shareSetCookie) return { storable: false, reason: "Set-Cookie" };
-  if (headers.has("content-range")) return { storable: false, reason: "Content-Range" };
 
   const noCacheFields = fieldNames(directives.get("no-cache"));
   // Qualified no-cache: the listed fields are not stored, the rest may be reused (§5.2.2.4).
@@ -113,9 +114,16 @@ export function analyseResponse(input: AnalyseInput): Analysis {
     return { storable: false, reason: "authenticated request" };
   }
 
+  // §3: any final status may be stored with explicit freshness or public; heuristics only for the
+  // heuristically cacheable ones (or with public). The library knows a fixed status list, so other
+  // statuses are evaluated as a 200 once that rule has been applied here.
+  const heuristicAllowed = HEURISTIC.has(status) || directives.has("public");
+  if (explicit === undefined && !heuristicAllowed) {
+    return { storable: false, reason: `status ${status} without explicit freshness` };
+  }
   const policy = new CachePolicy(
     { method: request.method, url: request.url, headers: {} },
-    { status, headers: policyHeaders(directives, headers, explicit) },
+    { status: UNDERSTOOD.has(status) ? status : 200, headers: policyHeaders(directives, headers, explicit) },
     { shared: true },
   );
   if (!policy.storable()) return { storable: false, reason: "not storable" };
