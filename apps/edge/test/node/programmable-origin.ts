@@ -1,20 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-
-/** One scripted answer of the programmable origin. */
-export interface ScriptedResponse {
-  status?: number;
-  /** Header lines in order; a name may repeat. "Date: now" is replaced by the current time. */
-  headers?: Array<[string, string]>;
-  body?: string;
-  /** Close the connection without answering (the edge sees a network error). */
-  destroy?: boolean;
-}
-
-export interface OriginRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
+import { createServer, type Server } from "node:http";
+import type { OriginRequest, ScriptedResponse } from "../shared/programmable-origin-types.ts";
 
 /**
  * A real HTTP server that plays central for the cache tests, programmable per path:

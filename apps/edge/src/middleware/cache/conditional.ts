@@ -4,7 +4,7 @@ import { parseHttpDate } from "./http-date.ts";
 export const CLIENT_VALIDATORS = ["if-none-match", "if-modified-since"] as const;
 
 /** Preconditions the cache does not evaluate: such requests pass through untouched. */
-export const PASS_THROUGH_CONDITIONS = ["if-match", "if-unmodified-since", "if-range", "range"] as const;
+export const PASS_THROUGH_CONDITIONS = ["if-match", "if-unmodified-since", "if-range"] as const;
 
 /**
  * Whether a client's conditional GET/HEAD is answered with 304 by a response

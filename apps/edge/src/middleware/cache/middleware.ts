@@ -20,6 +20,7 @@ import {
   type StoredMeta,
   TARGETED_FIELDS,
 } from "./policy.ts";
+import { singleRange } from "./range.ts";
 import { mergedHeaders, selects304, withValidators } from "./revalidate.ts";
 import type { EntryStore, StoredEntry } from "./store.ts";
 
@@ -54,6 +55,9 @@ interface Lookup {
 export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
   /** Entry keys with a background refresh running in this isolate: one at a time per key. */
   const refreshing = new Set<string>();
+  /** Writes still running in this isolate, by variant-index key: a lookup waits for them, so a
+   * request right behind a miss sees the stored entry instead of racing the background write. */
+  const pending = new Map<string, Promise<unknown>>();
 
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const config = c.get("route").cache;
@@ -91,6 +95,24 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
     };
     const lookup = await find(c, config, headers, facts);
     const now = deps.now();
+    const range = headers.get("range");
+    if (range !== null) {
+      // Ranges are answered only from a fresh stored 200; otherwise central answers, and nothing is stored.
+      const fresh = isHit(lookup) && lookup.entry.meta.lifetime > currentAge(lookup.entry.meta, now);
+      if (fresh && lookup.entry.meta.status === 200 && !requestCc.has("no-cache")) {
+        const answered = serveRange(c, config, lookup.entry, currentAge(lookup.entry.meta, now), range);
+        if (answered) return;
+      }
+      await next();
+      finish(c, config, {
+        kind: "forwarded",
+        fwd: "bypass",
+        fwdStatus: c.res.status,
+        stored: false,
+        detail: "range",
+      });
+      return;
+    }
     const onlyIfCached = requestCc.has("only-if-cached");
 
     if (isHit(lookup)) {
@@ -132,6 +154,7 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
     facts: RequestFacts,
   ): Promise<Lookup> {
     const primary = await primaryKey(c.get("route").name, config, c.get("identity"), c.get("target"));
+    await pending.get(primary.indexKey);
     const index = await deps.store.getIndex(primary.indexKey);
     if (!index) return { primary, fwd: "uri-miss" };
     const key = await entryKey(primary, index.vary, headers);
@@ -247,8 +270,12 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
       const meta = withAuth(analysis.meta, facts);
       background(
         c,
-        readLimited(toStore, config.maxBodyBytes).then((body) =>
-          body === undefined ? undefined : write(lookup, { meta, body }, clientHeaders),
+        write(
+          lookup,
+          readLimited(toStore, config.maxBodyBytes).then((body) =>
+            body === undefined ? undefined : { meta, body },
+          ),
+          clientHeaders,
         ),
       );
       c.res = undefined;
@@ -277,7 +304,24 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
     );
   }
 
-  async function write(lookup: Lookup, entry: StoredEntry, headers: Headers): Promise<void> {
+  function write(lookup: Lookup, entry: StoredEntry | Promise<StoredEntry | undefined>, headers: Headers) {
+    const key = lookup.primary.indexKey;
+    const before = pending.get(key);
+    const work = (async () => {
+      await before?.catch(() => {});
+      const resolved = await entry;
+      if (resolved) await writeNow(lookup, resolved, headers);
+    })();
+    const settled: Promise<void> = work
+      .catch(() => {})
+      .finally(() => {
+        if (pending.get(key) === settled) pending.delete(key);
+      });
+    pending.set(key, settled);
+    return work;
+  }
+
+  async function writeNow(lookup: Lookup, entry: StoredEntry, headers: Headers): Promise<void> {
     const { meta } = entry;
     const key = await entryKey(lookup.primary, meta.vary, headers);
     const keepSeconds =
@@ -385,6 +429,35 @@ function serve(
     headers,
   });
   finish(c, config, outcome);
+}
+
+/** 206 (or 416) for a single byte range of a stored full response; false when the range is not simple. */
+function serveRange(
+  c: Context<EdgeHonoEnv>,
+  config: RouteCacheConfig,
+  entry: StoredEntry,
+  age: number,
+  header: string,
+): boolean {
+  const size = entry.body.byteLength;
+  const range = singleRange(header, size);
+  if (range === undefined) return false;
+  const headers = new Headers(entry.meta.headers);
+  headers.set("age", String(Math.floor(age)));
+  c.set("proxied", true);
+  c.res = undefined;
+  if (range === "unsatisfiable") {
+    headers.set("content-range", `bytes */${size}`);
+    headers.delete("content-length");
+    c.res = new Response(null, { status: 416, headers });
+  } else {
+    headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
+    headers.set("content-length", String(range.end - range.start + 1));
+    const body = c.req.raw.method === "HEAD" ? null : entry.body.slice(range.start, range.end + 1);
+    c.res = new Response(body, { status: 206, headers });
+  }
+  finish(c, config, { kind: "hit", ttl: entry.meta.lifetime - age });
+  return true;
 }
 
 /** Cache-Status, X-Cache, targeted fields, and the client's own conditional answered here. */

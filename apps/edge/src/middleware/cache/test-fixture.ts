@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import type { OriginRequest, ScriptedResponse } from "../../../test/node/programmable-origin.ts";
+import type { OriginRequest, ScriptedResponse } from "../../../test/shared/programmable-origin-types.ts";
 import { createFixture } from "../../../test/workerd/edge-fixture.ts";
 import { cacheApiStore, durableObjectIndex } from "./index.ts";
 

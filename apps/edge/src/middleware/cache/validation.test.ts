@@ -123,12 +123,13 @@ describe("edge cache: validation and conditional requests (RFC 9111 §4.3)", () 
       ),
     );
     await cache.send(path);
-    for (const headers of [
+    const conditionals: Array<Record<string, string>> = [
       { "if-none-match": '"e1"' },
       { "if-none-match": 'W/"e1"' },
       { "if-none-match": '"zz", "e1"' },
       { "if-modified-since": "Tue, 02 Jan 2001 00:00:00 GMT" },
-    ]) {
+    ];
+    for (const headers of conditionals) {
       const answer = await cache.send(path, { headers });
       expect(answer.status, JSON.stringify(headers)).toBe(304);
       expect(answer.headers.get("etag")).toBe('"e1"');
@@ -235,7 +236,7 @@ describe("edge cache: HEAD, Range and invalidation", () => {
     expect(await originHits(path)).toBe(1);
   });
 
-  it("passes Range requests through and never stores or serves a 206", async () => {
+  it("answers a single range from a fresh stored 200, and passes other Range requests through unstored", async () => {
     const cache = await createCacheFixture();
     const path = uniquePath("/c/public");
     await program(
@@ -254,11 +255,35 @@ describe("edge cache: HEAD, Range and invalidation", () => {
     expect(partial.status).toBe(206);
     expect(partial.headers.get("x-cache")).toBe("BYPASS");
     const full = await cache.send(path);
-    expect(full.status).toBe(200);
-    expect(full.text_).toBe("0123456789");
-    expect((await cache.send(path, { headers: { range: "bytes=0-1" } })).headers.get("x-cache")).toBe(
-      "BYPASS",
-    );
+    expect([full.status, full.text_, full.headers.get("x-cache")]).toEqual([200, "0123456789", "MISS"]);
+    for (const [range, status, body, contentRange] of [
+      ["bytes=0-1", 206, "01", "bytes 0-1/10"],
+      ["bytes=7-", 206, "789", "bytes 7-9/10"],
+      ["bytes=-2", 206, "89", "bytes 8-9/10"],
+      ["bytes=20-", 416, "", "bytes */10"],
+    ] as const) {
+      const answer = await cache.send(path, { headers: { range } });
+      expect([answer.status, answer.text_, answer.headers.get("content-range")], range).toEqual([
+        status,
+        body,
+        contentRange,
+      ]);
+      expect(answer.headers.get("x-cache")).toBe("HIT");
+    }
+    const several = await cache.send(path, { headers: { range: "bytes=0-1,4-5" } });
+    expect(several.headers.get("x-cache")).toBe("BYPASS");
+    expect(await originHits(path)).toBe(3);
+  });
+
+  it("a request right behind a miss waits for the entry being written instead of going to central", async () => {
+    const cache = await createCacheFixture();
+    const path = uniquePath("/c/public");
+    await program(path, ok("max-age=60", [], "once"));
+    const [first, second] = await cache.sendAll([[path], [path]]);
+    expect(first?.text_).toBe("once");
+    expect(second?.text_).toBe("once");
+    expect(await originHits(path)).toBeGreaterThanOrEqual(1);
+    expect((await cache.send(path)).headers.get("x-cache")).toBe("HIT");
   });
 
   it("invalidates the target and same-origin Location / Content-Location after a successful unsafe request", async () => {
