@@ -47,8 +47,12 @@ export async function startProgrammableOrigin(): Promise<Server> {
     if (!(answer.headers ?? []).some(([name]) => name.toLowerCase() === "date")) {
       lines.push("date", new Date().toUTCString());
     }
+    const body = answer.body ?? `body ${log.length}`;
+    if (!(answer.headers ?? []).some(([name]) => name.toLowerCase() === "content-length")) {
+      lines.push("content-length", String(Buffer.byteLength(body)));
+    }
     res.writeHead(res.statusCode, lines);
-    res.end(req.method === "HEAD" ? undefined : (answer.body ?? `body ${log.length}`));
+    res.end(req.method === "HEAD" ? undefined : body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;

@@ -14,8 +14,20 @@ import { TARGETED_FIELDS, targetedDirectives } from "./targeted.ts";
 const UNDERSTOOD = new Set([200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501]);
 /** Heuristically cacheable status codes (RFC 9110 §15.1): the only ones a default TTL applies to. */
 const HEURISTIC = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
-/** Never stored with the response (RFC 9111 §3.1), besides hop-by-hop ones. */
-const NOT_STORED = new Set([...HOP_BY_HOP_HEADERS, "proxy-authentication-info", "date-received"]);
+/**
+ * Never stored with the response: hop-by-hop fields (RFC 9111 §3.1), and the gateway's
+ * per-exchange fields, which describe one trip to central rather than the representation
+ * (a hit must not repeat another request's id, timings or rate-limit state).
+ */
+const NOT_STORED = new Set([
+  ...HOP_BY_HOP_HEADERS,
+  "proxy-authentication-info",
+  "x-request-id",
+  "server-timing",
+  "ratelimit",
+  "ratelimit-policy",
+  "x-gateway-duration",
+]);
 const TOO_OLD = 2 ** 31;
 
 /** The request facts the freshness rules need (all header names lower case). */
