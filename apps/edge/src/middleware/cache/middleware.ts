@@ -262,7 +262,10 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
             ...times,
             config,
           })
-        : ({ storable: false, reason: "not from central" } as const);
+        : ({
+            storable: false,
+            reason: facts.method === "HEAD" ? "HEAD is not stored" : "not from central",
+          } as const);
     const declaredLength = Number(response.headers.get("content-length") ?? "0");
     let stored = false;
     if (analysis.storable && response.body !== null && declaredLength <= config.maxBodyBytes) {
