@@ -33,6 +33,9 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       edgeRateLimit: [...route.edgeRateLimit],
       forwardAuthorization: route.forwardAuthorization ?? false,
       ...(route.cors ? { cors: copyCors(route.cors) } : {}),
+      ...(route.cache
+        ? { cache: { ...route.cache, keyBy: [...route.cache.keyBy], vary: [...route.cache.vary] } }
+        : {}),
     })),
   };
 }
@@ -66,8 +69,8 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS and forwardAuthorization are decided at the edge only.
-    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, ...route }) => ({
+    // CORS, forwardAuthorization and the HTTP cache are decided at the edge only.
+    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, cache: _cache, ...route }) => ({
       ...route,
       methods: [...route.methods],
       issuers: [...route.issuers],

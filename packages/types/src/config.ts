@@ -94,6 +94,34 @@ export interface CorsConfig {
   maxAgeSeconds: number;
 }
 
+/**
+ * Edge HTTP cache for a route (RFC 9111 shared cache; docs/caching.md). Defaults applied:
+ * enabled true, defaultTtlSeconds 0, keyBy [], vary [], staleWhileRevalidateSeconds 0,
+ * staleIfErrorSeconds 0, maxBodyBytes 5 MiB, stripTargetedHeaders true, shareSetCookie false.
+ */
+export interface RouteCacheConfig {
+  enabled: boolean;
+  /**
+   * Freshness given to a storable response that states none (no max-age, s-maxage or Expires),
+   * in place of the Last-Modified heuristic; only for heuristically cacheable status codes. 0 = none.
+   */
+  defaultTtlSeconds: number;
+  /** Extra cache-key parts: consumer = the verified identity's subject, tenant = its tenant. */
+  keyBy: Array<"consumer" | "tenant">;
+  /** Request headers (lower case) always part of the cache key, on top of the response's Vary. */
+  vary: string[];
+  /** Serve stale this long while one background refresh runs, when the response does not say. */
+  staleWhileRevalidateSeconds: number;
+  /** Serve stale this long when central fails (5xx, unreachable), when the response does not say. */
+  staleIfErrorSeconds: number;
+  /** Larger responses are passed through, not stored. */
+  maxBodyBytes: number;
+  /** Remove CDN-Cache-Control and Cloudflare-CDN-Cache-Control before the response leaves the edge. */
+  stripTargetedHeaders: boolean;
+  /** Store responses carrying Set-Cookie without Cache-Control: public (default false: never shared). */
+  shareSetCookie: boolean;
+}
+
 export interface RouteConfig {
   name: string;
   /** Path prefix, normalised: starts with "/", no trailing slash (except "/" itself). Matches on segment boundaries. */
@@ -125,6 +153,8 @@ export interface RouteConfig {
    * (default false: the edge verified it, the identity token replaces it).
    */
   forwardAuthorization?: boolean;
+  /** Edge only: the HTTP cache in front of central; absent = not cached. */
+  cache?: RouteCacheConfig;
 }
 
 /** How a server-streaming method's messages are written to the HTTP response. */

@@ -18,6 +18,8 @@ export interface FixtureOptions {
   /** Clock of the JWKS caches (see manual-clock.ts); token expiry still uses the real time. */
   jwksNow?: () => number;
   deps?: Partial<EdgeDeps>;
+  /** YAML lines appended to the routes list (each starting with "  - "). */
+  extraRoutes?: string;
 }
 
 export interface Fixture {
@@ -83,7 +85,7 @@ routes:
     upstream: "http://127.0.0.1:9"
     cors: { origins: ["*"] }
   - { name: passthrough, path: /api/passthrough, forwardAuthorization: true, methods: [GET], upstream: "http://127.0.0.1:9" }
-`;
+${options.extraRoutes ?? ""}`;
 }
 
 export async function createFixture(options: FixtureOptions = {}): Promise<Fixture> {

@@ -1,5 +1,6 @@
 import { HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
+import { cacheSchema } from "./cache-schema.ts";
 import { corsSchema } from "./cors-schema.ts";
 import { grpcSchema } from "./grpc-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
@@ -112,6 +113,7 @@ const routeSchema = z
     edgeRateLimit: uniqueList(name).default(() => []),
     cors: corsSchema.optional(),
     forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
+    cache: cacheSchema.optional(),
   })
   .superRefine((route, ctx) => {
     if (route.upstream === undefined && route.grpc === undefined)

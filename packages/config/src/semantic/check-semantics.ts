@@ -1,6 +1,7 @@
 import { RATE_LIMIT_BINDING_PERIODS, rateLimitBindingName } from "../edge-rate-limit-bindings.ts";
 import type { ConfigIssue, ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
+import { checkCache } from "./cache-rules.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 
@@ -119,6 +120,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
     }
     checkCors(route, path, report);
     checkUpstreamKind(route, path, report);
+    checkCache(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }
