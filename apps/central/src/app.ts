@@ -36,6 +36,8 @@ export interface CentralDeps {
   rateLimit?: RequestHandler;
   /** /readyz passes only when all of these resolve (e.g. Redis PING). */
   readinessChecks?: ReadinessCheck[];
+  /** The edge's API key verification endpoint (consumers/), answered right after identity verification. */
+  keyVerification?: RequestHandler;
   /** Keep-alive agent sizing per upstream origin. */
   agentOptions?: UpstreamAgentOptions;
 }
@@ -79,6 +81,7 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
         : { deferredReplay: { clockSkewSeconds: config.identity.clockSkewSeconds } }),
     }),
   );
+  if (deps.keyVerification !== undefined) app.use(deps.keyVerification);
   app.use(createTrustedHeaders());
   app.use(createRouting(config.routes));
   if (deps.rateLimit !== undefined) app.use(deps.rateLimit);

@@ -4,6 +4,8 @@ import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/nod
 import type { LimitsConfig } from "@gateway/types";
 import { pino } from "pino";
 import { createApp, createServer, createTlsServer } from "./app.ts";
+import { listenAdmin } from "./consumers/admin-listener.ts";
+import { createConsumers, readConsumersEnv } from "./consumers/index.ts";
 import { buildCentralDeps } from "./deps.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { createNetworkAllowlist } from "./plugins/network-allowlist/index.ts";
@@ -66,6 +68,18 @@ async function main(): Promise<void> {
       .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
   }
   // One replay protection for the rate-limit script and the standalone check: one set of jtis, one outage log.
+  let consumersEnv: ReturnType<typeof readConsumersEnv>;
+  try {
+    consumersEnv = readConsumersEnv(process.env);
+  } catch (error) {
+    throw new EnvError((error as Error).message);
+  }
+  const consumers = createConsumers({
+    env: consumersEnv,
+    logger,
+    policyNames: config.rateLimits.policies.map((policy) => policy.name),
+    ...(redis === undefined ? {} : { redis }),
+  });
   const replay = createReplayProtection(config.identity, {
     logger,
     ...(redis === undefined ? {} : { redis }),
@@ -77,6 +91,7 @@ async function main(): Promise<void> {
         : createRedisRateLimitStore(redis),
     logger,
     ...(replay === undefined ? {} : { replayFailMode: replay.failMode }),
+    ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
   });
   const deps = await buildCentralDeps({
     config,
@@ -87,7 +102,11 @@ async function main(): Promise<void> {
     ...(replay === undefined ? {} : { replay }),
     ...(redis === undefined ? {} : { redis }),
   });
-  const central = createApp(config, deps);
+  const central = createApp(config, {
+    ...deps,
+    ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
+  });
+  const admin = consumers?.adminApi && listenAdmin(consumers.adminApi, consumersEnv, logger);
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
@@ -110,7 +129,9 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
+    admin?.close();
     server.close(() => {
+      void consumers?.close();
       central.close();
       redis?.disconnect();
     });

@@ -1,9 +1,9 @@
 import type { IdentitySigner } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import { Hono } from "hono";
+import { createApiKeyAuthenticator } from "./api-keys/index.ts";
 import type { EdgeHonoEnv } from "./context.ts";
 import { accessLog, consoleLogSink, type EdgeLogSink } from "./middleware/access-log/access-log.ts";
-import { apiKeysNotConfigured } from "./middleware/authenticate/api-key.ts";
 import { authenticate } from "./middleware/authenticate/authenticate.ts";
 import type { Authenticator } from "./middleware/authenticate/authenticator.ts";
 import { type IssuerKeySource, remoteJwks } from "./middleware/authenticate/jwks.ts";
@@ -34,7 +34,7 @@ export interface EdgeDeps {
   fetchCentral?: typeof fetch;
   /** Key lookup per JWT issuer; defaults to a remote JWKS cached in memory. */
   jwks?: IssuerKeySource;
-  /** Replaces the "API keys are not configured" placeholder. */
+  /** Replaces the API key authenticator that verifies keys with central (tests). */
   apiKeys?: Authenticator;
   /** Clock in milliseconds; defaults to Date.now. */
   now?: () => number;
@@ -61,6 +61,16 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     now,
   });
 
+  const apiKeys =
+    deps.apiKeys ??
+    createApiKeyAuthenticator({
+      config: deps.config.apiKeys,
+      centralUrl: deps.centralUrl,
+      signer: deps.signer,
+      fetchCentral,
+      now,
+    });
+
   const limits = {
     policies: deps.config.rateLimits.edge,
     limiters: deps.coarseLimiters ?? new Map(),
@@ -81,7 +91,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     cors(),
     methodAllowed(),
     coarseRateLimit({ ...limits, phase: "ip" }),
-    authenticate({ jwt, apiKey: deps.apiKeys ?? apiKeysNotConfigured() }),
+    authenticate({ jwt, apiKey: apiKeys, apiKeyHeader: deps.config.apiKeys.header }),
     coarseRateLimit({ ...limits, phase: "consumer" }),
     rememberCentralLimits({ memory: rememberedLimits, now }),
     authorize(),

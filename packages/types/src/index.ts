@@ -1,3 +1,4 @@
+export * from "./api-keys.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
 export * from "./headers.ts";

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { createIdentityVerifier, type IdentityPublicJwk } from "@gateway/identity";
 import type { RecordedRequest } from "../shared/provided-context.ts";
+import { createKeyVerifyStub } from "./key-verify.ts";
 
 /**
  * A stand-in for the central tier: verifies the edge identity token against
@@ -13,6 +14,7 @@ import type { RecordedRequest } from "../shared/provided-context.ts";
  * A request carrying `x-test-central-reply: {"status":429,"retryAfter":"30","code":"rate_limited"}`
  * is answered with that status, Retry-After and error code instead of the echo.
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
+ * The API key verification endpoint and its controls: see key-verify.ts.
  */
 export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Promise<Server> {
   const verifier = await createIdentityVerifier({
@@ -23,7 +25,9 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
   });
   const completed = new Set<string>();
   const hits = new Map<string, number>();
+  const keyVerify = createKeyVerifyStub(verifier);
   const server = createServer(async (req, res) => {
+    if (await keyVerify(req, res)) return;
     if (req.url?.startsWith("/__completed?")) {
       const id = new URL(req.url, "http://localhost").searchParams.get("id") ?? "";
       res.setHeader("content-type", "application/json");

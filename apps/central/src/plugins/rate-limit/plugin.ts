@@ -1,7 +1,7 @@
 import type { RateLimitPolicy } from "@gateway/types";
 import { GatewayError } from "@gateway/types";
 import type { NextFunction, RequestHandler, Response } from "express";
-import { gatewayContext } from "../../context.ts";
+import { type GatewayContext, gatewayContext } from "../../context.ts";
 import { identityUnavailableError, replayedTokenError } from "../identity/errors.ts";
 import { mostRestrictive, type PolicyDecision, rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
 import { rateLimitKey } from "./keys.ts";
@@ -26,6 +26,11 @@ export interface RateLimitPluginDeps {
    * which this plugin folds into its store call. Default: refuse (closed).
    */
   replayFailMode?: ReplayFailureHandling;
+  /**
+   * Policy names a consumer carries (API key consumers, or a JWT subject with a
+   * consumer record), applied on every route besides the route's own.
+   */
+  consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
 }
 
 export type RateLimitPlugin = RequestHandler & { health(): { redis: "ok" | "degraded" } };
@@ -114,14 +119,27 @@ export function createRateLimitPlugin(
     next();
   }
 
+  const NO_NAMES: string[] = [];
+  async function consumerPolicyNames(identity: GatewayContext["identity"]): Promise<string[]> {
+    if (deps.consumerPolicies === undefined || identity === undefined || identity.auth === "anonymous") {
+      return NO_NAMES;
+    }
+    const found = await deps.consumerPolicies(identity.sub);
+    if (found.length === 0) return NO_NAMES;
+    // A policy removed from the config since the consumer was set up is skipped, not an error.
+    return found.filter((name) => byName.has(name));
+  }
+
   async function handle(res: Response, next: NextFunction): Promise<void> {
     const context = gatewayContext(res);
-    const names = context.route?.rateLimit ?? [];
-    if (names.length === 0) return next();
+    const routeNames = context.route?.rateLimit ?? [];
+    const extra = await consumerPolicyNames(context.identity);
+    if (routeNames.length === 0 && extra.length === 0) return next();
 
     let applicable: RateLimitPolicy[];
     try {
-      applicable = policiesOf(names);
+      applicable = policiesOf(routeNames);
+      if (extra.length > 0) applicable = [...new Set([...applicable, ...policiesOf(extra)])];
     } catch (error) {
       deps.logger.error(
         { err: error, route: context.route?.name },
