@@ -51,7 +51,7 @@ export function createMemoryConsumerStore(): ConsumerStore {
       return [...keys.values()]
         .filter((key) => key.consumerId === consumerId)
         .map(copy)
-        .sort((a, b) => a.createdAt - b.createdAt);
+        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     },
     async recordLastUsed(times) {
       for (const [id, at] of times) {

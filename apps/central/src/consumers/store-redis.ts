@@ -99,7 +99,7 @@ export function createRedisConsumerStore(
     },
     async listKeys(consumerId) {
       const ids = await redis.smembers(consumerKeysSet(consumerId));
-      return (await keysByIds(ids)).sort((a, b) => a.createdAt - b.createdAt);
+      return (await keysByIds(ids)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     },
     async recordLastUsed(times) {
       if (times.size === 0) return;
