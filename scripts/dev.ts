@@ -23,6 +23,7 @@ const ports = {
   demoUsers: port("DEMO_USERS_PORT", 8081),
   demoIssuer: port("DEMO_ISSUER_PORT", 8790),
   edgeInspector: port("EDGE_INSPECTOR_PORT", 9229),
+  centralAdmin: port("CENTRAL_ADMIN_PORT", 8089),
 };
 const stateDir = resolve(process.env.GW_STATE_DIR ?? join(REPO_ROOT, ".dev"));
 const configPath = resolve(process.env.GATEWAY_CONFIG ?? join(REPO_ROOT, "gateway.config.yaml"));
@@ -55,6 +56,8 @@ Try:
   curl -s -H "Authorization: Bearer $TOKEN" ${stack.urls.edge}/api/users/me
   curl -s ${stack.urls.edge}/api/public/hello
   curl -s -i ${stack.urls.edge}/api/users          # 401 without a token
+  curl -s -H "X-API-Key: ${stack.demoKey}" ${stack.urls.edge}/api/partners/me   # the demo consumer's API key
+  ${process.env.GW_STATE_DIR ? `GW_STATE_DIR=${stateDir} ` : ""}./gw keys list demo    # manage consumers and keys (admin API ${stack.urls.centralAdmin})
 Ctrl-C stops everything.
 `);
 

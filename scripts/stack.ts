@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
+import { createDemoKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -17,6 +18,8 @@ export interface StackPorts {
   demoUsers: number;
   demoIssuer: number;
   edgeInspector: number;
+  /** Central's admin API (consumers and API keys), loopback only. */
+  centralAdmin: number;
 }
 
 export interface StackOptions {
@@ -36,8 +39,12 @@ export interface StackKeys {
 }
 
 export interface RunningStack {
-  urls: { edge: string; central: string; demoUsers: string; demoIssuer: string };
+  urls: { edge: string; central: string; demoUsers: string; demoIssuer: string; centralAdmin: string };
   keys: StackKeys;
+  /** CENTRAL_ADMIN_TOKEN of this stack's central. */
+  adminToken: string;
+  /** A fresh API key of the demo consumer (scripts/demo-consumer.ts). */
+  demoKey: string;
   stop(): Promise<void>;
   /** Resolves if any process exits before stop() is called. */
   exited: Promise<{ name: string; code: number | null }>;
@@ -143,7 +150,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     central: `http://${host}:${ports.central}`,
     demoUsers: `http://${host}:${ports.demoUsers}`,
     demoIssuer: `http://${host}:${ports.demoIssuer}`,
+    centralAdmin: `http://${host}:${ports.centralAdmin}`,
   };
+  const consumerSecrets = loadOrCreateConsumerSecrets(stateDir);
   const configEnv = {
     DEMO_USERS_URL: urls.demoUsers,
     DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
@@ -180,6 +189,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await Promise.all(children.map(({ child }) => terminate(child)));
   };
 
+  let demoKey = "";
   try {
     launch(
       "issuer",
@@ -206,6 +216,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         CENTRAL_HOST: host,
         EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
         CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
+        CENTRAL_ADMIN_PORT: String(ports.centralAdmin),
+        CENTRAL_ADMIN_TOKEN: consumerSecrets.adminToken,
+        API_KEY_PEPPER: consumerSecrets.pepper,
+        API_KEY_ENVIRONMENT: "test",
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
         ...options.extraCentralEnv,
       },
@@ -213,6 +227,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await waitForHttp(`${urls.demoIssuer}/healthz`, exited);
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
+    demoKey = await createDemoKey(urls.centralAdmin, consumerSecrets.adminToken);
 
     launch(
       "edge",
@@ -234,7 +249,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
-  return { urls, keys, stop, exited };
+  return { urls, keys, adminToken: consumerSecrets.adminToken, demoKey, stop, exited };
 }
 
 /**

@@ -135,7 +135,14 @@ describe("gateway-config compile", () => {
     const run = await runCli(["compile", "--tier", "edge", "--config", validFile]);
     expect(run.code).toBe(0);
     const edge = JSON.parse(run.stdout);
-    expect(Object.keys(edge).sort()).toEqual(["identity", "jwt", "limits", "rateLimits", "routes"]);
+    expect(Object.keys(edge).sort()).toEqual([
+      "apiKeys",
+      "identity",
+      "jwt",
+      "limits",
+      "rateLimits",
+      "routes",
+    ]);
     expect(edge.routes.map((r: { name: string }) => r.name)).toEqual(["users", "public"]);
     expect(run.stdout).not.toContain("127.0.0.1:8081");
   });

@@ -173,6 +173,22 @@ describe("schema: field rules (exact messages)", () => {
     ["missing routes", (d) => delete d.routes, ["routes: is required"]],
     ["routes not a list", (d) => (d.routes = { a: 1 }), ["routes: must be a list"]],
     ["unknown top-level key", (d) => (d.extra = 1), ["extra: unknown key"]],
+    ["unknown apiKeys key", (d) => (d.apiKeys = { ttl: 1 }), ["apiKeys.ttl: unknown key"]],
+    [
+      "apiKeys header not a header name",
+      (d) => (d.apiKeys = { header: "x api key" }),
+      ['apiKeys.header: must be an HTTP header name (letters, digits, "-")'],
+    ],
+    [
+      "apiKeys cache TTL too long",
+      (d) => (d.apiKeys = { cacheTtlSeconds: 3601 }),
+      ["apiKeys.cacheTtlSeconds: must be at most 3600"],
+    ],
+    [
+      "bad API key query parameter name",
+      (d) => (d.routes[0].apiKeyQueryParam = "api key"),
+      ['routes[0].apiKeyQueryParam: must be 1-64 letters, digits, "_", "." or "-"'],
+    ],
     ["unknown nested keys", (d) => (d.routes[0].upstrem = "x"), ["routes[0].upstrem: unknown key"]],
     [
       "two unknown keys",
