@@ -135,7 +135,7 @@ const replica = (i: number) => replicas[i] as Replica;
 describe("admin API", () => {
   it("refuses calls without the admin credential, with the JSON error shape", async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: "Bearer wrong" },
       { authorization: `Basic ${ADMIN_TOKEN}` },
     ]) {
