@@ -2,7 +2,7 @@
 // `node src/main.ts` processes) sharing one Redis: the admin API on its own
 // port and credential, the edge's verification endpoint, per-consumer limits
 // that are exact across replicas, and no key material in any log.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../src/consumers/cli.ts", import.meta.url));
 const LIMIT = 10;
 const ADMIN_TOKEN = randomBytes(32).toString("base64url");
 const PEPPER = randomBytes(32).toString("base64url");
@@ -295,5 +296,71 @@ describe("keys across replicas", () => {
     expect((await fetch(`${replica(0).url}/items`, { headers: { [IDENTITY_HEADER]: free } })).status).toBe(
       200,
     );
+  });
+});
+
+describe("./gw keys (the CLI over the admin API)", () => {
+  function cli(
+    args: string[],
+    token = ADMIN_TOKEN,
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            CENTRAL_ADMIN_URL: replica(1).admin,
+            CENTRAL_ADMIN_TOKEN: token,
+          },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  it("adds a consumer, issues, lists, rotates and revokes keys", async () => {
+    const id = `cli-${randomUUID()}`;
+    const added = await cli([
+      "add-consumer",
+      id,
+      "--name",
+      "CLI",
+      "--roles",
+      "a,b",
+      "--rate-limit",
+      "per-key",
+    ]);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ id, roles: ["a", "b"], rateLimit: ["per-key"] });
+
+    const created = await cli(["create", id, "--expires-in", "3600"]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain("shown only this once");
+    const { key, record } = JSON.parse(created.stdout) as { key: string; record: { id: string } };
+    expect((await verdictOf(replica(0), key)).valid).toBe(true);
+
+    const listed = await cli(["list", id]);
+    expect(listed.stdout).toContain(record.id);
+    expect(listed.stdout).not.toContain(key);
+
+    const rotated = await cli(["rotate", record.id, "--overlap", "60"]);
+    const newKey = (JSON.parse(rotated.stdout) as { key: string }).key;
+    expect((await verdictOf(replica(2), newKey)).valid).toBe(true);
+
+    expect((await cli(["revoke", record.id])).code).toBe(0);
+    expect(await verdictOf(replica(0), key)).toEqual({ valid: false, reason: "revoked" });
+  });
+
+  it("explains errors in one line and exits non-zero", async () => {
+    const denied = await cli(["consumers"], "wrong-token");
+    expect(denied.code).toBe(1);
+    expect(denied.stderr.trim()).toBe("gw keys: 401 unauthorized: admin credential required");
+    const missing = await cli(["list", "no-such-consumer"]);
+    expect(missing.stderr.trim()).toBe("gw keys: 404 not_found: consumer not found");
+    const usage = await cli(["frobnicate"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('unknown command "frobnicate"');
   });
 });
