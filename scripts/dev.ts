@@ -44,6 +44,9 @@ const tokenCmd = `./gw token --sub alice --roles admin --scopes users:read`;
 const issuerEnv = process.env.GW_STATE_DIR
   ? `DEMO_ISSUER_KEYS_FILE=${join(stateDir, "issuer-keys.json")} `
   : "";
+const keysEnv =
+  (process.env.GW_STATE_DIR ? `GW_STATE_DIR=${stateDir} ` : "") +
+  (ports.centralAdmin === 8089 ? "" : `CENTRAL_ADMIN_PORT=${ports.centralAdmin} `);
 console.log(`
 Gateway dev stack is up (config: ${configPath})
   edge     ${stack.urls.edge}   (wrangler dev on workerd)  ← call this
@@ -57,7 +60,7 @@ Try:
   curl -s ${stack.urls.edge}/api/public/hello
   curl -s -i ${stack.urls.edge}/api/users          # 401 without a token
   curl -s -H "X-API-Key: ${stack.demoKey}" ${stack.urls.edge}/api/partners/me   # the demo consumer's API key
-  ${process.env.GW_STATE_DIR ? `GW_STATE_DIR=${stateDir} ` : ""}./gw keys list demo    # manage consumers and keys (admin API ${stack.urls.centralAdmin})
+  ${keysEnv}./gw keys list demo    # manage consumers and keys (admin API ${stack.urls.centralAdmin})
 Ctrl-C stops everything.
 `);
 
