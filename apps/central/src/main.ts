@@ -131,9 +131,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     admin?.close();
     server.close(() => {
-      void consumers?.close();
       central.close();
-      redis?.disconnect();
+      // Pending last-used times are written before Redis goes.
+      void Promise.resolve(consumers?.close()).finally(() => redis?.disconnect());
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -119,21 +119,27 @@ export function createRateLimitPlugin(
     next();
   }
 
-  const NO_NAMES: string[] = [];
-  async function consumerPolicyNames(identity: GatewayContext["identity"]): Promise<string[]> {
+  const NO_NAMES: readonly string[] = [];
+  /** Synchronous on a cache hit (the common case): no extra await on the hot path. */
+  function consumerPolicyNames(
+    identity: GatewayContext["identity"],
+  ): readonly string[] | Promise<readonly string[]> {
     if (deps.consumerPolicies === undefined || identity === undefined || identity.auth === "anonymous") {
       return NO_NAMES;
     }
-    const found = await deps.consumerPolicies(identity.sub);
-    if (found.length === 0) return NO_NAMES;
-    // A policy removed from the config since the consumer was set up is skipped, not an error.
-    return found.filter((name) => byName.has(name));
+    return deps.consumerPolicies(identity.sub);
+  }
+
+  /** A policy removed from the config since the consumer was set up is skipped, not an error. */
+  function knownNames(names: readonly string[]): string[] {
+    return names.length === 0 ? (NO_NAMES as string[]) : names.filter((name) => byName.has(name));
   }
 
   async function handle(res: Response, next: NextFunction): Promise<void> {
     const context = gatewayContext(res);
     const routeNames = context.route?.rateLimit ?? [];
-    const extra = await consumerPolicyNames(context.identity);
+    const found = consumerPolicyNames(context.identity);
+    const extra = knownNames(Array.isArray(found) ? (found as readonly string[]) : await found);
     if (routeNames.length === 0 && extra.length === 0) return next();
 
     let applicable: RateLimitPolicy[];
