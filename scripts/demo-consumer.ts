@@ -40,7 +40,12 @@ export async function createDemoKey(adminUrl: string, adminToken: string): Promi
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  const consumer = await call("/v1/consumers", DEMO_CONSUMER);
+  // Central answers 503 until its Redis connection is up (it connects in the background).
+  let consumer = await call("/v1/consumers", DEMO_CONSUMER);
+  for (let attempt = 0; attempt < 100 && consumer.status === 503; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    consumer = await call("/v1/consumers", DEMO_CONSUMER);
+  }
   if (consumer.status !== 201 && consumer.status !== 409) {
     throw new Error(`creating the demo consumer failed: ${consumer.status} ${await consumer.text()}`);
   }

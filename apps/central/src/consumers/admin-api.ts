@@ -148,8 +148,13 @@ export function createAdminApi(deps: AdminApiDeps): express.Express {
         requestId,
       );
     }
+    // The message only: a Redis error object can carry the command and its arguments (key names).
     deps.logger.error({ requestId, err: { message: (err as Error)?.message } }, "admin request failed");
-    sendGatewayError(res, new GatewayError("internal_error", "internal error"), requestId);
+    sendGatewayError(
+      res,
+      new GatewayError("service_unavailable", "the consumer store is unavailable", { "retry-after": "1" }),
+      requestId,
+    );
   });
   return app;
 }

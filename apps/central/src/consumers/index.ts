@@ -73,7 +73,7 @@ export function createConsumers(options: ConsumersOptions) {
   return {
     service,
     store,
-    verifyEndpoint: createKeyVerifyEndpoint(service),
+    verifyEndpoint: createKeyVerifyEndpoint(service, logger),
     adminApi:
       env.adminToken === undefined ? undefined : createAdminApi({ service, token: env.adminToken, logger }),
     consumerPolicies: createConsumerPolicies({

@@ -1,5 +1,6 @@
 import { GatewayError, KEY_VERIFIER_SUBJECT, KEY_VERIFY_PATH } from "@gateway/types";
 import type { Request, RequestHandler } from "express";
+import type { Logger } from "pino";
 import { gatewayContext } from "../context.ts";
 import type { ConsumerService } from "./service.ts";
 
@@ -11,7 +12,7 @@ const MAX_BODY_BYTES = 1024;
  * which no client request can produce; anyone else gets the 404 any unknown
  * path gets. The key travels in the body (never in a URL that could be logged).
  */
-export function createKeyVerifyEndpoint(service: ConsumerService): RequestHandler {
+export function createKeyVerifyEndpoint(service: ConsumerService, logger: Logger): RequestHandler {
   return (req, res, next) => {
     if (req.url !== KEY_VERIFY_PATH) return next();
     const context = gatewayContext(res);
@@ -27,7 +28,19 @@ export function createKeyVerifyEndpoint(service: ConsumerService): RequestHandle
         res.setHeader("cache-control", "no-store");
         res.json(verdict);
       })
-      .catch(next);
+      .catch((error: unknown) => {
+        if (error instanceof GatewayError) return next(error);
+        // The message only: a Redis error object can carry the command and its arguments (key hashes).
+        logger.warn(
+          { requestId: context.requestId, err: { message: (error as Error)?.message } },
+          "API key verification failed",
+        );
+        next(
+          new GatewayError("service_unavailable", "API key verification is unavailable", {
+            "retry-after": "1",
+          }),
+        );
+      });
   };
 }
 

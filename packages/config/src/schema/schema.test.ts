@@ -93,8 +93,10 @@ describe("schema: happy path", () => {
     expect(config.routes.map((r) => [r.name, r.path, r.auth, r.rewrite])).toEqual([
       ["users", "/api/users", "jwt", "/users"],
       ["public", "/api/public", "public", "/public"],
+      ["partners", "/api/partners", "api_key", "/users"],
       ["admin", "/api/admin", "jwt", "/admin"],
     ]);
+    expect(config.routes.find((r) => r.name === "partners")?.apiKeyQueryParam).toBe("api_key");
     expect(config.routes.find((r) => r.name === "admin")?.roles).toEqual(["admin"]);
     expect(config.jwt.issuers[0]?.jwksUrl).toBe("http://127.0.0.1:8790/.well-known/jwks.json");
     expect(config.routes[0]?.upstream).toEqual({ urls: ["http://127.0.0.1:8081"] });
