@@ -2,21 +2,16 @@ import { readFileSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
 import type { LimitsConfig } from "@gateway/types";
-import { pino } from "pino";
-import { createApp, createServer, createTlsServer } from "./app.ts";
+import type { Redis } from "ioredis";
+import { type Logger, pino } from "pino";
+import { composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
-import { createConsumers, readConsumersEnv } from "./consumers/index.ts";
-import { buildCentralDeps } from "./deps.ts";
+import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
-import { createNetworkAllowlist } from "./plugins/network-allowlist/index.ts";
-import {
-  createMemoryRateLimitStore,
-  createRateLimitPlugin,
-  createRedisRateLimitStore,
-} from "./plugins/rate-limit/index.ts";
-import { createReplayProtection } from "./plugins/replay-check/index.ts";
-import { createLogDestination } from "./plugins/request-log/destination.ts";
+import { createLogDestination } from "./logging/index.ts";
 import { createCentralRedis } from "./redis/client.ts";
+import { createServer, createTlsServer } from "./server/index.ts";
+import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
   try {
@@ -46,67 +41,42 @@ function listenerFor(handler: RequestListener, limits: LimitsConfig, env: Centra
   return createTlsServer(handler, limits, tls, options);
 }
 
+/** The shared Redis from REDIS_URL, connecting in the background (/readyz reports it until reachable). */
+function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
+  if (env.redisUrl === undefined) {
+    logger.warn(
+      "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
+    );
+    return undefined;
+  }
+  const redis = createCentralRedis(env.redisUrl, (err) =>
+    logger.warn({ err: { message: err.message } }, "redis error"),
+  );
+  redis
+    .connect()
+    .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
+  return redis;
+}
+
+/** Reads the environment, builds the clients, composes central (src/composition/) and listens until a signal. */
 async function main(): Promise<void> {
   const env = readCentralEnv(process.env);
   const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
-
-  const redis =
-    env.redisUrl === undefined
-      ? undefined
-      : createCentralRedis(env.redisUrl, (err) =>
-          logger.warn({ err: { message: err.message } }, "redis error"),
-        );
-  if (redis === undefined) {
-    logger.warn(
-      "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
-    );
-  } else {
-    // Not awaited as a startup condition: /readyz reports Redis until it is reachable.
-    redis
-      .connect()
-      .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
-  }
-  // One replay protection for the rate-limit script and the standalone check: one set of jtis, one outage log.
-  let consumersEnv: ReturnType<typeof readConsumersEnv>;
-  try {
-    consumersEnv = readConsumersEnv(process.env);
-  } catch (error) {
-    throw new EnvError((error as Error).message);
-  }
-  const consumers = createConsumers({
-    env: consumersEnv,
-    logger,
-    policyNames: config.rateLimits.policies.map((policy) => policy.name),
-    ...(redis === undefined ? {} : { redis }),
-  });
-  const replay = createReplayProtection(config.identity, {
-    logger,
-    ...(redis === undefined ? {} : { redis }),
-  });
-  const rateLimit = createRateLimitPlugin(config.rateLimits.policies, {
-    store:
-      redis === undefined
-        ? createMemoryRateLimitStore(replay === undefined ? {} : { replayStore: replay.store })
-        : createRedisRateLimitStore(redis),
-    logger,
-    ...(replay === undefined ? {} : { replayFailMode: replay.failMode }),
-    ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
-  });
-  const deps = await buildCentralDeps({
+  const redis = connectRedis(env, logger);
+  const consumers = (() => {
+    try {
+      return readConsumersEnv(process.env);
+    } catch (error) {
+      throw new EnvError((error as Error).message);
+    }
+  })();
+  const central = await composeCentral(
     config,
-    logger,
-    edgePublicKeys: env.edgePublicKeys,
-    centralPrivateJwk: env.centralPrivateJwk,
-    rateLimit,
-    ...(replay === undefined ? {} : { replay }),
-    ...(redis === undefined ? {} : { redis }),
-  });
-  const central = createApp(config, {
-    ...deps,
-    ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
-  });
-  const admin = consumers?.adminApi && listenAdmin(consumers.adminApi, consumersEnv, logger);
+    { ...env, consumers },
+    { logger, ...(redis === undefined ? {} : { redis }) },
+  );
+  const admin = central.admin && listenAdmin(central.admin, consumers, logger);
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
@@ -132,8 +102,7 @@ async function main(): Promise<void> {
     admin?.close();
     server.close(() => {
       central.close();
-      // Pending last-used times are written before Redis goes.
-      void Promise.resolve(consumers?.close()).finally(() => redis?.disconnect());
+      redis?.disconnect();
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
