@@ -1,7 +1,8 @@
 // Edge coarse limits keyed by consumer apply to API keys: every key of a
 // consumer counts against the consumer (identity sub = consumer id).
 import { describe, expect, inject, it } from "vitest";
-import { centralHits, createLimitedFixture } from "../middleware/rate-limit/fixture.ts";
+import { createLimitedFixture } from "../../test/workerd/rate-limit-fixture.ts";
+import { centralHits } from "../../test/workerd/recording-central.ts";
 
 function newKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));

@@ -18,7 +18,7 @@ const BEARER_KEY = /^Bearer\s+gw_/i;
  * An API key on a JWT-only route is a 403. A route's API key query parameter is
  * removed from the target whatever happens, so it never reaches central or a service.
  */
-export function authenticate(authenticators: Authenticators) {
+export function createAuthentication(authenticators: Authenticators) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const route = c.get("route");
     const headers = c.get("clientHeaders");
