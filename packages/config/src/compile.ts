@@ -21,6 +21,7 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       maxUrlLength: config.limits.maxUrlLength,
     },
     rateLimits: { edge: config.rateLimits.edge.map((policy) => ({ ...policy, key: [...policy.key] })) },
+    apiKeys: { ...config.apiKeys },
     routes: config.routes.map((route) => ({
       name: route.name,
       path: route.path,
@@ -32,6 +33,7 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       maxBodyBytes: route.maxBodyBytes,
       edgeRateLimit: [...route.edgeRateLimit],
       forwardAuthorization: route.forwardAuthorization ?? false,
+      ...(route.apiKeyQueryParam === undefined ? {} : { apiKeyQueryParam: route.apiKeyQueryParam }),
       ...(route.cors ? { cors: copyCors(route.cors) } : {}),
       ...(route.cache
         ? { cache: { ...route.cache, keyBy: [...route.cache.keyBy], vary: [...route.cache.vary] } }
@@ -69,17 +71,19 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS, forwardAuthorization and the HTTP cache are decided at the edge only.
-    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, cache: _cache, ...route }) => ({
-      ...route,
-      methods: [...route.methods],
-      issuers: [...route.issuers],
-      roles: [...route.roles],
-      scopes: [...route.scopes],
-      upstream: { urls: [...route.upstream.urls] },
-      ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
-      rateLimit: [...route.rateLimit],
-      edgeRateLimit: [...route.edgeRateLimit],
-    })),
+    // CORS, forwardAuthorization, the HTTP cache and where API keys are read are decided at the edge only.
+    routes: config.routes.map(
+      ({ cors: _cors, forwardAuthorization: _forward, cache: _cache, apiKeyQueryParam: _q, ...route }) => ({
+        ...route,
+        methods: [...route.methods],
+        issuers: [...route.issuers],
+        roles: [...route.roles],
+        scopes: [...route.scopes],
+        upstream: { urls: [...route.upstream.urls] },
+        ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
+        rateLimit: [...route.rateLimit],
+        edgeRateLimit: [...route.edgeRateLimit],
+      }),
+    ),
   };
 }

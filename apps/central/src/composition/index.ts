@@ -4,6 +4,7 @@ import type { Express, RequestHandler } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
+import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import { createProxy } from "../proxy/index.ts";
 import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
 import { createReplayProtection } from "../replay/index.ts";
@@ -28,6 +29,8 @@ export interface CentralSettings extends CentralKeys {
   agentOptions?: UpstreamAgentOptions;
   /** The gRPC routes' loaded protos by route name (`loadRouteSchemas`); loaded here when absent. */
   grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
+  /** Consumers and API keys (API_KEY_PEPPER, CENTRAL_ADMIN_*); absent = no API keys. */
+  consumers?: ConsumersEnv;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
@@ -46,6 +49,8 @@ export interface CompositionOverrides {
 
 export interface ComposedCentral {
   app: Express;
+  /** The admin API (consumers and keys), to serve on its own listener; absent without CENTRAL_ADMIN_TOKEN. */
+  admin?: Express;
   registry: CentralRegistry;
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
@@ -76,6 +81,16 @@ export async function composeCentral(
     buildEdgeTokenVerifier(config, settings),
     buildServiceSigner(config, settings),
   ]);
+  const consumers =
+    settings.consumers === undefined
+      ? undefined
+      : createConsumers({
+          env: settings.consumers,
+          logger,
+          policyNames: config.rateLimits.policies.map((policy) => policy.name),
+          ...(redis === undefined ? {} : { redis }),
+        });
+  if (consumers !== undefined) registry.closers.push(() => void consumers.close());
   const rateLimit =
     overrides.rateLimit ??
     buildRateLimit(config, {
@@ -83,6 +98,7 @@ export async function composeCentral(
       ...(redis === undefined ? {} : { redis }),
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
+      ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
     });
   // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
   // grpc-js and protobufjs are only loaded when a route needs them (start-up time).
@@ -112,6 +128,12 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     ...(replay === undefined ? {} : { replay }),
+    ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
   });
-  return { app, registry, close: () => closeRegistry(registry) };
+  return {
+    app,
+    ...(consumers?.adminApi === undefined ? {} : { admin: consumers.adminApi }),
+    registry,
+    close: () => closeRegistry(registry),
+  };
 }
