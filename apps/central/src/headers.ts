@@ -42,7 +42,3 @@ const SAFE_HEADER_VALUE = /^[\x20-\x7e]*$/;
 export function isSafeHeaderValue(value: string): boolean {
   return SAFE_HEADER_VALUE.test(value);
 }
-
-export function singleHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? undefined : value;
-}

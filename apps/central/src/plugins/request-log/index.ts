@@ -1,3 +1,4 @@
+import { targetPath } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../../context.ts";
@@ -6,8 +7,7 @@ const MAX_LOGGED_PATH = 512;
 
 function pathOnly(url: string | undefined): string {
   if (url === undefined) return "";
-  const queryAt = url.indexOf("?");
-  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const path = targetPath(url);
   return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
 }
 

@@ -1,4 +1,4 @@
-import { GatewayError } from "@gateway/types";
+import { GatewayError, missingGrant } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 
@@ -7,10 +7,9 @@ export function authorize() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const route = c.get("route");
     const identity = c.get("identity");
-    const missingRole = route.roles.some((role) => !identity.roles.includes(role));
-    if (missingRole) throw new GatewayError("forbidden", "a required role is missing");
-    const missingScope = route.scopes.some((scope) => !identity.scopes.includes(scope));
-    if (missingScope) {
+    const missing = missingGrant(route, identity);
+    if (missing === "role") throw new GatewayError("forbidden", "a required role is missing");
+    if (missing === "scope") {
       throw new GatewayError("forbidden", "a required scope is missing", {
         "www-authenticate": 'Bearer realm="gateway", error="insufficient_scope"',
       });

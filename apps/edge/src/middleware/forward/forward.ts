@@ -1,6 +1,6 @@
 import type { IdentitySigner } from "@gateway/identity";
 import { pathAndQueryOf } from "@gateway/identity";
-import { GatewayError, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
+import { clientIpOf, GatewayError, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
 import type { Handler } from "hono";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { removeConsumedCredentials } from "./credentials.ts";
@@ -13,9 +13,6 @@ export interface ForwardOptions {
   signer: IdentitySigner;
   fetchCentral: typeof fetch;
 }
-
-/** Local dev has no CF-Connecting-IP; the signed client IP then says loopback. */
-const DEV_CLIENT_IP = "127.0.0.1";
 
 /** Sends the request to central with a signed identity bound to the exact method and target. */
 export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
@@ -49,7 +46,7 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
         audience: "central",
         method,
         pathAndQuery: pathAndQueryOf(target),
-        clientIp: c.req.raw.headers.get("cf-connecting-ip") ?? DEV_CLIENT_IP,
+        clientIp: clientIpOf(c.req.raw.headers),
         ...forwarded,
       }),
     );

@@ -1,7 +1,5 @@
+import { BANNER_HEADERS } from "@gateway/types";
 import { withoutHopByHop } from "../strip-trust-headers/strip-trust-headers.ts";
-
-/** Software banners: they only help an attacker pick an exploit. */
-const BANNER_HEADERS = ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version"];
 
 /**
  * Central's response headers as the client may see them: no hop-by-hop headers

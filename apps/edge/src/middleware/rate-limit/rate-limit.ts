@@ -1,8 +1,8 @@
-import { type EdgeRateLimitPolicy, GatewayError } from "@gateway/types";
+import { clientIpOf, type EdgeRateLimitPolicy, GatewayError } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 import type { CoarseDecision } from "./coarse-limiter.ts";
-import { clientIp, limitKey } from "./limit-key.ts";
+import { limitKey } from "./limit-key.ts";
 import { rateLimitedError } from "./rate-limited-error.ts";
 import { bindingNameOf, type CoarseLimiters } from "./resolve-limiters.ts";
 
@@ -30,7 +30,7 @@ export function coarseRateLimit(options: CoarseRateLimitOptions) {
     const checked = applied.filter(inPhase);
     if (checked.length > 0) {
       const now = options.now();
-      const ip = clientIp(c.req.raw);
+      const ip = clientIpOf(c.req.raw.headers);
       const identity = options.phase === "consumer" ? c.get("identity") : undefined;
       const results = await Promise.all(
         checked.map(async (policy) => {

@@ -1,6 +1,6 @@
+import { STRICT_TRANSPORT_SECURITY } from "@gateway/types";
 import { describe, expect, it, vi } from "vitest";
 import { createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
-import { STRICT_TRANSPORT_SECURITY } from "./security-headers.ts";
 
 describe("security headers", () => {
   it("HSTS on gateway responses served over https", async () => {
