@@ -6,8 +6,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
 import ts from "typescript";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -133,28 +133,16 @@ export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
   return keys;
 }
 
-export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const { ports, stateDir } = options;
-  mkdirSync(stateDir, { recursive: true });
-  const keys = await loadOrCreateKeys(stateDir);
-  const host = "127.0.0.1";
-  const urls = {
-    edge: `http://${host}:${ports.edge}`,
-    central: `http://${host}:${ports.central}`,
-    demoUsers: `http://${host}:${ports.demoUsers}`,
-    demoIssuer: `http://${host}:${ports.demoIssuer}`,
-  };
-  const configEnv = {
-    DEMO_USERS_URL: urls.demoUsers,
-    DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
-  };
-  const children: Array<{ name: string; child: ChildProcess }> = [];
+type StackUrls = RunningStack["urls"];
+
+/** Child processes started and stopped together; `exited` reports the first one that dies unasked. */
+function createProcessGroup(onOutput: StackOptions["onOutput"]) {
+  const children: ChildProcess[] = [];
   let stopping = false;
   let reportExit: (value: { name: string; code: number | null }) => void = () => {};
   const exited = new Promise<{ name: string; code: number | null }>((resolveExit) => {
     reportExit = resolveExit;
   });
-
   const launch = (name: string, { command, args, cwd, env }: Launch) => {
     const child = spawn(command, args, {
       cwd,
@@ -164,7 +152,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
-        if (line.trim() !== "") options.onOutput?.(name, line);
+        if (line.trim() !== "") onOutput?.(name, line);
       }
     };
     child.stdout?.on("data", forward);
@@ -172,48 +160,83 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     child.on("exit", (code) => {
       if (!stopping) reportExit({ name, code });
     });
-    children.push({ name, child });
+    children.push(child);
   };
-
   const stop = async () => {
     stopping = true;
-    await Promise.all(children.map(({ child }) => terminate(child)));
+    await Promise.all(children.map((child) => terminate(child)));
   };
+  return { launch, stop, exited };
+}
 
+/** apps/demo-users, trusting central's identity keys. */
+function demoUsersLaunch(host: string, port: number, keys: StackKeys): Launch {
+  return {
+    command: NODE,
+    args: ["src/main.ts"],
+    cwd: join(REPO_ROOT, "apps/demo-users"),
+    env: {
+      DEMO_USERS_PORT: String(port),
+      DEMO_USERS_HOST: host,
+      GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+    },
+  };
+}
+
+/** apps/central with this stack's config, keys and (optionally) Redis. */
+function centralLaunch(
+  options: StackOptions,
+  host: string,
+  configEnv: Record<string, string>,
+  keys: StackKeys,
+): Launch {
+  return {
+    command: NODE,
+    args: ["src/main.ts"],
+    cwd: join(REPO_ROOT, "apps/central"),
+    env: {
+      ...configEnv,
+      GATEWAY_CONFIG: options.configPath,
+      CENTRAL_PORT: String(options.ports.central),
+      CENTRAL_HOST: host,
+      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
+      CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...options.extraCentralEnv,
+    },
+  };
+}
+
+function stackUrls(host: string, ports: StackPorts): StackUrls {
+  return {
+    edge: `http://${host}:${ports.edge}`,
+    central: `http://${host}:${ports.central}`,
+    demoUsers: `http://${host}:${ports.demoUsers}`,
+    demoIssuer: `http://${host}:${ports.demoIssuer}`,
+  };
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { ports, stateDir } = options;
+  mkdirSync(stateDir, { recursive: true });
+  const keys = await loadOrCreateKeys(stateDir);
+  const host = "127.0.0.1";
+  const urls = stackUrls(host, ports);
+  const configEnv = {
+    DEMO_USERS_URL: urls.demoUsers,
+    DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
+  };
+  const { launch, stop, exited } = createProcessGroup(options.onOutput);
   try {
     launch(
       "issuer",
       demoIssuerLaunch({ host, port: ports.demoIssuer, keysFile: join(stateDir, "issuer-keys.json") }),
     );
-    launch("users", {
-      command: NODE,
-      args: ["src/main.ts"],
-      cwd: join(REPO_ROOT, "apps/demo-users"),
-      env: {
-        DEMO_USERS_PORT: String(ports.demoUsers),
-        DEMO_USERS_HOST: host,
-        GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
-      },
-    });
-    launch("central", {
-      command: NODE,
-      args: ["src/main.ts"],
-      cwd: join(REPO_ROOT, "apps/central"),
-      env: {
-        ...configEnv,
-        GATEWAY_CONFIG: options.configPath,
-        CENTRAL_PORT: String(ports.central),
-        CENTRAL_HOST: host,
-        EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
-        CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
-        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-        ...options.extraCentralEnv,
-      },
-    });
+    launch("users", demoUsersLaunch(host, ports.demoUsers, keys));
+    launch("central", centralLaunch(options, host, configEnv, keys));
     await waitForHttp(`${urls.demoIssuer}/healthz`, exited);
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
-
     launch(
       "edge",
       await prepareEdgeLaunch({
