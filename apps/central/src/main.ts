@@ -7,7 +7,7 @@ import { type Logger, pino } from "pino";
 import { composeCentral } from "./composition/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { createLogDestination } from "./logging/index.ts";
-import { createCentralRedis } from "./redis/client.ts";
+import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 

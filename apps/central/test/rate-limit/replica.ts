@@ -7,7 +7,7 @@
 import type { RateLimitPolicy } from "@gateway/types";
 import { createRateLimitPlugin } from "../../src/plugins/rate-limit/plugin.ts";
 import { createRedisRateLimitStore } from "../../src/plugins/rate-limit/store-redis.ts";
-import { createCentralRedis } from "../../src/redis/client.ts";
+import { createCentralRedis } from "../../src/redis/index.ts";
 import { createTestApp } from "./app.ts";
 
 const skewMs = Number(process.env.SKEW_MS ?? 0);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp } from "../../../test/rate-limit/app.ts";
 import { close, listen, timedGet } from "../../../test/rate-limit/http.ts";
 import { policy } from "../../../test/rate-limit/policies.ts";
-import { createCentralRedis } from "../../redis/client.ts";
+import { createCentralRedis } from "../../redis/index.ts";
 import { createRateLimitPlugin, type RateLimitPlugin } from "./plugin.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 
