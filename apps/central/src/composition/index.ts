@@ -3,6 +3,7 @@ import type { Express, RequestHandler } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
+import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy } from "../proxy/index.ts";
 import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
 import { createReplayProtection } from "../replay/index.ts";
@@ -34,6 +35,8 @@ export interface CentralClients {
   redis?: Redis;
   /** Default Date.now. */
   clock?: Clock;
+  /** One per process (prom-client registry), served by its own listener; put on the registry. */
+  metrics?: GatewayMetrics;
 }
 
 export interface CompositionOverrides {
@@ -60,7 +63,7 @@ export async function composeCentral(
   overrides: CompositionOverrides = {},
 ): Promise<ComposedCentral> {
   const { logger, redis } = clients;
-  const registry = createRegistry(clients.clock ?? (() => Date.now()));
+  const registry = createRegistry(clients.clock ?? (() => Date.now()), clients.metrics);
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
