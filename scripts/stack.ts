@@ -6,8 +6,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { prepareEdgeLaunch } from "@gateway/edge/launch";
 import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
-import ts from "typescript";
+
+export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -17,6 +19,8 @@ export interface StackPorts {
   demoUsers: number;
   demoIssuer: number;
   edgeInspector: number;
+  /** apps/demo-orders (gRPC); when absent it is not started and the orders route answers 503. */
+  demoOrders?: number;
 }
 
 export interface StackOptions {
@@ -44,7 +48,6 @@ export interface RunningStack {
 }
 
 const NODE = process.execPath;
-const EDGE_DIR = join(REPO_ROOT, "apps/edge");
 
 /** One process to start: the stack spawns it itself, the bench through its process registry. */
 export interface Launch {
@@ -68,60 +71,6 @@ export function demoIssuerLaunch(options: { host: string; port: number; keysFile
   };
 }
 
-export interface EdgeLaunchOptions {
-  host: string;
-  port: number;
-  inspectorPort: number;
-  /** Folder for the compiled edge config, wrangler config, secrets and wrangler state. */
-  stateDir: string;
-  /** The gateway config to compile (--tier edge) into the Worker. */
-  configPath: string;
-  /** Environment the config's ${VARS} are read from while compiling. */
-  configEnv: Record<string, string>;
-  centralUrl: string;
-  edgePrivateJwk: IdentityKeyPair["privateJwk"];
-  /** wrangler's --log-level: "log" keeps the Worker's console output (the edge access log). */
-  logLevel: "log" | "warn";
-}
-
-/**
- * Compiles the edge config into stateDir and returns `wrangler dev` of
- * apps/edge with it bundled in (a per-stack wrangler config and env file).
- */
-export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Launch> {
-  const { stateDir } = options;
-  const edgeConfigFile = join(stateDir, "edge-config.json");
-  await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
-  const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
-  const edgeEnvFile = join(stateDir, "edge.env");
-  writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n`, {
-    mode: 0o600,
-  });
-  return {
-    command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
-    args: [
-      "dev",
-      "--ip",
-      options.host,
-      "--port",
-      String(options.port),
-      "--config",
-      edgeWranglerConfig,
-      "--inspector-port",
-      String(options.inspectorPort),
-      "--env-file",
-      edgeEnvFile,
-      "--persist-to",
-      join(stateDir, "wrangler-state"),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      options.logLevel,
-    ],
-    cwd: EDGE_DIR,
-    env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
-  };
-}
-
 export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
   const file = join(stateDir, "identity-keys.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackKeys;
@@ -133,16 +82,29 @@ export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
   return keys;
 }
 
-type StackUrls = RunningStack["urls"];
-
-/** Child processes started and stopped together; `exited` reports the first one that dies unasked. */
-function createProcessGroup(onOutput: StackOptions["onOutput"]) {
-  const children: ChildProcess[] = [];
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { ports, stateDir } = options;
+  mkdirSync(stateDir, { recursive: true });
+  const keys = await loadOrCreateKeys(stateDir);
+  const host = "127.0.0.1";
+  const urls = {
+    edge: `http://${host}:${ports.edge}`,
+    central: `http://${host}:${ports.central}`,
+    demoUsers: `http://${host}:${ports.demoUsers}`,
+    demoIssuer: `http://${host}:${ports.demoIssuer}`,
+  };
+  const configEnv = {
+    ...(ports.demoOrders === undefined ? {} : { DEMO_ORDERS_ADDRESS: `${host}:${ports.demoOrders}` }),
+    DEMO_USERS_URL: urls.demoUsers,
+    DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
+  };
+  const children: Array<{ name: string; child: ChildProcess }> = [];
   let stopping = false;
   let reportExit: (value: { name: string; code: number | null }) => void = () => {};
   const exited = new Promise<{ name: string; code: number | null }>((resolveExit) => {
     reportExit = resolveExit;
   });
+
   const launch = (name: string, { command, args, cwd, env }: Launch) => {
     const child = spawn(command, args, {
       cwd,
@@ -152,7 +114,7 @@ function createProcessGroup(onOutput: StackOptions["onOutput"]) {
     });
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
-        if (line.trim() !== "") onOutput?.(name, line);
+        if (line.trim() !== "") options.onOutput?.(name, line);
       }
     };
     child.stdout?.on("data", forward);
@@ -160,83 +122,59 @@ function createProcessGroup(onOutput: StackOptions["onOutput"]) {
     child.on("exit", (code) => {
       if (!stopping) reportExit({ name, code });
     });
-    children.push(child);
+    children.push({ name, child });
   };
+
   const stop = async () => {
     stopping = true;
-    await Promise.all(children.map((child) => terminate(child)));
+    await Promise.all(children.map(({ child }) => terminate(child)));
   };
-  return { launch, stop, exited };
-}
 
-/** apps/demo-users, trusting central's identity keys. */
-function demoUsersLaunch(host: string, port: number, keys: StackKeys): Launch {
-  return {
-    command: NODE,
-    args: ["src/main.ts"],
-    cwd: join(REPO_ROOT, "apps/demo-users"),
-    env: {
-      DEMO_USERS_PORT: String(port),
-      DEMO_USERS_HOST: host,
-      GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
-    },
-  };
-}
-
-/** apps/central with this stack's config, keys and (optionally) Redis. */
-function centralLaunch(
-  options: StackOptions,
-  host: string,
-  configEnv: Record<string, string>,
-  keys: StackKeys,
-): Launch {
-  return {
-    command: NODE,
-    args: ["src/main.ts"],
-    cwd: join(REPO_ROOT, "apps/central"),
-    env: {
-      ...configEnv,
-      GATEWAY_CONFIG: options.configPath,
-      CENTRAL_PORT: String(options.ports.central),
-      CENTRAL_HOST: host,
-      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
-      CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
-      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-      ...options.extraCentralEnv,
-    },
-  };
-}
-
-function stackUrls(host: string, ports: StackPorts): StackUrls {
-  return {
-    edge: `http://${host}:${ports.edge}`,
-    central: `http://${host}:${ports.central}`,
-    demoUsers: `http://${host}:${ports.demoUsers}`,
-    demoIssuer: `http://${host}:${ports.demoIssuer}`,
-  };
-}
-
-export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const { ports, stateDir } = options;
-  mkdirSync(stateDir, { recursive: true });
-  const keys = await loadOrCreateKeys(stateDir);
-  const host = "127.0.0.1";
-  const urls = stackUrls(host, ports);
-  const configEnv = {
-    DEMO_USERS_URL: urls.demoUsers,
-    DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
-  };
-  const { launch, stop, exited } = createProcessGroup(options.onOutput);
   try {
     launch(
       "issuer",
       demoIssuerLaunch({ host, port: ports.demoIssuer, keysFile: join(stateDir, "issuer-keys.json") }),
     );
-    launch("users", demoUsersLaunch(host, ports.demoUsers, keys));
-    launch("central", centralLaunch(options, host, configEnv, keys));
+    launch("users", {
+      command: NODE,
+      args: ["src/main.ts"],
+      cwd: join(REPO_ROOT, "apps/demo-users"),
+      env: {
+        DEMO_USERS_PORT: String(ports.demoUsers),
+        DEMO_USERS_HOST: host,
+        GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+      },
+    });
+    if (ports.demoOrders !== undefined)
+      launch("orders", {
+        command: NODE,
+        args: ["src/main.ts"],
+        cwd: join(REPO_ROOT, "apps/demo-orders"),
+        env: {
+          DEMO_ORDERS_PORT: String(ports.demoOrders),
+          DEMO_ORDERS_HOST: host,
+          GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+        },
+      });
+    launch("central", {
+      command: NODE,
+      args: ["src/main.ts"],
+      cwd: join(REPO_ROOT, "apps/central"),
+      env: {
+        ...configEnv,
+        GATEWAY_CONFIG: options.configPath,
+        CENTRAL_PORT: String(ports.central),
+        CENTRAL_HOST: host,
+        EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
+        CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        ...options.extraCentralEnv,
+      },
+    });
     await waitForHttp(`${urls.demoIssuer}/healthz`, exited);
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
+
     launch(
       "edge",
       await prepareEdgeLaunch({
@@ -258,47 +196,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw error;
   }
   return { urls, keys, stop, exited };
-}
-
-/**
- * apps/edge/wrangler.jsonc with this stack's compiled edge config bundled in
- * (the `gateway-edge-config` alias) and its central URL, so stacks side by side
- * never share a generated file.
- */
-function writeStackWranglerConfig(stateDir: string, edgeConfigFile: string, centralUrl: string): string {
-  const source = readFileSync(join(EDGE_DIR, "wrangler.jsonc"), "utf8");
-  const parsed = ts.parseConfigFileTextToJson("wrangler.jsonc", source);
-  if (parsed.error) throw new Error("apps/edge/wrangler.jsonc is not valid JSONC");
-  const base = parsed.config as { main: string; vars?: Record<string, string>; $schema?: string };
-  const { $schema: _schema, ...rest } = base;
-  const config = {
-    ...rest,
-    main: join(EDGE_DIR, base.main),
-    alias: { "gateway-edge-config": edgeConfigFile },
-    vars: { ...base.vars, CENTRAL_URL: centralUrl },
-  };
-  const file = join(stateDir, "wrangler.json");
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
-async function compileEdgeConfig(configPath: string, outFile: string, env: Record<string, string>) {
-  const child = spawn(
-    NODE,
-    [
-      join(REPO_ROOT, "packages/config/src/cli.ts"),
-      "compile",
-      "--tier",
-      "edge",
-      "--config",
-      configPath,
-      "--out",
-      outFile,
-    ],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
-  );
-  const code = await new Promise<number | null>((done) => child.on("exit", done));
-  if (code !== 0) throw new Error(`edge config compile failed for ${configPath}`);
 }
 
 async function waitForHttp(

@@ -42,3 +42,8 @@ const SAFE_HEADER_VALUE = /^[\x20-\x7e]*$/;
 export function isSafeHeaderValue(value: string): boolean {
   return SAFE_HEADER_VALUE.test(value);
 }
+
+/** A header's value when it arrived once; undefined when absent or repeated. */
+export function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? undefined : value;
+}

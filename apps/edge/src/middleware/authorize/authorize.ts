@@ -3,11 +3,9 @@ import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 
 /** Every role and every scope the route lists must be held by the caller, else 403. */
-export function authorize() {
+export function createAuthorization() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
-    const route = c.get("route");
-    const identity = c.get("identity");
-    const missing = missingGrant(route, identity);
+    const missing = missingGrant(c.get("route"), c.get("identity"));
     if (missing === "role") throw new GatewayError("forbidden", "a required role is missing");
     if (missing === "scope") {
       throw new GatewayError("forbidden", "a required scope is missing", {

@@ -19,7 +19,7 @@ export interface CoarseRateLimitOptions {
 }
 
 /** The route's coarse edge limits of one phase: 429 rate_limited before any request to central. */
-export function coarseRateLimit(options: CoarseRateLimitOptions) {
+export function createCoarseRateLimit(options: CoarseRateLimitOptions) {
   const byName = new Map(options.policies.map((policy) => [policy.name, policy]));
   const inPhase = (policy: EdgeRateLimitPolicy) =>
     policy.key.includes("consumer") === (options.phase === "consumer");

@@ -1,5 +1,9 @@
-import type { EdgeRateLimitPolicy } from "@gateway/types";
-import { GatewayError, rateLimitHeader, rateLimitPolicyHeader } from "@gateway/types";
+import {
+  type EdgeRateLimitPolicy,
+  GatewayError,
+  rateLimitHeader,
+  rateLimitPolicyHeader,
+} from "@gateway/types";
 import type { CoarseDecision } from "./coarse-limiter.ts";
 
 /** 429 rate_limited for the denying policy that frees last. */

@@ -10,7 +10,7 @@ import type { RememberedLimits } from "./remembered-limits.ts";
  * blocked client costs central nothing. Per route too, because central's
  * policies are per route: a client blocked on one route may still use another.
  */
-export function rememberCentralLimits(options: { memory: RememberedLimits; now: () => number }) {
+export function createRememberCentralLimits(options: { memory: RememberedLimits; now: () => number }) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const identity = c.get("identity");
     const consumer =

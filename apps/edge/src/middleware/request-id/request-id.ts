@@ -4,7 +4,7 @@ import type { EdgeHonoEnv } from "../../context.ts";
 import { validTraceparent } from "./traceparent.ts";
 
 /** Accepts a well-formed incoming X-Request-ID or makes one; echoes it on every response. */
-export function requestId(generate: () => string = () => crypto.randomUUID()) {
+export function createRequestId(generate: () => string = () => crypto.randomUUID()) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const id = acceptedRequestId(c.req.raw.headers.get(REQUEST_ID_HEADER)) ?? generate();
     c.set("requestId", id);

@@ -2,10 +2,12 @@ import { GATEWAY_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@gateway/ty
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 
-// HSTS is a property of the edge host, so it goes on every response served over https; the other
-// security headers only on responses the gateway writes itself (proxied ones keep central's).
-
-export function securityHeaders() {
+/**
+ * HSTS is a property of the edge host, so it goes on every response served over
+ * https; the other security headers only on responses the gateway writes itself
+ * (errors, health): proxied responses keep central's.
+ */
+export function createSecurityHeaders() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     await next();
     // On plain http the header is ignored by browsers and would only mislead (RFC 6797 §7.2).
