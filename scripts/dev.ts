@@ -2,7 +2,7 @@
 // (EDGE_PORT, CENTRAL_PORT, DEMO_USERS_PORT, DEMO_ISSUER_PORT, DEMO_ORDERS_PORT, EDGE_INSPECTOR_PORT),
 // state from GW_STATE_DIR, so a second stack can run beside the first.
 import { join, resolve } from "node:path";
-import { readPortEnv } from "../packages/config/src/env/read-port.ts";
+import { readPortEnv } from "@gateway/config/env";
 import { REPO_ROOT, startStack } from "./stack.ts";
 
 function port(name: string, fallback: number): number {

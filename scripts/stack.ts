@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareEdgeLaunch } from "@gateway/edge/launch";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
+import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
 import { createDemoKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
 
 export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";

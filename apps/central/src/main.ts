@@ -10,7 +10,7 @@ import { listenAdmin } from "./consumers/admin-listener.ts";
 import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { createLogDestination } from "./logging/index.ts";
-import { createCentralRedis } from "./redis/client.ts";
+import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 

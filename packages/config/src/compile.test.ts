@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { baseDocument } from "../test/fixtures.ts";
 import { compileCentral, compileEdge } from "./compile.ts";
 import { validateConfig } from "./parse-config.ts";
-import { baseDocument } from "./test-support/fixtures.ts";
 
 function config() {
   const doc = baseDocument();

@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
+import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy } from "../proxy/index.ts";
 import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
 import { createReplayProtection } from "../replay/index.ts";
@@ -40,6 +41,8 @@ export interface CentralClients {
   redis?: Redis;
   /** Default Date.now. */
   clock?: Clock;
+  /** One per process (prom-client registry), served by its own listener; put on the registry. */
+  metrics?: GatewayMetrics;
 }
 
 export interface CompositionOverrides {
@@ -68,7 +71,7 @@ export async function composeCentral(
   overrides: CompositionOverrides = {},
 ): Promise<ComposedCentral> {
   const { logger, redis } = clients;
-  const registry = createRegistry(clients.clock ?? (() => Date.now()));
+  const registry = createRegistry(clients.clock ?? (() => Date.now()), clients.metrics);
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 

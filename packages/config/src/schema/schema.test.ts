@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { HTTP_METHODS } from "@gateway/types";
 import { describe, expect, it } from "vitest";
+import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { ConfigError } from "../config-error.ts";
 import { parseConfig, validateConfig } from "../parse-config.ts";
-import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fixtures.ts";
 
 describe("schema: happy path", () => {
   it("fills every default", () => {

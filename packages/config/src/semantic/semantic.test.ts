@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { validateConfig } from "../parse-config.ts";
-import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fixtures.ts";
 
 type Mutation = (doc: MutableDocument) => void;
 
