@@ -2,16 +2,17 @@ import type { IdentityClaims } from "@gateway/types";
 import { errorBody, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { requestTargetOf } from "./node.ts";
+import type { ReusableIdentityClaims } from "./claims.ts";
 import type { IdentityVerifier } from "./verifier.ts";
 
 declare global {
   namespace Express {
     interface Request {
       /** Set by requireGatewayIdentity once the identity token has verified. */
-      gatewayIdentity?: IdentityClaims;
+      gatewayIdentity?: IdentityClaims | ReusableIdentityClaims;
     }
     interface Locals {
-      identity?: IdentityClaims;
+      identity?: IdentityClaims | ReusableIdentityClaims;
     }
   }
 }

@@ -30,4 +30,10 @@ export function verifyNodeRequest(
   return verifier.verify(token, { method: req.method ?? "GET", pathAndQuery: requestTargetOf(req.url) });
 }
 
-export { createNodeIdentitySigner, createNodeIdentityVerifier, nodeBindingHash } from "./node-crypto.ts";
+export {
+  createNodeHmacIdentitySigner,
+  createNodeHmacIdentityVerifier,
+  createNodeIdentitySigner,
+  createNodeIdentityVerifier,
+  nodeBindingHash,
+} from "./node-crypto.ts";
