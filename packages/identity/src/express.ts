@@ -1,8 +1,8 @@
 import type { IdentityClaims } from "@gateway/types";
 import { errorBody, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
-import { requestTargetOf } from "./node.ts";
 import type { ReusableIdentityClaims } from "./claims.ts";
+import { requestTargetOf } from "./node.ts";
 import type { IdentityVerifier } from "./verifier.ts";
 
 declare global {

@@ -13,20 +13,20 @@ import {
 import { HOP_TOKEN_ALG, IDENTITY_TOKEN_ALG } from "./header.ts";
 import { assertPrivateJwk, ED25519, type IdentityPublicJwk } from "./keys.ts";
 import { assertHopSecretJwk, type HopSecretJwk, hopSecretBytes } from "./secret-keys.ts";
+import type { HmacIdentitySignerOptions } from "./signer.ts";
 import {
   assertSignerRules,
   buildIdentitySigner,
   type IdentitySigner,
   type IdentitySignerOptions,
 } from "./signer-core.ts";
-import type { HmacIdentitySignerOptions } from "./signer.ts";
-import { buildIdentityVerifier, type IdentityVerifier } from "./verifier-core.ts";
 import {
   ed25519KeyStore,
   type HmacIdentityVerifierOptions,
   hmacKeyStore,
   type IdentityVerifierOptions,
 } from "./verifier.ts";
+import { buildIdentityVerifier, type IdentityVerifier } from "./verifier-core.ts";
 
 /**
  * Node-only implementations with the same options, token format and rejection

@@ -1,7 +1,7 @@
 import type { IdentityClaims } from "@gateway/types";
 import { decodeBase64Url } from "./base64url.ts";
 import { claimsShapeProblem, isReusableShape, type ReusableIdentityClaims } from "./claims.ts";
-import { type IdentityTokenAlgorithm, IDENTITY_TOKEN_TYPE } from "./header.ts";
+import { IDENTITY_TOKEN_TYPE, type IdentityTokenAlgorithm } from "./header.ts";
 import type { KeyStore } from "./key-store.ts";
 import type { ReplayStore } from "./replay-memory.ts";
 import { createTokenCache } from "./token-cache.ts";

@@ -126,7 +126,9 @@ export async function createIdentityVerifier(opts: IdentityVerifierOptions): Pro
 }
 
 /** WebCrypto HS256 verifier (the edge → central hop): runs in workerd and Node. Constant-time compare by WebCrypto. */
-export async function createHmacIdentityVerifier(opts: HmacIdentityVerifierOptions): Promise<IdentityVerifier> {
+export async function createHmacIdentityVerifier(
+  opts: HmacIdentityVerifierOptions,
+): Promise<IdentityVerifier> {
   const keys = await hmacKeyStore(opts, (jwk) =>
     crypto.subtle.importKey("raw", hopSecretBytes(jwk), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]),
   );
