@@ -4,6 +4,7 @@ import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
+import { createGatewayJwksEndpoint } from "./plugins/gateway-jwks/index.ts";
 import { createHealthEndpoints, type ReadinessCheck } from "./plugins/health/index.ts";
 import { createIdentityVerification } from "./plugins/identity/index.ts";
 import { createReplayCheck, type ReplayProtection } from "./plugins/replay-check/index.ts";
@@ -29,6 +30,8 @@ export interface CentralDeps {
   replay?: ReplayProtection;
   /** Signs central's identity token for services (issuer "central"). */
   signer: IdentitySigner;
+  /** Central's public keys, served at /.well-known/gateway-jwks.json for services' verifiers. */
+  publishedKeys?: JsonWebKey[];
   /**
    * Precise rate limiting; runs after identity + routing, before the replay check, the body
    * limit and proxy. It settles `context.replay` when it can (see the rate-limit plugin).
@@ -70,6 +73,7 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
   app.use(createRequestLog(deps.logger));
   app.use(createRequestGuard(config.limits));
   app.use(createHealthEndpoints(deps.readinessChecks ?? []));
+  if (deps.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(deps.publishedKeys));
   app.use(
     createIdentityVerification({
       verifier: deps.verifier,
@@ -79,7 +83,7 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
         : { deferredReplay: { clockSkewSeconds: config.identity.clockSkewSeconds } }),
     }),
   );
-  app.use(createTrustedHeaders());
+  app.use(createTrustedHeaders(config.identity.stripHeaders));
   app.use(createRouting(config.routes));
   if (deps.rateLimit !== undefined) app.use(deps.rateLimit);
   if (deps.replay !== undefined)

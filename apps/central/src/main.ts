@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { createApp, createServer, createTlsServer } from "./app.ts";
 import { buildCentralDeps } from "./deps.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
+import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
 import { createNetworkAllowlist } from "./plugins/network-allowlist/index.ts";
 import {
   createMemoryRateLimitStore,
@@ -81,8 +82,10 @@ async function main(): Promise<void> {
   const deps = await buildCentralDeps({
     config,
     logger,
-    edgePublicKeys: env.edgePublicKeys,
+    ...(env.edgeCentralKeys === undefined ? {} : { edgeCentralKeys: env.edgeCentralKeys }),
+    ...(env.edgePublicKeys === undefined ? {} : { edgePublicKeys: env.edgePublicKeys }),
     centralPrivateJwk: env.centralPrivateJwk,
+    ...(env.publishedKeys === undefined ? {} : { publishedKeys: env.publishedKeys }),
     rateLimit,
     ...(replay === undefined ? {} : { replay }),
     ...(redis === undefined ? {} : { redis }),
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     for (const issue of error.issues) console.error(`central: config error: ${issue}`);
-  } else if (error instanceof EnvError) {
+  } else if (error instanceof EnvError || error instanceof MissingHopKeysError) {
     console.error(`central: environment error: ${error.message}`);
   } else {
     console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);

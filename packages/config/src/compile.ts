@@ -6,7 +6,7 @@ import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig } from "@gate
  */
 export function compileEdge(config: GatewayConfig): EdgeConfig {
   return {
-    identity: { ...config.identity },
+    identity: copyIdentity(config),
     jwt: {
       issuers: config.jwt.issuers.map((issuer) => ({
         ...issuer,
@@ -37,6 +37,11 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
   };
 }
 
+function copyIdentity(config: GatewayConfig): GatewayConfig["identity"] {
+  const { identity } = config;
+  return { ...identity, hop: { ...identity.hop }, stripHeaders: [...identity.stripHeaders] };
+}
+
 function copyCors(cors: CorsConfig): CorsConfig {
   return {
     origins: [...cors.origins],
@@ -51,7 +56,7 @@ function copyCors(cors: CorsConfig): CorsConfig {
 /** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
-    identity: { ...config.identity },
+    identity: copyIdentity(config),
     limits: { ...config.limits },
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),

@@ -2,9 +2,12 @@ import type http from "node:http";
 import { Writable } from "node:stream";
 import { compileCentral, parseConfig } from "@gateway/config";
 import {
+  createHmacIdentitySigner,
   createIdentitySigner,
   createIdentityVerifier,
+  generateHopSecret,
   generateIdentityKeyPair,
+  type HopSecretJwk,
   type IdentityKeyPair,
   type IdentitySigner,
   type IdentityVerifier,
@@ -32,7 +35,10 @@ export interface CentralUnderTest {
   logs: LogLine[];
   /** Raw log output, to assert that secrets never appear in it. */
   logText(): string;
+  /** The edge's Ed25519 pair: signs edge tokens when the config's identity.hop.algorithm is EdDSA. */
   edgeKeys: IdentityKeyPair;
+  /** The HS256 key shared with the edge (EDGE_CENTRAL_KEYS): signs edge tokens with the default hop. */
+  edgeHopSecret: HopSecretJwk;
   centralKeys: IdentityKeyPair;
   edgeSigner: IdentitySigner;
   /** Verifies central's token as the service for `audience` (the route name) would. */
@@ -58,6 +64,7 @@ export async function startCentral(opts: {
     generateIdentityKeyPair("edge-test"),
     generateIdentityKeyPair("central-test"),
   ]);
+  const edgeHopSecret = generateHopSecret("edge-test");
   const redis = opts.redis === "none" ? undefined : new Redis(inject("redisUrl"));
   const logs: LogLine[] = [];
   let logText = "";
@@ -73,6 +80,7 @@ export async function startCentral(opts: {
   const deps = await buildCentralDeps({
     config,
     logger,
+    edgeCentralKeys: { keys: [edgeHopSecret] },
     edgePublicKeys: { keys: [edgeKeys.publicJwk] },
     centralPrivateJwk: centralKeys.privateJwk,
     ...(redis === undefined ? {} : { redis }),
@@ -81,11 +89,18 @@ export async function startCentral(opts: {
   const central = createApp(config, deps);
   const server = createServer(central.app, config.limits);
   const { port, url } = await listen(server);
-  const edgeSigner = await createIdentitySigner({
-    privateJwk: edgeKeys.privateJwk,
-    issuer: "edge",
-    ttlSeconds: config.identity.ttlSeconds,
-  });
+  const edgeSigner =
+    config.identity.hop.algorithm === "HS256"
+      ? await createHmacIdentitySigner({
+          secretJwk: edgeHopSecret,
+          issuer: "edge",
+          ttlSeconds: config.identity.ttlSeconds,
+        })
+      : await createIdentitySigner({
+          privateJwk: edgeKeys.privateJwk,
+          issuer: "edge",
+          ttlSeconds: config.identity.ttlSeconds,
+        });
   return {
     url,
     port,
@@ -94,6 +109,7 @@ export async function startCentral(opts: {
     logs,
     logText: () => logText,
     edgeKeys,
+    edgeHopSecret,
     centralKeys,
     edgeSigner,
     serviceVerifier: (audience) =>

@@ -1,4 +1,4 @@
-import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
+import { DEFAULT_STRIP_HEADERS_ENTRY, HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
@@ -22,11 +22,23 @@ const upstreamUrl = z.string({ error: "must be a string" }).superRefine((url, ct
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** identity.stripHeaders[]: "default", a header name, or a prefix written "name-*"; stored lower case. */
+const stripHeaderPattern = z
+  .string({ error: "must be a string" })
+  .regex(/^(?:default|[!#$%&'+.^_`|~0-9A-Za-z-]+\*?)$/, {
+    error: 'must be "default", a header name, or a header-name prefix ending in "*" (e.g. x-auth-request-*)',
+  })
+  .transform((name) => name.toLowerCase());
+
 const identitySchema = z.strictObject({
   ttlSeconds: positiveInt(300).default(30),
   clockSkewSeconds: nonNegativeInt(60).default(5),
   replayProtection: z.boolean({ error: "must be true or false" }).default(true),
   replayFailMode: z.enum(["open", "closed"]).default("open"),
+  hop: z
+    .strictObject({ algorithm: z.enum(["HS256", "EdDSA"]).default("HS256") })
+    .prefault({}),
+  stripHeaders: uniqueList(stripHeaderPattern).default(() => [DEFAULT_STRIP_HEADERS_ENTRY]),
 });
 
 const issuerSchema = z.strictObject({
@@ -108,6 +120,9 @@ const routeSchema = z.strictObject({
   edgeRateLimit: uniqueList(name).default(() => []),
   cors: corsSchema.optional(),
   forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
+  serviceToken: z.enum(["per-request", "reuse"]).default("per-request"),
+  /** Only with serviceToken: reuse; defaults to identity.ttlSeconds / 2 (rounded down). */
+  reuseSeconds: positiveInt(150).optional(),
 });
 
 export const gatewayConfigSchema = z.strictObject({

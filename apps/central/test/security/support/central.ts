@@ -2,7 +2,7 @@ import type http from "node:http";
 import type https from "node:https";
 import { Writable } from "node:stream";
 import { compileCentral, parseConfig } from "@gateway/config";
-import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { createHmacIdentitySigner, generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { listen } from "@gateway/testing";
 import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
@@ -41,10 +41,8 @@ export async function startSecureCentral(opts: {
   host?: string;
 }): Promise<SecureCentral> {
   const config = compileCentral(parseConfig(opts.yaml, {}));
-  const [edgeKeys, centralKeys] = await Promise.all([
-    generateIdentityKeyPair("edge-sec"),
-    generateIdentityKeyPair("central-sec"),
-  ]);
+  const edgeHopSecret = generateHopSecret("edge-sec");
+  const centralKeys = await generateIdentityKeyPair("central-sec");
   let logText = "";
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -55,7 +53,7 @@ export async function startSecureCentral(opts: {
   const deps = await buildCentralDeps({
     config,
     logger: pino({ level: "debug" }, sink),
-    edgePublicKeys: { keys: [edgeKeys.publicJwk] },
+    edgeCentralKeys: { keys: [edgeHopSecret] },
     centralPrivateJwk: centralKeys.privateJwk,
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
   });
@@ -65,8 +63,8 @@ export async function startSecureCentral(opts: {
       ? createServer(central.app, config.limits, opts.server)
       : createTlsServer(central.app, config.limits, opts.tls, opts.server);
   const { port } = await listen(server, opts.host);
-  const edgeSigner = await createIdentitySigner({
-    privateJwk: edgeKeys.privateJwk,
+  const edgeSigner = await createHmacIdentitySigner({
+    secretJwk: edgeHopSecret,
     issuer: "edge",
     ttlSeconds: config.identity.ttlSeconds,
   });
