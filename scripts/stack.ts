@@ -7,7 +7,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
+import {
+  generateHopSecret,
+  generateIdentityKeyPair,
+  type HopSecretJwk,
+  type IdentityKeyPair,
+} from "../packages/identity/src/index.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,7 +36,10 @@ export interface StackOptions {
 }
 
 export interface StackKeys {
+  /** Ed25519: signs edge → central tokens when identity.hop.algorithm is EdDSA. */
   edge: IdentityKeyPair;
+  /** HS256 keys shared by edge and central (EDGE_CENTRAL_KEYS), for the default hop. */
+  hop: { keys: HopSecretJwk[] };
   central: IdentityKeyPair;
 }
 
@@ -79,7 +87,10 @@ export interface EdgeLaunchOptions {
   /** Environment the config's ${VARS} are read from while compiling. */
   configEnv: Record<string, string>;
   centralUrl: string;
-  edgePrivateJwk: IdentityKeyPair["privateJwk"];
+  /** EDGE_IDENTITY_PRIVATE_JWK (EdDSA hop). */
+  edgePrivateJwk?: IdentityKeyPair["privateJwk"];
+  /** EDGE_CENTRAL_KEYS (HS256 hop, the default). */
+  edgeCentralKeys?: { keys: HopSecretJwk[] };
   /** wrangler's --log-level: "log" keeps the Worker's console output (the edge access log). */
   logLevel: "log" | "warn";
 }
@@ -94,9 +105,15 @@ export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Lau
   await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
   const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
   const edgeEnvFile = join(stateDir, "edge.env");
-  writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n`, {
-    mode: 0o600,
-  });
+  const secrets = [
+    ...(options.edgePrivateJwk === undefined
+      ? []
+      : [`EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'`]),
+    ...(options.edgeCentralKeys === undefined
+      ? []
+      : [`EDGE_CENTRAL_KEYS='${JSON.stringify(options.edgeCentralKeys)}'`]),
+  ];
+  writeFileSync(edgeEnvFile, `${secrets.join("\n")}\n`, { mode: 0o600 });
   return {
     command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
     args: [
@@ -124,9 +141,17 @@ export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Lau
 
 export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
   const file = join(stateDir, "identity-keys.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackKeys;
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, "utf8")) as Partial<StackKeys> & Omit<StackKeys, "hop">;
+    if (stored.hop !== undefined) return stored as StackKeys;
+    // A state folder from before the HS256 hop: add the shared key, keep the rest.
+    const upgraded: StackKeys = { ...stored, hop: { keys: [generateHopSecret("edge-central-dev-1")] } };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const keys: StackKeys = {
     edge: await generateIdentityKeyPair("edge-dev-1"),
+    hop: { keys: [generateHopSecret("edge-central-dev-1")] },
     central: await generateIdentityKeyPair("central-dev-1"),
   };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
@@ -204,6 +229,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         GATEWAY_CONFIG: options.configPath,
         CENTRAL_PORT: String(ports.central),
         CENTRAL_HOST: host,
+        EDGE_CENTRAL_KEYS: JSON.stringify(keys.hop),
         EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
         CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
@@ -225,6 +251,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         configEnv,
         centralUrl: urls.central,
         edgePrivateJwk: keys.edge.privateJwk,
+        edgeCentralKeys: keys.hop,
         // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
         logLevel: "log",
       }),

@@ -76,7 +76,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", health());
   app.use(
-    stripTrustHeaders(deps.config.limits),
+    stripTrustHeaders(deps.config.limits, deps.config.identity.stripHeaders),
     route(deps.config),
     cors(),
     methodAllowed(),

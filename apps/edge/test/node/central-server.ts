@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { createIdentityVerifier, type IdentityPublicJwk } from "@gateway/identity";
+import { createIdentityVerifier, type HopSecretJwk, type IdentityPublicJwk } from "@gateway/identity";
+import { createNodeHmacIdentityVerifier } from "@gateway/identity/node";
 import type { RecordedRequest } from "../shared/provided-context.ts";
 
 /**
@@ -14,13 +15,19 @@ import type { RecordedRequest } from "../shared/provided-context.ts";
  * is answered with that status, Retry-After and error code instead of the echo.
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
  */
-export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Promise<Server> {
-  const verifier = await createIdentityVerifier({
-    publicKeys: { keys: [edgePublicJwk] },
-    audience: "central",
-    issuers: ["edge"],
-    clockSkewSeconds: 5,
-  });
+export async function startCentralServer(
+  edgePublicJwk: IdentityPublicJwk,
+  edgeCentralKeys: { keys: HopSecretJwk[] },
+): Promise<Server> {
+  const rules = { audience: "central", issuers: ["edge"], clockSkewSeconds: 5 };
+  // Both hops, like a real central in either configuration: an HS256 token (the Worker's
+  // default, signed in workerd) is verified with node:crypto, an EdDSA one with WebCrypto.
+  const ed25519 = await createIdentityVerifier({ ...rules, publicKeys: { keys: [edgePublicJwk] } });
+  const hmac = await createNodeHmacIdentityVerifier({ ...rules, secretKeys: edgeCentralKeys });
+  const verifier = {
+    verify: (token: string | undefined, request: { method: string; pathAndQuery: string }) =>
+      (token !== undefined && isHs256(token) ? hmac : ed25519).verify(token, request),
+  };
   const completed = new Set<string>();
   const hits = new Map<string, number>();
   const server = createServer(async (req, res) => {
@@ -97,4 +104,13 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
+}
+
+function isHs256(token: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8"));
+    return (header as { alg?: unknown }).alg === "HS256";
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { generateIdentityKeyPair } from "@gateway/identity";
+import { generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import type { TestProject } from "vitest/node";
 import type { IssuerKeyName } from "../shared/provided-context.ts";
@@ -24,7 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     generateIdentityKeyPair("edge-test"),
   ]);
   const jwks = await startJwksServer(issuerKeys);
-  const central = await startCentralServer(edgeIdentity.publicJwk);
+  const edgeCentralKeys = { keys: [generateHopSecret("edge-hop-test")] };
+  const central = await startCentralServer(edgeIdentity.publicJwk, edgeCentralKeys);
   const privateKeys = Object.fromEntries(
     Object.entries(issuerKeys).map(([name, key]) => [name, key.privateJwk]),
   ) as Record<IssuerKeyName, (typeof issuerKeys)[IssuerKeyName]["privateJwk"]>;
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     deadOrigin: await closedPortOrigin(),
     issuerKeys: privateKeys,
     edgeIdentityPrivateJwk: edgeIdentity.privateJwk,
+    edgeCentralKeys,
   });
   return async () => {
     await Promise.all([close(jwks), close(central)]);

@@ -1,6 +1,7 @@
 import {
   connectionHeaderNames,
   HOP_BY_HOP_HEADERS,
+  headerNameMatcher,
   isClientTrustHeader,
   type LimitsConfig,
 } from "@gateway/types";
@@ -25,11 +26,18 @@ export function withoutHopByHop(headers: Headers): Headers {
   return kept;
 }
 
-/** A copy of the client's headers without anything a client must not be able to assert. */
-export function sanitiseClientHeaders(headers: Headers): Headers {
+/**
+ * A copy of the client's headers without anything a client must not be able to assert: the
+ * gateway's trust headers, and those `alsoStrip` matches (other proxies' identity headers,
+ * `identity.stripHeaders`). Headers names are lower case here.
+ */
+export function sanitiseClientHeaders(
+  headers: Headers,
+  alsoStrip: (lowerName: string) => boolean = () => false,
+): Headers {
   const kept = withoutHopByHop(headers);
   for (const name of [...kept.keys()]) {
-    if (isClientTrustHeader(name) || name === "host") kept.delete(name);
+    if (isClientTrustHeader(name) || name === "host" || alsoStrip(name)) kept.delete(name);
   }
   return kept;
 }
@@ -39,11 +47,15 @@ export function sanitiseClientHeaders(headers: Headers): Headers {
  * sanitised copy of the headers (incoming headers are immutable on Workers) is
  * put in the context; every later step reads `clientHeaders`, never the raw ones.
  */
-export function stripTrustHeaders(limits: Pick<LimitsConfig, "maxHeaderBytes" | "maxHeaderCount">) {
+export function stripTrustHeaders(
+  limits: Pick<LimitsConfig, "maxHeaderBytes" | "maxHeaderCount">,
+  stripHeaders: readonly string[] = [],
+) {
+  const isForeignIdentityHeader = headerNameMatcher(stripHeaders);
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     checkHeaderLimits(c.req.raw.headers, limits);
     rejectWebSocketUpgrade(c.req.raw.headers);
-    c.set("clientHeaders", sanitiseClientHeaders(c.req.raw.headers));
+    c.set("clientHeaders", sanitiseClientHeaders(c.req.raw.headers, isForeignIdentityHeader));
     await next();
   });
 }
