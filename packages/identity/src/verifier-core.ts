@@ -84,6 +84,21 @@ export interface VerifierCrypto<Key> {
   ): boolean | Promise<boolean>;
   /** `htp`: base64url(SHA-256(UTF-8 pathAndQuery)). */
   bindingHash(pathAndQuery: string): string;
+  /**
+   * Optional faster codec (Node: native base64url and UTF-8 validation). Must accept exactly
+   * what `decodeBase64Url` accepts (strict, canonical) and reject invalid UTF-8.
+   */
+  decodeSegment?(segment: string): Uint8Array<ArrayBuffer> | null;
+  /** The UTF-8 text of `bytes`, or null if they are not valid UTF-8. */
+  decodeUtf8?(bytes: Uint8Array): string | null;
+}
+
+function strictUtf8(bytes: Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 /** Tokens longer than this are rejected before any parsing. */
@@ -175,6 +190,8 @@ export function buildIdentityVerifier<Key>(
   const maxTtlSeconds = opts.maxTtlSeconds ?? 300;
   const now = opts.now ?? Date.now;
   const acceptReusable = opts.acceptReusableTokens === true;
+  const decodeSegment = backend.decodeSegment ?? decodeBase64Url;
+  const decodeUtf8 = backend.decodeUtf8 ?? strictUtf8;
   const reusableCache = acceptReusable
     ? createTokenCache<ReusableIdentityClaims>(opts.reusableTokenCacheSize ?? 10_000, () =>
         Math.floor(now() / 1000),
@@ -189,8 +206,10 @@ export function buildIdentityVerifier<Key>(
 
   function checkClaims(payloadBytes: Uint8Array, request: VerifyRequest, token: string): VerifyResult {
     let claims: unknown;
+    const text = decodeUtf8(payloadBytes);
+    if (text === null) return fail("malformed", "token payload is not UTF-8 JSON");
     try {
-      claims = JSON.parse(utf8.decode(payloadBytes));
+      claims = JSON.parse(text);
     } catch {
       return fail("malformed", "token payload is not UTF-8 JSON");
     }
@@ -274,8 +293,8 @@ export function buildIdentityVerifier<Key>(
         );
       }
 
-      const payloadBytes = decodeBase64Url(token.slice(firstDot + 1, secondDot));
-      const signature = decodeBase64Url(token.slice(secondDot + 1));
+      const payloadBytes = decodeSegment(token.slice(firstDot + 1, secondDot));
+      const signature = decodeSegment(token.slice(secondDot + 1));
       if (payloadBytes === null || signature === null)
         return fail("malformed", "token segment is not base64url");
       if (signature.length !== backend.signatureBytes) {
