@@ -1,5 +1,5 @@
-import type { IdentityClaims } from "@gateway/types";
 import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
+import type { IdentityClaims } from "./types.ts";
 
 const AUTH_METHODS: ReadonlySet<unknown> = new Set(["jwt", "api_key", "anonymous"]);
 

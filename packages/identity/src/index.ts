@@ -27,6 +27,14 @@ export {
   type SignInput,
 } from "./signer.ts";
 export {
+  type AuthMethod,
+  type ForwardedProto,
+  IDENTITY_HEADER,
+  type Identity,
+  type IdentityClaims,
+  REQUEST_ID_HEADER,
+} from "./types.ts";
+export {
   createHmacIdentityVerifier,
   createIdentityVerifier,
   type HmacIdentityVerifierOptions,

@@ -1,7 +1,7 @@
-import type { ForwardedProto, Identity, IdentityClaims } from "@gateway/types";
 import type { ReusableIdentityClaims } from "./claims.ts";
 import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
 import { encodedHeaderFor, type IdentityTokenAlgorithm } from "./header.ts";
+import type { ForwardedProto, Identity, IdentityClaims } from "./types.ts";
 
 export interface SignInput {
   identity: Identity;

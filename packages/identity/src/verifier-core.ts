@@ -1,10 +1,10 @@
-import type { IdentityClaims } from "@gateway/types";
 import { decodeBase64Url } from "./base64url.ts";
 import { claimsShapeProblem, isReusableShape, type ReusableIdentityClaims } from "./claims.ts";
 import { IDENTITY_TOKEN_TYPE, type IdentityTokenAlgorithm } from "./header.ts";
 import type { KeyStore } from "./key-store.ts";
 import type { ReplayStore } from "./replay-memory.ts";
 import { createTokenCache } from "./token-cache.ts";
+import type { IdentityClaims } from "./types.ts";
 
 export type IdentityFailure =
   | "missing"
