@@ -6,13 +6,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import { prepareEdgeLaunch } from "@gateway/edge/launch";
 import {
   generateHopSecret,
   generateIdentityKeyPair,
   type HopSecretJwk,
   type IdentityKeyPair,
 } from "../packages/identity/src/index.ts";
+
+export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -52,7 +54,6 @@ export interface RunningStack {
 }
 
 const NODE = process.execPath;
-const EDGE_DIR = join(REPO_ROOT, "apps/edge");
 
 /** One process to start: the stack spawns it itself, the bench through its process registry. */
 export interface Launch {
@@ -73,69 +74,6 @@ export function demoIssuerLaunch(options: { host: string; port: number; keysFile
       DEMO_ISSUER_HOST: options.host,
       DEMO_ISSUER_KEYS_FILE: options.keysFile,
     },
-  };
-}
-
-export interface EdgeLaunchOptions {
-  host: string;
-  port: number;
-  inspectorPort: number;
-  /** Folder for the compiled edge config, wrangler config, secrets and wrangler state. */
-  stateDir: string;
-  /** The gateway config to compile (--tier edge) into the Worker. */
-  configPath: string;
-  /** Environment the config's ${VARS} are read from while compiling. */
-  configEnv: Record<string, string>;
-  centralUrl: string;
-  /** EDGE_IDENTITY_PRIVATE_JWK (EdDSA hop). */
-  edgePrivateJwk?: IdentityKeyPair["privateJwk"];
-  /** EDGE_CENTRAL_KEYS (HS256 hop, the default). */
-  edgeCentralKeys?: { keys: HopSecretJwk[] };
-  /** wrangler's --log-level: "log" keeps the Worker's console output (the edge access log). */
-  logLevel: "log" | "warn";
-}
-
-/**
- * Compiles the edge config into stateDir and returns `wrangler dev` of
- * apps/edge with it bundled in (a per-stack wrangler config and env file).
- */
-export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Launch> {
-  const { stateDir } = options;
-  const edgeConfigFile = join(stateDir, "edge-config.json");
-  await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
-  const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
-  const edgeEnvFile = join(stateDir, "edge.env");
-  const secrets = [
-    ...(options.edgePrivateJwk === undefined
-      ? []
-      : [`EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'`]),
-    ...(options.edgeCentralKeys === undefined
-      ? []
-      : [`EDGE_CENTRAL_KEYS='${JSON.stringify(options.edgeCentralKeys)}'`]),
-  ];
-  writeFileSync(edgeEnvFile, `${secrets.join("\n")}\n`, { mode: 0o600 });
-  return {
-    command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
-    args: [
-      "dev",
-      "--ip",
-      options.host,
-      "--port",
-      String(options.port),
-      "--config",
-      edgeWranglerConfig,
-      "--inspector-port",
-      String(options.inspectorPort),
-      "--env-file",
-      edgeEnvFile,
-      "--persist-to",
-      join(stateDir, "wrangler-state"),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      options.logLevel,
-    ],
-    cwd: EDGE_DIR,
-    env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
   };
 }
 
@@ -262,47 +200,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw error;
   }
   return { urls, keys, stop, exited };
-}
-
-/**
- * apps/edge/wrangler.jsonc with this stack's compiled edge config bundled in
- * (the `gateway-edge-config` alias) and its central URL, so stacks side by side
- * never share a generated file.
- */
-function writeStackWranglerConfig(stateDir: string, edgeConfigFile: string, centralUrl: string): string {
-  const source = readFileSync(join(EDGE_DIR, "wrangler.jsonc"), "utf8");
-  const parsed = ts.parseConfigFileTextToJson("wrangler.jsonc", source);
-  if (parsed.error) throw new Error("apps/edge/wrangler.jsonc is not valid JSONC");
-  const base = parsed.config as { main: string; vars?: Record<string, string>; $schema?: string };
-  const { $schema: _schema, ...rest } = base;
-  const config = {
-    ...rest,
-    main: join(EDGE_DIR, base.main),
-    alias: { "gateway-edge-config": edgeConfigFile },
-    vars: { ...base.vars, CENTRAL_URL: centralUrl },
-  };
-  const file = join(stateDir, "wrangler.json");
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
-async function compileEdgeConfig(configPath: string, outFile: string, env: Record<string, string>) {
-  const child = spawn(
-    NODE,
-    [
-      join(REPO_ROOT, "packages/config/src/cli.ts"),
-      "compile",
-      "--tier",
-      "edge",
-      "--config",
-      configPath,
-      "--out",
-      outFile,
-    ],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
-  );
-  const code = await new Promise<number | null>((done) => child.on("exit", done));
-  if (code !== 0) throw new Error(`edge config compile failed for ${configPath}`);
 }
 
 async function waitForHttp(

@@ -7,8 +7,8 @@ import {
   parseJwksEnv,
   parsePrivateJwkEnv,
 } from "@gateway/identity";
-import { type Cidr, parseCidrList } from "./plugins/network-allowlist/index.ts";
-import { DEFAULT_MAX_CONNECTIONS } from "./server.ts";
+import { DEFAULT_MAX_CONNECTIONS } from "./server/index.ts";
+import { type Cidr, parseCidrList } from "./server/network-allowlist/index.ts";
 
 /** Files for the TLS listener (paths resolved against the working directory). */
 export interface CentralTlsFiles {

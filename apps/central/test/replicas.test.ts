@@ -14,7 +14,7 @@ import {
   type IdentitySigner,
 } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
-import { IDENTITY_HEADER, type RateLimitAlgorithm } from "@gateway/types";
+import { IDENTITY_HEADER, RATE_LIMIT_ALGORITHMS, type RateLimitAlgorithm } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
@@ -23,7 +23,7 @@ const edgeHop = generateHopSecret("edge-r-hop");
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SKEW_CLOCK = fileURLToPath(new URL("./support/skew-clock.ts", import.meta.url));
-const ALGORITHMS: RateLimitAlgorithm[] = ["sliding_window", "token_bucket", "gcra", "fixed_window"];
+const ALGORITHMS = RATE_LIMIT_ALGORITHMS;
 const LIMIT = 10;
 
 interface Replica {
