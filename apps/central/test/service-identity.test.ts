@@ -15,8 +15,8 @@ import { freePort } from "@gateway/testing";
 import { FOREIGN_IDENTITY_HEADERS, IDENTITY_HEADER } from "@gateway/types";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApp, createServer } from "../src/app.ts";
-import { buildCentralDeps } from "../src/deps.ts";
+import { createServer } from "../src/app.ts";
+import { composeCentral } from "../src/composition/index.ts";
 import { ALICE, type CentralUnderTest, startCentral } from "./support/harness.ts";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
@@ -103,14 +103,15 @@ describe("a central key rotation, followed by a service through jwksUrl", () => 
   async function centralOn(port: number, signing: IdentityKeyPair, published: IdentityKeyPair[]) {
     const config = compileCentral(parseConfig(yaml(), {}));
     const hop = generateHopSecret("edge-rot");
-    const deps = await buildCentralDeps({
+    const central = await composeCentral(
       config,
-      logger: pino({ level: "silent" }, new Writable({ write: (_c, _e, cb) => cb() })),
-      edgeCentralKeys: { keys: [hop] },
-      centralPrivateJwk: signing.privateJwk,
-      publishedKeys: { keys: published.map((pair) => pair.publicJwk) },
-    });
-    const central = createApp(config, deps);
+      {
+        edgeCentralKeys: { keys: [hop] },
+        centralPrivateJwk: signing.privateJwk,
+        publishedKeys: { keys: published.map((pair) => pair.publicJwk) },
+      },
+      { logger: pino({ level: "silent" }, new Writable({ write: (_c, _e, cb) => cb() })) },
+    );
     const server: http.Server = createServer(central.app, config.limits);
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     const edge = await createHmacIdentitySigner({ secretJwk: hop, issuer: "edge", ttlSeconds: 30 });

@@ -192,7 +192,13 @@ export interface EdgeConfig {
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */
 export type EdgeRouteConfig = Omit<
   RouteConfig,
-  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization" | "serviceToken" | "reuseSeconds"
+  | "upstream"
+  | "rewrite"
+  | "rateLimit"
+  | "timeoutMs"
+  | "forwardAuthorization"
+  | "serviceToken"
+  | "reuseSeconds"
 > & { forwardAuthorization: boolean };
 
 /** What a central replica runs with. */

@@ -10,7 +10,8 @@ import { composeTestCentral, type LogLine, type TestCentral } from "./compose.ts
 
 export { ALICE, type LogLine } from "./compose.ts";
 
-export interface CentralUnderTest extends Pick<TestCentral, "edgeKeys" | "edgeHopSecret" | "centralKeys" | "edgeSigner"> {
+export interface CentralUnderTest
+  extends Pick<TestCentral, "edgeKeys" | "edgeHopSecret" | "centralKeys" | "edgeSigner"> {
   url: string;
   port: number;
   config: CentralConfig;

@@ -1,4 +1,9 @@
-import { DEFAULT_STRIP_HEADERS_ENTRY, HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/types";
+import {
+  DEFAULT_STRIP_HEADERS_ENTRY,
+  HTTP_METHODS,
+  JWT_ALGORITHMS,
+  RATE_LIMIT_ALGORITHMS,
+} from "@gateway/types";
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
@@ -35,9 +40,7 @@ const identitySchema = z.strictObject({
   clockSkewSeconds: nonNegativeInt(60).default(5),
   replayProtection: z.boolean({ error: "must be true or false" }).default(true),
   replayFailMode: z.enum(["open", "closed"]).default("open"),
-  hop: z
-    .strictObject({ algorithm: z.enum(["HS256", "EdDSA"]).default("HS256") })
-    .prefault({}),
+  hop: z.strictObject({ algorithm: z.enum(["HS256", "EdDSA"]).default("HS256") }).prefault({}),
   stripHeaders: uniqueList(stripHeaderPattern).default(() => [DEFAULT_STRIP_HEADERS_ENTRY]),
 });
 
