@@ -9,6 +9,7 @@ import { composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
 import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
+import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
 import { createLogDestination } from "./logging/index.ts";
 import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     for (const issue of error.issues) console.error(`central: config error: ${issue}`);
-  } else if (error instanceof EnvError) {
+  } else if (error instanceof EnvError || error instanceof MissingHopKeysError) {
     console.error(`central: environment error: ${error.message}`);
   } else {
     console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);

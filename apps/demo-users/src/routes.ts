@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ReusableIdentityClaims } from "@gateway/identity";
 import type { IdentityClaims } from "@gateway/types";
 import { HttpError, readBody, readJsonBody, sendJson } from "./http-json.ts";
 import { parseNewUser } from "./user-input.ts";
@@ -12,7 +13,8 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
-  claims: IdentityClaims;
+  /** Request-bound claims, or a reusable token's (routes with serviceToken: reuse). */
+  claims: IdentityClaims | ReusableIdentityClaims;
 }
 
 export interface RouteDeps {

@@ -153,7 +153,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.use(
     createHeaderLimits(deps.config.limits),
     createRefuseUpgrade(),
-    createStripTrustHeaders(),
+    createStripTrustHeaders(deps.config.identity.stripHeaders),
     createRouting(deps.config),
     createCors(),
     createMethodAllowed(),

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from "@gateway/types";
+import { DEFAULT_STRIP_HEADERS_ENTRY, FOREIGN_IDENTITY_HEADERS, type GatewayConfig } from "@gateway/types";
 import type { ParsedConfig } from "./schema/gateway-schema.ts";
 
 /**
@@ -10,6 +10,7 @@ import type { ParsedConfig } from "./schema/gateway-schema.ts";
 export function applyDefaults(parsed: ParsedConfig): GatewayConfig {
   return {
     ...parsed,
+    identity: { ...parsed.identity, stripHeaders: expandStripHeaders(parsed.identity.stripHeaders) },
     rateLimits: {
       policies: parsed.rateLimits.policies.map((policy) => ({
         ...policy,
@@ -21,7 +22,20 @@ export function applyDefaults(parsed: ParsedConfig): GatewayConfig {
       ...route,
       upstream: route.upstream ?? { urls: [] },
       maxBodyBytes: route.maxBodyBytes ?? parsed.limits.maxBodyBytes,
+      ...(route.serviceToken === "reuse"
+        ? { reuseSeconds: route.reuseSeconds ?? Math.max(1, Math.floor(parsed.identity.ttlSeconds / 2)) }
+        : {}),
       ...(cors ? { cors: { ...cors, methods: cors.methods ?? [...route.methods] } } : {}),
     })),
   };
+}
+
+/** "default" becomes the built-in list of other proxies' identity headers; duplicates go. */
+function expandStripHeaders(entries: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const entry of entries) {
+    if (entry === DEFAULT_STRIP_HEADERS_ENTRY) for (const name of FOREIGN_IDENTITY_HEADERS) out.add(name);
+    else out.add(entry);
+  }
+  return [...out];
 }

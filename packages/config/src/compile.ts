@@ -6,7 +6,7 @@ import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig, GrpcRouteCon
  */
 export function compileEdge(config: GatewayConfig): EdgeConfig {
   return {
-    identity: { ...config.identity },
+    identity: copyIdentity(config),
     jwt: {
       issuers: config.jwt.issuers.map((issuer) => ({
         ...issuer,
@@ -42,6 +42,11 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
   };
 }
 
+function copyIdentity(config: GatewayConfig): GatewayConfig["identity"] {
+  const { identity } = config;
+  return { ...identity, hop: { ...identity.hop }, stripHeaders: [...identity.stripHeaders] };
+}
+
 function copyCors(cors: CorsConfig): CorsConfig {
   return {
     origins: [...cors.origins],
@@ -66,7 +71,7 @@ function copyGrpc(grpc: GrpcRouteConfig): GrpcRouteConfig {
 /** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
-    identity: { ...config.identity },
+    identity: copyIdentity(config),
     limits: { ...config.limits },
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),

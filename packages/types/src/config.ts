@@ -154,6 +154,15 @@ export interface RouteConfig {
    */
   forwardAuthorization?: boolean;
   /**
+   * Central → service token: `per-request` (default) signs a fresh token bound to method, path
+   * and a jti for every request; `reuse` signs one unbound token per (identity, route) and
+   * reuses it for `reuseSeconds`, so the service verifies each token once (its verifier must set
+   * `acceptReusableTokens`).
+   */
+  serviceToken?: ServiceTokenMode;
+  /** With `serviceToken: reuse`: how long one token is reused; at most identity.ttlSeconds / 2. */
+  reuseSeconds?: number;
+  /**
    * Edge only: an API key may also come in this query parameter (auth api_key / any).
    * The edge removes the parameter before forwarding; absent = header only.
    */
@@ -194,6 +203,11 @@ export interface ApiKeysConfig {
   cacheMaxEntries: number;
 }
 
+export type ServiceTokenMode = "per-request" | "reuse";
+
+/** The edge → central identity token's algorithm: HS256 (shared secrets, fast) or EdDSA (edge-only signing key). */
+export type HopAlgorithm = "HS256" | "EdDSA";
+
 export interface IdentityConfig {
   /** Lifetime of identity tokens signed by either tier. */
   ttlSeconds: number;
@@ -206,6 +220,13 @@ export interface IdentityConfig {
    * once per outage; closed = 503. Open keeps rate-limit `failMode: open` meaningful.
    */
   replayFailMode: FailMode;
+  /** Edge → central token. HS256 keys: EDGE_CENTRAL_KEYS on both tiers; EdDSA: EDGE_IDENTITY_PRIVATE_JWK / EDGE_IDENTITY_PUBLIC_JWKS. */
+  hop: { algorithm: HopAlgorithm };
+  /**
+   * Request headers both tiers remove besides their own trust headers: identity headers other
+   * proxies set (lower case; a trailing "*" is a prefix). Compiled: "default" already expanded.
+   */
+  stripHeaders: string[];
 }
 
 export interface LimitsConfig {
@@ -243,7 +264,14 @@ export interface EdgeConfig {
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */
 export type EdgeRouteConfig = Omit<
   RouteConfig,
-  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization" | "apiKeyQueryParam"
+  | "upstream"
+  | "rewrite"
+  | "rateLimit"
+  | "timeoutMs"
+  | "forwardAuthorization"
+  | "serviceToken"
+  | "reuseSeconds"
+  | "apiKeyQueryParam"
 > & { forwardAuthorization: boolean; apiKeyQueryParam?: string };
 
 /** What a central replica runs with. */

@@ -1,6 +1,6 @@
 // The whole request path through real processes: client → edge (wrangler dev,
 // workerd) → central (Node) → demo-users, with the dev issuer's JWKS.
-import { createIdentitySigner, createIdentityVerifier } from "@gateway/identity";
+import { createHmacIdentitySigner, createIdentityVerifier, type HopSecretJwk } from "@gateway/identity";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningStack } from "../../../scripts/stack.ts";
@@ -102,6 +102,40 @@ describe("edge → central → service", () => {
     expect(body.headers["x-forwarded-for"]).not.toContain("1.2.3.4");
   });
 
+  it("identity headers set by other proxies (oauth2-proxy, Kong, Apache, IAP...) never reach the service", async () => {
+    const token = await mintToken(stack, { sub: "bob", roles: ["reader"] });
+    const foreign: Record<string, string> = {
+      "X-Forwarded-User": "admin",
+      "X-Forwarded-Email": "admin@example.com",
+      "X-Forwarded-Groups": "admins",
+      "X-Forwarded-Preferred-Username": "admin",
+      "X-Auth-Request-User": "admin",
+      "X-Auth-Request-Groups": "admins",
+      "Remote-User": "admin",
+      "X-Remote-User": "admin",
+      "X-Consumer-Username": "admin",
+      "X-Consumer-Custom-Id": "admin",
+      "X-Credential-Identifier": "admin",
+      "X-Authenticated-Userid": "admin",
+      "X-Authenticated-Groups": "admins",
+      "X-Userinfo": "eyJzdWIiOiJhZG1pbiJ9",
+      "X-Jwt-Claim-Sub": "admin",
+      "X-Goog-Authenticated-User-Email": "admin@example.com",
+      "X-Amzn-Oidc-Identity": "admin",
+      "X-Ms-Client-Principal-Name": "admin",
+      "X-Forwarded-Client-Cert": "Hash=1;URI=spiffe://admin",
+    };
+    const response = await fetch(`${stack.urls.edge}/api/users/me`, {
+      headers: { ...foreign, authorization: `Bearer ${token}`, "x-harmless": "kept" },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as MeResponse;
+    const arrived = Object.keys(foreign).filter((name) => body.headers[name.toLowerCase()] !== undefined);
+    expect(arrived).toEqual([]);
+    expect(body.headers["x-harmless"]).toBe("kept");
+    expect(body.identity.sub).toBe("bob");
+  });
+
   it("role requirements are enforced", async () => {
     const token = await mintToken(stack, { sub: "carol", roles: ["reader"] });
     const response = await fetch(`${stack.urls.edge}/api/admin/stats`, {
@@ -113,8 +147,9 @@ describe("edge → central → service", () => {
 
 describe("central accepts only fresh edge tokens", () => {
   async function edgeToken(options: { path: string; ttlSeconds?: number; nowMs?: number }) {
-    const signer = await createIdentitySigner({
-      privateJwk: stack.keys.edge.privateJwk,
+    // The default hop: HS256 with the key the stack shares between edge and central.
+    const signer = await createHmacIdentitySigner({
+      secretJwk: stack.keys.hop.keys[0] as HopSecretJwk,
       issuer: "edge",
       ttlSeconds: options.ttlSeconds ?? 30,
       ...(options.nowMs === undefined ? {} : { now: () => options.nowMs as number }),

@@ -10,7 +10,8 @@ import { composeTestCentral, type LogLine, type TestCentral } from "./compose.ts
 
 export { ALICE, type LogLine } from "./compose.ts";
 
-export interface CentralUnderTest extends Pick<TestCentral, "edgeKeys" | "centralKeys" | "edgeSigner"> {
+export interface CentralUnderTest
+  extends Pick<TestCentral, "edgeKeys" | "edgeHopSecret" | "centralKeys" | "edgeSigner"> {
   url: string;
   port: number;
   config: CentralConfig;
@@ -52,6 +53,7 @@ export async function startCentral(opts: {
     logs: test.logs,
     logText: test.logText,
     edgeKeys: test.edgeKeys,
+    edgeHopSecret: test.edgeHopSecret,
     centralKeys: test.centralKeys,
     edgeSigner: test.edgeSigner,
     mint: test.mint,

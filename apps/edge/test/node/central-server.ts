@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createIdentityVerifier, type IdentityPublicJwk, type IdentityVerifier } from "@gateway/identity";
+import {
+  createIdentityVerifier,
+  type HopSecretJwk,
+  type IdentityPublicJwk,
+  type IdentityVerifier,
+} from "@gateway/identity";
+import { createNodeHmacIdentityVerifier } from "@gateway/identity/node";
 import { targetPath } from "@gateway/types";
 import type { RecordedRequest } from "../shared/provided-context.ts";
 import { createKeyVerifyStub } from "./key-verify.ts";
@@ -17,13 +23,19 @@ import { createKeyVerifyStub } from "./key-verify.ts";
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
  * The API key verification endpoint and its controls: see key-verify.ts.
  */
-export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Promise<Server> {
-  const verifier = await createIdentityVerifier({
-    publicKeys: { keys: [edgePublicJwk] },
-    audience: "central",
-    issuers: ["edge"],
-    clockSkewSeconds: 5,
-  });
+export async function startCentralServer(
+  edgePublicJwk: IdentityPublicJwk,
+  edgeCentralKeys: { keys: HopSecretJwk[] },
+): Promise<Server> {
+  const rules = { audience: "central", issuers: ["edge"], clockSkewSeconds: 5 };
+  // Both hops, like a real central in either configuration: an HS256 token (the Worker's
+  // default, signed in workerd) is verified with node:crypto, an EdDSA one with WebCrypto.
+  const ed25519 = await createIdentityVerifier({ ...rules, publicKeys: { keys: [edgePublicJwk] } });
+  const hmac = await createNodeHmacIdentityVerifier({ ...rules, secretKeys: edgeCentralKeys });
+  const verifier: IdentityVerifier = {
+    verify: (token, request) =>
+      (typeof token === "string" && isHs256(token) ? hmac : ed25519).verify(token, request),
+  };
   const completed = new Set<string>();
   const hits = new Map<string, number>();
   const keyVerify = createKeyVerifyStub(verifier);
@@ -124,4 +136,13 @@ async function echo(
   }
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify(recorded));
+}
+
+function isHs256(token: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8"));
+    return (header as { alg?: unknown }).alg === "HS256";
+  } catch {
+    return false;
+  }
 }

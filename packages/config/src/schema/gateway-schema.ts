@@ -1,4 +1,9 @@
-import { HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/types";
+import {
+  DEFAULT_STRIP_HEADERS_ENTRY,
+  HTTP_METHODS,
+  JWT_ALGORITHMS,
+  RATE_LIMIT_ALGORITHMS,
+} from "@gateway/types";
 import { z } from "zod";
 import { cacheSchema } from "./cache-schema.ts";
 import { corsSchema } from "./cors-schema.ts";
@@ -24,11 +29,21 @@ const upstreamUrl = z.string({ error: "must be a string" }).superRefine((url, ct
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** identity.stripHeaders[]: "default", a header name, or a prefix written "name-*"; stored lower case. */
+const stripHeaderPattern = z
+  .string({ error: "must be a string" })
+  .regex(/^(?:default|[!#$%&'+.^_`|~0-9A-Za-z-]+\*?)$/, {
+    error: 'must be "default", a header name, or a header-name prefix ending in "*" (e.g. x-auth-request-*)',
+  })
+  .transform((name) => name.toLowerCase());
+
 const identitySchema = z.strictObject({
   ttlSeconds: positiveInt(300).default(30),
   clockSkewSeconds: nonNegativeInt(60).default(5),
   replayProtection: z.boolean({ error: "must be true or false" }).default(true),
   replayFailMode: z.enum(["open", "closed"]).default("open"),
+  hop: z.strictObject({ algorithm: z.enum(["HS256", "EdDSA"]).default("HS256") }).prefault({}),
+  stripHeaders: uniqueList(stripHeaderPattern).default(() => [DEFAULT_STRIP_HEADERS_ENTRY]),
 });
 
 const issuerSchema = z.strictObject({
@@ -114,6 +129,9 @@ const routeSchema = z
     cors: corsSchema.optional(),
     forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
     cache: cacheSchema.optional(),
+    serviceToken: z.enum(["per-request", "reuse"]).default("per-request"),
+    /** Only with serviceToken: reuse; defaults to identity.ttlSeconds / 2 (rounded down). */
+    reuseSeconds: positiveInt(150).optional(),
     apiKeyQueryParam: z
       .string({ error: "must be a string" })
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1-64 letters, digits, "_", "." or "-"' })

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { HTTP_METHODS } from "@gateway/types";
+import { FOREIGN_IDENTITY_HEADERS, HTTP_METHODS } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { ConfigError } from "../config-error.ts";
@@ -13,6 +13,8 @@ describe("schema: happy path", () => {
       clockSkewSeconds: 5,
       replayProtection: true,
       replayFailMode: "open",
+      hop: { algorithm: "HS256" },
+      stripHeaders: [...FOREIGN_IDENTITY_HEADERS],
     });
     expect(config.limits).toEqual({
       maxBodyBytes: 10_485_760,
@@ -52,6 +54,7 @@ describe("schema: happy path", () => {
       rateLimit: ["per-user"],
       edgeRateLimit: [],
       forwardAuthorization: false,
+      serviceToken: "per-request",
     });
     expect(config.routes[1]).not.toHaveProperty("rewrite");
     expect(config.routes[1]).not.toHaveProperty("cors");

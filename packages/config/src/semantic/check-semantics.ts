@@ -16,6 +16,7 @@ export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
   const report = (path: ConfigPath, message: string) => issues.push({ path, message });
 
   checkTimeouts(config, report);
+  checkServiceTokens(config, report);
   checkIssuers(config, report);
   checkPolicies(config, report);
   checkRoutes(config, report);
@@ -23,6 +24,23 @@ export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
 }
 
 type Report = (path: ConfigPath, message: string) => void;
+
+function checkServiceTokens({ identity, routes }: ParsedConfig, report: Report) {
+  routes.forEach((route, index) => {
+    if (route.reuseSeconds === undefined) return;
+    if (route.serviceToken !== "reuse") {
+      report(["routes", index, "reuseSeconds"], "only applies with serviceToken: reuse");
+    } else if (route.reuseSeconds * 2 > identity.ttlSeconds) {
+      report(
+        ["routes", index, "reuseSeconds"],
+        `must be at most half of identity.ttlSeconds (${Math.floor(identity.ttlSeconds / 2)}), so a reused token always has time left when it reaches the service`,
+      );
+    }
+  });
+  if (identity.ttlSeconds < 2 && routes.some((route) => route.serviceToken === "reuse")) {
+    report(["identity", "ttlSeconds"], "must be at least 2 when a route uses serviceToken: reuse");
+  }
+}
 
 function checkTimeouts({ identity, limits }: ParsedConfig, report: Report) {
   if (identity.clockSkewSeconds >= identity.ttlSeconds) {
