@@ -37,7 +37,7 @@ const issuerSchema = z.strictObject({
   algorithms: uniqueList(z.enum(JWT_ALGORITHMS)).min(1, {
     error: "must list at least one algorithm (algorithms are pinned)",
   }),
-  clockSkewSeconds: nonNegativeInt(300).default(30),
+  clockSkewSeconds: nonNegativeInt(300).default(5),
   jwksCacheSeconds: positiveInt(86_400).default(600),
   jwksMinRefetchSeconds: positiveInt(86_400).default(30),
   rolesClaim: nonEmptyString.default("roles"),

@@ -29,7 +29,7 @@ describe("schema: happy path", () => {
       jwksUrl: "https://issuer.example/jwks.json",
       audiences: ["gateway-api"],
       algorithms: ["ES256"],
-      clockSkewSeconds: 30,
+      clockSkewSeconds: 5,
       jwksCacheSeconds: 600,
       jwksMinRefetchSeconds: 30,
       rolesClaim: "roles",
