@@ -1,4 +1,4 @@
-import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
+import { HTTP_METHODS, type HttpMethod, JWT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
@@ -89,12 +89,20 @@ const upstreamSchema = z
   )
   .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
 
+/** HTTP semantics (RFC 9110 §9.3.2): a resource that answers GET answers HEAD too. */
+function withHeadForGet(methods: HttpMethod[]): HttpMethod[] {
+  const get = methods.indexOf("GET");
+  if (get === -1 || methods.includes("HEAD")) return methods;
+  return [...methods.slice(0, get + 1), "HEAD", ...methods.slice(get + 1)];
+}
+
 const routeSchema = z.strictObject({
   name,
   path: routePath,
   methods: uniqueList(z.enum(HTTP_METHODS))
     .min(1, { error: "must list at least one method" })
-    .default(() => [...HTTP_METHODS]),
+    .default(() => [...HTTP_METHODS])
+    .transform(withHeadForGet),
   auth: z.enum(["public", "jwt", "api_key", "any"]).default("jwt"),
   issuers: uniqueList(name).default(() => []),
   roles: uniqueList(nonEmptyString).default(() => []),
