@@ -1,4 +1,4 @@
-import { type EdgeConfig, errorBody } from "@gateway/types";
+import { type EdgeConfig, errorBody, PROXY_STATUS_HEADER, proxyStatusEntry } from "@gateway/types";
 import { createApp, type EdgeApp } from "./app.ts";
 import { depsFromEnv, type EdgeBindings } from "./env.ts";
 import { GATEWAY_RESPONSE_HEADERS } from "./middleware/security-headers/security-headers.ts";
@@ -34,7 +34,12 @@ export function createEdgeWorker(config: EdgeConfig): ExportedHandler<EdgeBindin
       );
       return Response.json(errorBody("internal_error", "the gateway is misconfigured", requestId), {
         status: 500,
-        headers: { ...GATEWAY_RESPONSE_HEADERS, "cache-control": "no-store", "x-request-id": requestId },
+        headers: {
+          ...GATEWAY_RESPONSE_HEADERS,
+          "cache-control": "no-store",
+          "x-request-id": requestId,
+          [PROXY_STATUS_HEADER]: proxyStatusEntry("edge", "internal_error"),
+        },
       });
     },
   };

@@ -11,7 +11,8 @@ import type { RecordedRequest } from "../shared/provided-context.ts";
  * GET /__completed?id=<x-request-id> says whether a request with that id was
  * received in full (an aborted upload is not).
  * A request carrying `x-test-central-reply: {"status":429,"retryAfter":"30","code":"rate_limited"}`
- * is answered with that status, Retry-After and error code instead of the echo.
+ * is answered with that status, Retry-After and error code instead of the echo (and with
+ * `"proxyStatus":"..."`, that Proxy-Status header).
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
  */
 export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Promise<Server> {
@@ -40,8 +41,9 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const reply = req.headers["x-test-central-reply"];
     if (typeof reply === "string") {
-      const { status, retryAfter, code } = JSON.parse(reply) as Record<string, string | number>;
+      const { status, retryAfter, code, proxyStatus } = JSON.parse(reply) as Record<string, string | number>;
       res.statusCode = Number(status);
+      if (proxyStatus !== undefined) res.setHeader("proxy-status", String(proxyStatus));
       if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
       res.setHeader("ratelimit-policy", '"per-user";q=5;w=60');
       res.setHeader("ratelimit", `"per-user";r=0;t=${retryAfter ?? 0}`);

@@ -1,6 +1,6 @@
 import type { IdentitySigner } from "@gateway/identity";
 import { pathAndQueryOf } from "@gateway/identity";
-import { GatewayError, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
+import { GatewayError, IDENTITY_HEADER, type ProxyErrorType, REQUEST_ID_HEADER } from "@gateway/types";
 import type { Handler } from "hono";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { removeConsumedCredentials } from "./credentials.ts";
@@ -16,6 +16,14 @@ export interface ForwardOptions {
 
 /** Local dev has no CF-Connecting-IP; the signed client IP then says loopback. */
 const DEV_CLIENT_IP = "127.0.0.1";
+
+/** workerd's fetch reports failures by message only; refused and timed-out connections are named. */
+function centralFailureType(error: unknown): ProxyErrorType {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/refused/i.test(message)) return "connection_refused";
+  if (/timed? ?out/i.test(message)) return "connection_timeout";
+  return "destination_unavailable";
+}
 
 /** Sends the request to central with a signed identity bound to the exact method and target. */
 export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
@@ -79,7 +87,14 @@ export function forward(options: ForwardOptions): Handler<EdgeHonoEnv> {
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         }),
       );
-      throw new GatewayError("upstream_error", "the gateway could not reach the upstream tier");
+      throw new GatewayError(
+        "upstream_error",
+        "the gateway could not reach the upstream tier",
+        {},
+        {
+          proxyError: centralFailureType(error),
+        },
+      );
     }
 
     c.set("proxied", true);
