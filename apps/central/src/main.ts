@@ -15,6 +15,7 @@ import {
 import { createReplayProtection } from "./plugins/replay-check/index.ts";
 import { createLogDestination } from "./plugins/request-log/destination.ts";
 import { createCentralRedis } from "./redis/client.ts";
+import { createRedisConnectionLog } from "./redis/connection-log.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
   try {
@@ -49,21 +50,18 @@ async function main(): Promise<void> {
   const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
 
+  const connectionLog = createRedisConnectionLog(logger);
   const redis =
-    env.redisUrl === undefined
-      ? undefined
-      : createCentralRedis(env.redisUrl, (err) =>
-          logger.warn({ err: { message: err.message } }, "redis error"),
-        );
+    env.redisUrl === undefined ? undefined : createCentralRedis(env.redisUrl, connectionLog.onError);
+  redis?.on("ready", connectionLog.onReady);
   if (redis === undefined) {
     logger.warn(
       "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
     );
   } else {
-    // Not awaited as a startup condition: /readyz reports Redis until it is reachable.
-    redis
-      .connect()
-      .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
+    // Not awaited as a startup condition (/readyz reports Redis until it is reachable), and not
+    // logged here: the connection log reports an unreachable Redis once.
+    redis.connect().catch(() => {});
   }
   // One replay protection for the rate-limit script and the standalone check: one set of jtis, one outage log.
   const replay = createReplayProtection(config.identity, {
