@@ -43,6 +43,8 @@ echo "[test] biome check"
 pnpm exec biome check .
 echo "[test] typecheck"
 pnpm exec turbo run typecheck --output-logs=errors-only
+echo "[test] docs: every path a Markdown file names exists"
+node scripts/check-doc-links.ts
 echo "[test] tests"
 status=0
 pnpm exec turbo run test --concurrency=1 --continue || status=$?
