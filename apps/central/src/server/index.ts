@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
-import { type LimitsConfig, proxyStatusEntry } from "@gateway/types";
-import { errorJson } from "./errors.ts";
-import type { NetworkAllowlist } from "./plugins/network-allowlist/index.ts";
-import { GATEWAY_SECURITY_HEADERS } from "./plugins/security-headers/index.ts";
+import { GATEWAY_SECURITY_HEADERS, type LimitsConfig, proxyStatusEntry } from "@gateway/types";
+import { errorJson } from "../errors.ts";
+import type { NetworkAllowlist } from "./network-allowlist/index.ts";
 
 type RawErrorCode = "bad_request" | "forbidden" | "request_timeout" | "headers_too_large";
 
