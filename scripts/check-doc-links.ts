@@ -49,6 +49,8 @@ export function indexRepo(files: string[]): RepoIndex {
 function exists(token: string, fromDir: string, repo: RepoIndex): boolean {
   const clean = token.replace(/:\d+(-\d+)?$/, "").replace(/[#?].*$/, "");
   if (clean === "") return true;
+  const bare = clean.replace(/^\.\//, "");
+  if (repo.paths.includes(bare) || repo.paths.includes(`${bare}/`)) return true;
   if (existsSync(join(fromDir, clean)) || existsSync(join(ROOT, clean))) return true;
   const first = clean.replace(/^\.\//, "").split("/")[0] ?? "";
   if (repo.topLevel.has(first) || clean.startsWith(".")) return false;

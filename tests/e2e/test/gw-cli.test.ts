@@ -22,7 +22,8 @@ function gw(args: string[]): Promise<Run> {
 
 const COMMANDS = ["dev", "test", "token", "check", "config", "bench", "pnpm"];
 
-describe.concurrent("./gw help", () => {
+// One at a time: the first ./gw after a lockfile change runs pnpm install.
+describe("./gw help", { timeout: 180_000 }, () => {
   it.each([[[]], [["help"]], [["--help"]], [["-h"]]])("./gw %j lists every command, exit 0", async (args) => {
     const run = await gw(args);
     expect(run.code).toBe(0);
