@@ -1,4 +1,4 @@
-import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig } from "@gateway/types";
+import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig, GrpcRouteConfig } from "@gateway/types";
 
 /**
  * What the edge Worker needs. Built field by field (never by spreading a route)
@@ -33,6 +33,9 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       edgeRateLimit: [...route.edgeRateLimit],
       forwardAuthorization: route.forwardAuthorization ?? false,
       ...(route.cors ? { cors: copyCors(route.cors) } : {}),
+      ...(route.cache
+        ? { cache: { ...route.cache, keyBy: [...route.cache.keyBy], vary: [...route.cache.vary] } }
+        : {}),
     })),
   };
 }
@@ -48,6 +51,16 @@ function copyCors(cors: CorsConfig): CorsConfig {
   };
 }
 
+function copyGrpc(grpc: GrpcRouteConfig): GrpcRouteConfig {
+  return {
+    ...grpc,
+    protos: [...grpc.protos],
+    includeDirs: [...grpc.includeDirs],
+    services: [...grpc.services],
+    forwardHeaders: [...grpc.forwardHeaders],
+  };
+}
+
 /** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
@@ -56,14 +69,15 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS and forwardAuthorization are decided at the edge only.
-    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, ...route }) => ({
+    // CORS, forwardAuthorization and the HTTP cache are decided at the edge only.
+    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, cache: _cache, ...route }) => ({
       ...route,
       methods: [...route.methods],
       issuers: [...route.issuers],
       roles: [...route.roles],
       scopes: [...route.scopes],
       upstream: { urls: [...route.upstream.urls] },
+      ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
       rateLimit: [...route.rateLimit],
       edgeRateLimit: [...route.edgeRateLimit],
     })),

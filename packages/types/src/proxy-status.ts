@@ -27,7 +27,8 @@ export type ProxyErrorType =
   | "http_response_incomplete"
   | "http_response_timeout"
   | "http_protocol_error"
-  | "proxy_internal_error";
+  | "proxy_internal_error"
+  | "proxy_internal_response";
 
 /**
  * The type for each error code when the site that raised it knows no better
@@ -57,6 +58,8 @@ export const DEFAULT_PROXY_ERROR: Readonly<Record<ErrorCode, ProxyErrorType>> = 
   upstream_error: "destination_unavailable",
   service_unavailable: "proxy_internal_error",
   upstream_timeout: "http_response_timeout",
+  // only-if-cached without a stored response: answered locally without trying the next hop.
+  not_cached: "proxy_internal_response",
 };
 
 /** One Proxy-Status list member: `<tier>; error=<type>; details="<code>"`. */

@@ -9,7 +9,14 @@ import { freePort } from "@gateway/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../../scripts/stack.ts";
 
-const PORT_VARS = ["EDGE_PORT", "CENTRAL_PORT", "DEMO_USERS_PORT", "DEMO_ISSUER_PORT", "EDGE_INSPECTOR_PORT"];
+const PORT_VARS = [
+  "EDGE_PORT",
+  "CENTRAL_PORT",
+  "DEMO_USERS_PORT",
+  "DEMO_ISSUER_PORT",
+  "DEMO_ORDERS_PORT",
+  "EDGE_INSPECTOR_PORT",
+];
 
 function runDev(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
