@@ -63,10 +63,11 @@ function answerProbe(
   return true;
 }
 
-/** The status, Retry-After and error code the request asked for in x-test-central-reply. */
+/** The status, Retry-After, error code (and Proxy-Status, if any) the request asked for in x-test-central-reply. */
 function answerScripted(req: IncomingMessage, res: ServerResponse, reply: string): void {
-  const { status, retryAfter, code } = JSON.parse(reply) as Record<string, string | number>;
+  const { status, retryAfter, code, proxyStatus } = JSON.parse(reply) as Record<string, string | number>;
   res.statusCode = Number(status);
+  if (proxyStatus !== undefined) res.setHeader("proxy-status", String(proxyStatus));
   if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
   res.setHeader("ratelimit-policy", '"per-user";q=5;w=60');
   res.setHeader("ratelimit", `"per-user";r=0;t=${retryAfter ?? 0}`);
