@@ -11,6 +11,7 @@ import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
 import { createLogDestination } from "./logging/index.ts";
+import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
@@ -51,12 +52,13 @@ function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
     );
     return undefined;
   }
-  const redis = createCentralRedis(env.redisUrl, (err) =>
-    logger.warn({ err: { message: err.message } }, "redis error"),
-  );
-  redis
-    .connect()
-    .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
+  // One line when Redis becomes unreachable, one when it is back (not one per reconnect attempt).
+  const connectionLog = createRedisConnectionLog(logger);
+  const redis = createCentralRedis(env.redisUrl, connectionLog.onError);
+  redis.on("ready", connectionLog.onReady);
+  // Not awaited (/readyz reports Redis until it is reachable) and not logged here: the
+  // connection log reports an unreachable Redis once.
+  redis.connect().catch(() => {});
   return redis;
 }
 

@@ -132,7 +132,9 @@ export async function dispatch(context: Omit<RouteContext, "params">, deps: Rout
   for (const route of ROUTES) {
     const match = route.pattern.exec(path);
     if (match === null) continue;
-    if (route.method !== "*" && route.method !== context.req.method) {
+    // HEAD is served wherever GET is; Node leaves the body out.
+    const method = context.req.method === "HEAD" ? "GET" : context.req.method;
+    if (route.method !== "*" && route.method !== method) {
       allowed.add(route.method);
       continue;
     }

@@ -180,13 +180,13 @@ describe("usage errors exit 2", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("usage:\n  gateway-config check [path]");
+    expect(run.stderr).toContain("usage:\n  ./gw check [path]");
   });
 
   it("--help prints usage and exits 0", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("gateway-config compile --tier edge|central");
+    expect(run.stdout).toContain("./gw config compile --tier edge|central");
   });
 });
 

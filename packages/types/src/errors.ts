@@ -1,3 +1,5 @@
+import type { ProxyErrorType } from "./proxy-status.ts";
+
 /**
  * The one error shape both tiers answer with:
  *   {"error":{"code":"<ErrorCode>","message":"...","requestId":"..."}}
@@ -60,12 +62,20 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** The Proxy-Status error type when the code's default is too vague (e.g. connection_refused). */
+  readonly proxyError: ProxyErrorType | undefined;
 
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    options: { proxyError?: ProxyErrorType } = {},
+  ) {
     super(message);
     this.name = "GatewayError";
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.headers = headers;
+    this.proxyError = options.proxyError;
   }
 }

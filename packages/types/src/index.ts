@@ -5,6 +5,7 @@ export * from "./config.ts";
 export * from "./errors.ts";
 export * from "./headers.ts";
 export * from "./identity.ts";
+export * from "./proxy-status.ts";
 export * from "./rate-limit-headers.ts";
 export * from "./request-id.ts";
 export * from "./request-target.ts";

@@ -197,3 +197,57 @@ describe("central accepts only fresh edge tokens", () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe("which layer answered (Proxy-Status) and HEAD", () => {
+  it("HEAD works on a route configured for GET only, through both tiers", async () => {
+    const response = await fetch(`${stack.urls.edge}/api/public/hello`, { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("proxy-status")).toBeNull();
+    expect(await response.text()).toBe("");
+    const get = await fetch(`${stack.urls.edge}/api/public/hello`);
+    await get.arrayBuffer();
+    expect(response.headers.get("content-type")).toBe(get.headers.get("content-type"));
+  });
+
+  it("a gateway 404 is marked; the service's own 404 is not", async () => {
+    const gateway = await fetch(`${stack.urls.edge}/nowhere`);
+    expect(gateway.status).toBe(404);
+    expect(gateway.headers.get("proxy-status")).toBe(
+      'edge; error=destination_not_found; details="not_found"',
+    );
+
+    const token = await mintToken(stack, { sub: "alice", roles: ["admin"], scopes: ["users:read"] });
+    const service = await fetch(`${stack.urls.edge}/api/users/no-such-user`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(service.status).toBe(404);
+    expect(service.headers.get("proxy-status")).toBeNull();
+  });
+
+  it("the service's 413 (its own 1 MiB cap, the route allows 10 MiB) is not marked; the gateway's is", async () => {
+    const token = await mintToken(stack, { sub: "alice", roles: ["admin"], scopes: ["users:read"] });
+    const body = JSON.stringify({ name: "x".repeat(1_200_000) });
+    const service = await fetch(`${stack.urls.edge}/api/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
+    expect(service.status).toBe(413);
+    expect(service.headers.get("proxy-status")).toBeNull();
+
+    // The admin route caps bodies at 1 MiB in the gateway itself.
+    const gateway = await fetch(`${stack.urls.edge}/api/admin/upload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
+    expect(gateway.status).toBe(413);
+    expect(gateway.headers.get("proxy-status")).toBe(
+      'edge; error=http_request_error; details="payload_too_large"',
+    );
+  });
+
+  // Runs last: after the service answered 413 while the upload was still arriving, the next
+  // request on that route waits for the route's timeout (504), so later tests would be affected.
+  it.todo("a request after the service refused a large upload early is not stuck behind it");
+});

@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import { rewritePath } from "@gateway/config";
 import type { IdentitySigner } from "@gateway/identity";
-import { GatewayError, type RouteConfig, targetQuery } from "@gateway/types";
+import { GatewayError, type ProxyErrorType, type RouteConfig, targetQuery } from "@gateway/types";
 import type { Request, RequestHandler, Response } from "express";
 import { createProxyMiddleware, type Plugin } from "http-proxy-middleware";
 import type { Logger } from "pino";
@@ -31,17 +31,31 @@ function hasChunkedBody(req: IncomingMessage): boolean {
   return false;
 }
 
-const UPSTREAM_UNREACHABLE = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-]);
+/** Socket error codes → the RFC 9209 type that names the cause in Proxy-Status. */
+const PROXY_ERROR_BY_CODE: Readonly<Record<string, ProxyErrorType>> = {
+  ECONNREFUSED: "connection_refused",
+  ENOTFOUND: "dns_error",
+  EAI_AGAIN: "dns_error",
+  EHOSTUNREACH: "destination_ip_unroutable",
+  ENETUNREACH: "destination_ip_unroutable",
+  ETIMEDOUT: "connection_timeout",
+  ECONNRESET: "connection_terminated",
+  EPIPE: "connection_terminated",
+};
 
-function upstreamErrorMessage(err: Error & { code?: string }): string {
-  if (err.code !== undefined && UPSTREAM_UNREACHABLE.has(err.code)) return "upstream is unreachable";
-  return "upstream connection failed";
+function upstreamFailure(err: Error & { code?: string }): GatewayError {
+  const code = err.code ?? "";
+  const type: ProxyErrorType =
+    PROXY_ERROR_BY_CODE[code] ??
+    (code.startsWith("HPE_") ? "http_protocol_error" : "destination_unavailable");
+  const unreachable =
+    type === "connection_refused" || type === "dns_error" || type === "destination_ip_unroutable";
+  return new GatewayError(
+    "upstream_error",
+    unreachable ? "upstream is unreachable" : "upstream connection failed",
+    {},
+    { proxyError: type },
+  );
 }
 
 /**
@@ -108,7 +122,7 @@ function exchangeEvents(logger: Logger): Plugin<Request, Response> {
         },
         "upstream error",
       );
-      exchange.fail(new GatewayError("upstream_error", upstreamErrorMessage(err)));
+      exchange.fail(upstreamFailure(err));
     });
     // The client went away mid-request: httpxy already destroyed the upstream request.
     proxyServer.on("econnreset", (_err: Error, req: IncomingMessage) => {

@@ -19,7 +19,8 @@ import { createKeyVerifyStub } from "./key-verify.ts";
  * GET /__completed?id=<x-request-id> says whether a request with that id was
  * received in full (an aborted upload is not).
  * A request carrying `x-test-central-reply: {"status":429,"retryAfter":"30","code":"rate_limited"}`
- * is answered with that status, Retry-After and error code instead of the echo.
+ * is answered with that status, Retry-After and error code instead of the echo (and with
+ * `"proxyStatus":"..."`, that Proxy-Status header).
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
  * The API key verification endpoint and its controls: see key-verify.ts.
  */
@@ -78,10 +79,11 @@ function answerProbe(
   return true;
 }
 
-/** The status, Retry-After and error code the request asked for in x-test-central-reply. */
+/** The status, Retry-After, error code (and Proxy-Status, if any) the request asked for in x-test-central-reply. */
 function answerScripted(req: IncomingMessage, res: ServerResponse, reply: string): void {
-  const { status, retryAfter, code } = JSON.parse(reply) as Record<string, string | number>;
+  const { status, retryAfter, code, proxyStatus } = JSON.parse(reply) as Record<string, string | number>;
   res.statusCode = Number(status);
+  if (proxyStatus !== undefined) res.setHeader("proxy-status", String(proxyStatus));
   if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
   res.setHeader("ratelimit-policy", '"per-user";q=5;w=60');
   res.setHeader("ratelimit", `"per-user";r=0;t=${retryAfter ?? 0}`);

@@ -1,6 +1,7 @@
 import {
   DEFAULT_STRIP_HEADERS_ENTRY,
   HTTP_METHODS,
+  type HttpMethod,
   JWT_ALGORITHMS,
   RATE_LIMIT_ALGORITHMS,
 } from "@gateway/types";
@@ -54,7 +55,7 @@ const issuerSchema = z.strictObject({
   algorithms: uniqueList(z.enum(JWT_ALGORITHMS)).min(1, {
     error: "must list at least one algorithm (algorithms are pinned)",
   }),
-  clockSkewSeconds: nonNegativeInt(300).default(30),
+  clockSkewSeconds: nonNegativeInt(300).default(5),
   jwksCacheSeconds: positiveInt(86_400).default(600),
   jwksMinRefetchSeconds: positiveInt(86_400).default(30),
   rolesClaim: nonEmptyString.default("roles"),
@@ -106,13 +107,21 @@ const upstreamSchema = z
   )
   .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
 
+/** HTTP semantics (RFC 9110 §9.3.2): a resource that answers GET answers HEAD too. */
+function withHeadForGet(methods: HttpMethod[]): HttpMethod[] {
+  const get = methods.indexOf("GET");
+  if (get === -1 || methods.includes("HEAD")) return methods;
+  return [...methods.slice(0, get + 1), "HEAD", ...methods.slice(get + 1)];
+}
+
 const routeSchema = z
   .strictObject({
     name,
     path: routePath,
     methods: uniqueList(z.enum(HTTP_METHODS))
       .min(1, { error: "must list at least one method" })
-      .default(() => [...HTTP_METHODS]),
+      .default(() => [...HTTP_METHODS])
+      .transform(withHeadForGet),
     auth: z.enum(["public", "jwt", "api_key", "any"]).default("jwt"),
     issuers: uniqueList(name).default(() => []),
     roles: uniqueList(nonEmptyString).default(() => []),

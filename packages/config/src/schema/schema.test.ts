@@ -31,7 +31,7 @@ describe("schema: happy path", () => {
       jwksUrl: "https://issuer.example/jwks.json",
       audiences: ["gateway-api"],
       algorithms: ["ES256"],
-      clockSkewSeconds: 30,
+      clockSkewSeconds: 5,
       jwksCacheSeconds: 600,
       jwksMinRefetchSeconds: 30,
       rolesClaim: "roles",
@@ -60,6 +60,15 @@ describe("schema: happy path", () => {
     expect(config.routes[1]).not.toHaveProperty("cors");
   });
 
+  it("a route that allows GET allows HEAD too (RFC 9110), right after GET", () => {
+    const doc = baseDocument();
+    doc.routes[0] = { ...doc.routes[0], methods: ["POST", "GET", "DELETE"] };
+    doc.routes[1] = { ...doc.routes[1], methods: ["POST"] };
+    const config = validateConfig(doc, {});
+    expect(config.routes[0]?.methods).toEqual(["POST", "GET", "HEAD", "DELETE"]);
+    expect(config.routes[1]?.methods).toEqual(["POST"]);
+  });
+
   it("keeps explicit values and normalises upstream {urls}", () => {
     const doc = baseDocument();
     doc.limits = { maxBodyBytes: 2048 };
@@ -79,7 +88,7 @@ describe("schema: happy path", () => {
     expect(config.limits.maxHeaderBytes).toBe(16_384);
     expect(config.rateLimits.policies[1]?.burst).toBe(5);
     expect(config.routes[0]).toMatchObject({
-      methods: ["GET", "POST"],
+      methods: ["GET", "HEAD", "POST"],
       upstream: { urls: ["http://a:1", "https://b"] },
       maxBodyBytes: 1024,
       timeoutMs: 500,
