@@ -13,8 +13,7 @@ import { createRequestLog } from "./plugins/request-log/index.ts";
 import { createRouting } from "./plugins/routing/index.ts";
 import { createSecurityHeaders } from "./plugins/security-headers/index.ts";
 import { createTrustedHeaders } from "./plugins/trusted-headers/index.ts";
-import { createProxy } from "./proxy/index.ts";
-import type { UpstreamAgentOptions } from "./proxy/upstreams.ts";
+import { createProxy, type UpstreamAgentOptions } from "./proxy/index.ts";
 
 export { createServer, createTlsServer } from "./server.ts";
 
@@ -38,6 +37,10 @@ export interface CentralDeps {
   readinessChecks?: ReadinessCheck[];
   /** Keep-alive agent sizing per upstream origin. */
   agentOptions?: UpstreamAgentOptions;
+  /** Clock (epoch ms) for circuit breakers, ejections and retry budgets; default Date.now. */
+  now?: () => number;
+  /** Randomness for retry jitter and load balancing; default Math.random. */
+  random?: () => number;
 }
 
 export interface CentralApp {
@@ -63,13 +66,15 @@ export function createApp(config: CentralConfig, deps: CentralDeps): CentralApp 
     signer: deps.signer,
     logger: deps.logger,
     ...(deps.agentOptions === undefined ? {} : { agentOptions: deps.agentOptions }),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.random === undefined ? {} : { random: deps.random }),
   });
 
   app.use(createSecurityHeaders());
   app.use(createRequestContext());
   app.use(createRequestLog(deps.logger));
   app.use(createRequestGuard(config.limits));
-  app.use(createHealthEndpoints(deps.readinessChecks ?? []));
+  app.use(createHealthEndpoints(deps.readinessChecks ?? [], { upstreams: () => proxy.snapshot() }));
   app.use(
     createIdentityVerification({
       verifier: deps.verifier,

@@ -5,6 +5,16 @@
  * Durations are plain numbers with their unit in the name.
  */
 
+import type {
+  BalancerConfig,
+  CircuitBreakerConfig,
+  ConcurrencyConfig,
+  HealthCheckConfig,
+  OutlierDetectionConfig,
+  RetryConfig,
+  TimeoutsConfig,
+} from "./resilience.ts";
+
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
@@ -104,7 +114,7 @@ export interface RouteConfig {
   roles: string[];
   /** Every listed scope is required. */
   scopes: string[];
-  upstream: { urls: string[] };
+  upstream: UpstreamConfig;
   /** If set, the matched prefix is replaced by this path before proxying. */
   rewrite?: string;
   timeoutMs: number;
@@ -120,6 +130,26 @@ export interface RouteConfig {
    * (default false: the edge verified it, the identity token replaces it).
    */
   forwardAuthorization?: boolean;
+  /** Central only (filled by the schema; see ./resilience.ts for the defaults). */
+  circuitBreaker?: CircuitBreakerConfig;
+  /** Central only: connect / first byte / total; `firstByteMs` equals `timeoutMs`. */
+  timeouts?: TimeoutsConfig;
+  /** Central only: retries of failed attempts, limited by a retry budget. */
+  retry?: RetryConfig;
+  /** Central only: per-route bulkhead. */
+  concurrency?: ConcurrencyConfig;
+}
+
+/** The targets of a route and how central spreads requests over them. */
+export interface UpstreamConfig {
+  urls: string[];
+  /** Relative weight of each URL, same order (default 1 each). */
+  weights?: number[];
+  balancer?: BalancerConfig;
+  /** Active health checks; absent = none. */
+  healthCheck?: HealthCheckConfig;
+  /** Passive: targets that keep failing are ejected for a while. */
+  outlierDetection?: OutlierDetectionConfig;
 }
 
 export interface IdentityConfig {
@@ -169,7 +199,15 @@ export interface EdgeConfig {
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */
 export type EdgeRouteConfig = Omit<
   RouteConfig,
-  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization"
+  | "upstream"
+  | "rewrite"
+  | "rateLimit"
+  | "timeoutMs"
+  | "forwardAuthorization"
+  | "circuitBreaker"
+  | "timeouts"
+  | "retry"
+  | "concurrency"
 > & { forwardAuthorization: boolean };
 
 /** What a central replica runs with. */

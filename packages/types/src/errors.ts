@@ -22,6 +22,10 @@ export const ERROR_STATUS = {
   not_implemented: 501,
   upstream_error: 502,
   service_unavailable: 503,
+  /** Central will not call the upstream: its circuit breaker is open, or no target is healthy. */
+  upstream_unavailable: 503,
+  /** Central shed the request: the route's concurrency limit and queue are full. */
+  overloaded: 503,
   upstream_timeout: 504,
 } as const;
 

@@ -2,7 +2,14 @@ import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
-import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
+import {
+  circuitBreakerSchema,
+  concurrencySchema,
+  retrySchema,
+  timeoutsSchema,
+  upstreamSchema,
+} from "./resilience-schema.ts";
+import { jwksUrlProblem } from "./url-problem.ts";
 
 /**
  * The shape of gateway.config.yaml: types, ranges and field-level formats.
@@ -14,11 +21,6 @@ export const DEFAULT_ROUTE_TIMEOUT_MS = 10_000;
 
 const jwksUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
   const problem = jwksUrlProblem(url);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-
-const upstreamUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
-  const problem = upstreamUrlProblem(url);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
@@ -77,18 +79,6 @@ const edgePolicySchema = z.strictObject({
   key: uniqueList(z.enum(["consumer", "ip"])).min(1, { error: "must list at least one key part" }),
 });
 
-// The transform sits outside the union: inside a branch it would abort that branch
-// and hide its precise message behind the union's generic one.
-const upstreamSchema = z
-  .union(
-    [
-      upstreamUrl,
-      z.strictObject({ urls: uniqueList(upstreamUrl).min(1, { error: "must list at least one URL" }) }),
-    ],
-    { error: "must be a URL or a mapping { urls: [...] }" },
-  )
-  .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
-
 const routeSchema = z.strictObject({
   name,
   path: routePath,
@@ -101,13 +91,18 @@ const routeSchema = z.strictObject({
   scopes: uniqueList(nonEmptyString).default(() => []),
   upstream: upstreamSchema,
   rewrite: routePath.optional(),
-  timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
+  /** Optional here: shorthand for timeouts.firstByteMs, defaulted after the semantic checks. */
+  timeoutMs: positiveInt(600_000).optional(),
   /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
   maxBodyBytes: positiveInt(1024 ** 3).optional(),
   rateLimit: uniqueList(name).default(() => []),
   edgeRateLimit: uniqueList(name).default(() => []),
   cors: corsSchema.optional(),
   forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
+  circuitBreaker: circuitBreakerSchema.prefault({}),
+  timeouts: timeoutsSchema.prefault({}),
+  retry: retrySchema.prefault({}),
+  concurrency: concurrencySchema.prefault({}),
 });
 
 export const gatewayConfigSchema = z.strictObject({

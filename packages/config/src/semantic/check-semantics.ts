@@ -3,6 +3,7 @@ import type { ConfigIssue, ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
+import { checkResilience } from "./resilience-rules.ts";
 
 const BURST_ALGORITHMS = new Set(["token_bucket", "gcra"]);
 
@@ -118,6 +119,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       if (route.scopes.length > 0) report([...path, "scopes"], "a public route cannot require scopes");
     }
     checkCors(route, path, report);
+    checkResilience(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }

@@ -31,11 +31,23 @@ function pathOf(url: string): string {
   return queryAt === -1 ? url : url.slice(0, queryAt);
 }
 
+/** Extra sections of the /readyz body, computed per request (e.g. `upstreams`: breaker and ejection state). */
+export type ReadinessDetails = Record<string, () => unknown>;
+
 /**
  * `/healthz`: the process answers. `/readyz`: config is loaded (it is, or the
- * app would not exist) and every readiness check passes. Neither needs identity.
+ * app would not exist) and every readiness check passes; `details` are added to
+ * its body for operators, without changing the status. Neither needs identity.
  */
-export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler {
+export function createHealthEndpoints(
+  checks: ReadinessCheck[],
+  details: ReadinessDetails = {},
+): RequestHandler {
+  const detailsNow = () => {
+    const result: Record<string, unknown> = {};
+    for (const [name, read] of Object.entries(details)) result[name] = read();
+    return result;
+  };
   return (req, res, next) => {
     const path = pathOf(req.url);
     if (path !== "/healthz" && path !== "/readyz") {
@@ -57,8 +69,8 @@ export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler 
           .status(200)
           .json(
             degraded.length === 0
-              ? { status: "ready", checks: names }
-              : { status: "degraded", checks: names, degraded },
+              ? { status: "ready", checks: names, ...detailsNow() }
+              : { status: "degraded", checks: names, degraded, ...detailsNow() },
           );
         return;
       }
