@@ -52,6 +52,8 @@ export async function startCentral(opts: {
   yaml: string;
   redis?: "real" | "none";
   rateLimit?: RequestHandler;
+  /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
+  resilience?: { now?: () => number; random?: () => number };
 }): Promise<CentralUnderTest> {
   const config = compileCentral(parseConfig(opts.yaml, {}));
   const [edgeKeys, centralKeys] = await Promise.all([
@@ -78,7 +80,7 @@ export async function startCentral(opts: {
     ...(redis === undefined ? {} : { redis }),
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
   });
-  const central = createApp(config, deps);
+  const central = createApp(config, { ...deps, ...opts.resilience });
   const server = createServer(central.app, config.limits);
   const { port, url } = await listen(server);
   const edgeSigner = await createIdentitySigner({

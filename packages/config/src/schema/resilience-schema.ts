@@ -161,9 +161,15 @@ export const timeoutsSchema = z.strictObject({
   totalMs: positiveInt(HOUR_MS).optional(),
 });
 
+// `on: [503]` in YAML is a number; the condition is the same as "503".
+const retryCondition = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z.enum(RETRY_CONDITIONS),
+);
+
 export const retrySchema = z.strictObject({
   attempts: positiveInt(10).default(DEFAULT_RETRY.attempts),
-  on: uniqueList(z.enum(RETRY_CONDITIONS)).default(() => [...DEFAULT_RETRY.on]),
+  on: uniqueList(retryCondition).default(() => [...DEFAULT_RETRY.on]),
   methods: uniqueList(z.enum(HTTP_METHODS)).default(() => [...DEFAULT_RETRY.methods]),
   backoff: z
     .strictObject({

@@ -36,15 +36,17 @@ export type ReadinessDetails = Record<string, () => unknown>;
 
 /**
  * `/healthz`: the process answers. `/readyz`: config is loaded (it is, or the
- * app would not exist) and every readiness check passes; `details` are added to
- * its body for operators, without changing the status. Neither needs identity.
+ * app would not exist) and every readiness check passes. `/readyz?verbose` adds
+ * the `details` to the body for operators, without changing the status. Neither
+ * needs identity.
  */
 export function createHealthEndpoints(
   checks: ReadinessCheck[],
   details: ReadinessDetails = {},
 ): RequestHandler {
-  const detailsNow = () => {
+  const detailsNow = (url: string) => {
     const result: Record<string, unknown> = {};
+    if (!/[?&]verbose(=|&|$)/.test(url)) return result;
     for (const [name, read] of Object.entries(details)) result[name] = read();
     return result;
   };
@@ -69,8 +71,8 @@ export function createHealthEndpoints(
           .status(200)
           .json(
             degraded.length === 0
-              ? { status: "ready", checks: names, ...detailsNow() }
-              : { status: "degraded", checks: names, degraded, ...detailsNow() },
+              ? { status: "ready", checks: names, ...detailsNow(req.url) }
+              : { status: "degraded", checks: names, degraded, ...detailsNow(req.url) },
           );
         return;
       }
