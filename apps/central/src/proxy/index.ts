@@ -32,10 +32,15 @@ export interface ProxyDeps {
   random?: () => number;
 }
 
+export interface RouteSnapshot {
+  targets: TargetSnapshot[];
+  concurrency: { active: number; queued: number; limit: number; queue: number };
+}
+
 export interface Proxy {
   handler: RequestHandler;
-  /** Per route: each target's breaker, ejection, health and in-flight count (for /readyz). */
-  snapshot(): Record<string, TargetSnapshot[]>;
+  /** Per route: each target's breaker, ejection, health and in-flight count, and the bulkhead (for /readyz?verbose). */
+  snapshot(): Record<string, RouteSnapshot>;
   /** Stops health checks and destroys pooled upstream sockets. */
   close(): void;
 }
@@ -213,8 +218,9 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
   return {
     handler,
     snapshot() {
-      const result: Record<string, TargetSnapshot[]> = {};
-      for (const [name, upstream] of upstreams) result[name] = upstream.pool.snapshot();
+      const result: Record<string, RouteSnapshot> = {};
+      for (const [name, upstream] of upstreams)
+        result[name] = { targets: upstream.pool.snapshot(), concurrency: upstream.bulkhead.snapshot() };
       return result;
     },
     close() {

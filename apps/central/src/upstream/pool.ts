@@ -80,11 +80,10 @@ export function createUpstreamPool(options: UpstreamPoolOptions, deps: UpstreamP
       probe: deps.probe,
       canTakeOut,
       onChange(index, healthy, detail) {
-        if (healthy) {
-          logger.info({ ...log(index), detail }, "upstream target healthy");
-          outlier.returnTarget(index, "health check passed");
-        } else logger.warn({ ...log(index), detail }, "upstream target unhealthy");
+        if (healthy) logger.info({ ...log(index), detail }, "upstream target healthy");
+        else logger.warn({ ...log(index), detail }, "upstream target unhealthy");
       },
+      onPassing: (index) => outlier.returnTarget(index, "health check passed"),
     });
     health.start();
   }

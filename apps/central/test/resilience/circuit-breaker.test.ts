@@ -71,9 +71,12 @@ describe("circuit breaker through central's port", () => {
 
   it("/readyz?verbose shows the open breaker; plain /readyz is unchanged", async () => {
     const verbose = (await (await fetch(`${central.url}/readyz?verbose`)).json()) as {
-      upstreams: Record<string, Array<{ target: string; breaker: { state: string } }>>;
+      upstreams: Record<string, { targets: Array<{ target: string; breaker: { state: string } }> }>;
     };
-    expect(verbose.upstreams.outage?.[0]).toMatchObject({ target: upstream.url, breaker: { state: "open" } });
+    expect(verbose.upstreams.outage?.targets[0]).toMatchObject({
+      target: upstream.url,
+      breaker: { state: "open" },
+    });
     expect(await (await fetch(`${central.url}/readyz`)).json()).toEqual({ status: "ready", checks: [] });
   });
 

@@ -70,9 +70,13 @@ export function hits(upstream: RecordingUpstream, path = "/health"): number {
 }
 
 /** Waits for a condition that an event will make true (polls cheaply; fails after `ms`). */
-export async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 5000,
+): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -8,6 +8,8 @@ export interface HealthCheckerDeps {
   /** Whether one more target may leave the rotation (the pool's maxEjectionPercent). */
   canTakeOut(index: number): boolean;
   onChange?(index: number, healthy: boolean, detail: string): void;
+  /** Each probe that completes a run of `healthyThreshold` passes or more (ends a passive ejection early). */
+  onPassing?(index: number): void;
   setInterval?: (fn: () => void, ms: number) => { unref?(): void };
   clearInterval?: (handle: unknown) => void;
 }
@@ -43,10 +45,12 @@ export function createHealthChecker(
     if (passed) {
       failures[index] = 0;
       passes[index] = (passes[index] ?? 0) + 1;
-      if (!healthy[index] && (passes[index] ?? 0) >= config.healthyThreshold) {
+      if ((passes[index] ?? 0) < config.healthyThreshold) return;
+      if (!healthy[index]) {
         healthy[index] = true;
         deps.onChange?.(index, true, detail);
       }
+      deps.onPassing?.(index);
       return;
     }
     passes[index] = 0;
