@@ -1,5 +1,6 @@
 import type { IdentityClaims, RouteConfig } from "@gateway/types";
 import type { Response } from "express";
+import type { PendingReplay } from "./replay/pending.ts";
 
 /**
  * Per-request state shared by central's middleware, kept on `res.locals.gateway`.
@@ -13,10 +14,10 @@ export interface GatewayContext {
   clientIp: string;
   identity?: IdentityClaims;
   /**
-   * The verified token's replay check, when it is deferred to after routing
-   * (one Redis round trip with the rate limit). Cleared once settled.
+   * The verified token's replay check, deferred to after routing (one Redis
+   * round trip with the rate limit); exactly one later step settles it.
    */
-  replay?: { jti: string; expiresAt: number };
+  replay?: PendingReplay;
   route?: RouteConfig;
   /** Normalised request path (no query) used for routing. */
   path?: string;

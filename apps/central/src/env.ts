@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readPortEnv } from "@gateway/config/env";
 import { type IdentityPrivateJwk, parseJwksEnv, parsePrivateJwkEnv } from "@gateway/identity";
-import { type Cidr, parseCidrList } from "./plugins/network-allowlist/index.ts";
-import { DEFAULT_MAX_CONNECTIONS } from "./server.ts";
+import { DEFAULT_MAX_CONNECTIONS } from "./server/index.ts";
+import { type Cidr, parseCidrList } from "./server/network-allowlist/index.ts";
 
 /** Files for the TLS listener (paths resolved against the working directory). */
 export interface CentralTlsFiles {

@@ -2,19 +2,14 @@ import { readFileSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
 import type { LimitsConfig } from "@gateway/types";
-import { pino } from "pino";
-import { createApp, createServer, createTlsServer } from "./app.ts";
-import { buildCentralDeps } from "./deps.ts";
+import type { Redis } from "ioredis";
+import { type Logger, pino } from "pino";
+import { composeCentral } from "./composition/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
-import { createNetworkAllowlist } from "./plugins/network-allowlist/index.ts";
-import {
-  createMemoryRateLimitStore,
-  createRateLimitPlugin,
-  createRedisRateLimitStore,
-} from "./plugins/rate-limit/index.ts";
-import { createReplayProtection } from "./plugins/replay-check/index.ts";
-import { createLogDestination } from "./plugins/request-log/destination.ts";
+import { createLogDestination } from "./logging/index.ts";
 import { createCentralRedis } from "./redis/client.ts";
+import { createServer, createTlsServer } from "./server/index.ts";
+import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
   try {
@@ -44,50 +39,30 @@ function listenerFor(handler: RequestListener, limits: LimitsConfig, env: Centra
   return createTlsServer(handler, limits, tls, options);
 }
 
+/** The shared Redis from REDIS_URL, connecting in the background (/readyz reports it until reachable). */
+function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
+  if (env.redisUrl === undefined) {
+    logger.warn(
+      "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
+    );
+    return undefined;
+  }
+  const redis = createCentralRedis(env.redisUrl, (err) =>
+    logger.warn({ err: { message: err.message } }, "redis error"),
+  );
+  redis
+    .connect()
+    .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
+  return redis;
+}
+
+/** Reads the environment, builds the clients, composes central (src/composition/) and listens until a signal. */
 async function main(): Promise<void> {
   const env = readCentralEnv(process.env);
   const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
-
-  const redis =
-    env.redisUrl === undefined
-      ? undefined
-      : createCentralRedis(env.redisUrl, (err) =>
-          logger.warn({ err: { message: err.message } }, "redis error"),
-        );
-  if (redis === undefined) {
-    logger.warn(
-      "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
-    );
-  } else {
-    // Not awaited as a startup condition: /readyz reports Redis until it is reachable.
-    redis
-      .connect()
-      .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
-  }
-  // One replay protection for the rate-limit script and the standalone check: one set of jtis, one outage log.
-  const replay = createReplayProtection(config.identity, {
-    logger,
-    ...(redis === undefined ? {} : { redis }),
-  });
-  const rateLimit = createRateLimitPlugin(config.rateLimits.policies, {
-    store:
-      redis === undefined
-        ? createMemoryRateLimitStore(replay === undefined ? {} : { replayStore: replay.store })
-        : createRedisRateLimitStore(redis),
-    logger,
-    ...(replay === undefined ? {} : { replayFailMode: replay.failMode }),
-  });
-  const deps = await buildCentralDeps({
-    config,
-    logger,
-    edgePublicKeys: env.edgePublicKeys,
-    centralPrivateJwk: env.centralPrivateJwk,
-    rateLimit,
-    ...(replay === undefined ? {} : { replay }),
-    ...(redis === undefined ? {} : { redis }),
-  });
-  const central = createApp(config, deps);
+  const redis = connectRedis(env, logger);
+  const central = await composeCentral(config, env, { logger, ...(redis === undefined ? {} : { redis }) });
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);

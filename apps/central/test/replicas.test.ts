@@ -9,13 +9,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
-import { IDENTITY_HEADER, type RateLimitAlgorithm } from "@gateway/types";
+import { IDENTITY_HEADER, RATE_LIMIT_ALGORITHMS, type RateLimitAlgorithm } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SKEW_CLOCK = fileURLToPath(new URL("./support/skew-clock.ts", import.meta.url));
-const ALGORITHMS: RateLimitAlgorithm[] = ["sliding_window", "token_bucket", "gcra", "fixed_window"];
+const ALGORITHMS = RATE_LIMIT_ALGORITHMS;
 const LIMIT = 10;
 
 interface Replica {

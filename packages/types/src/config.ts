@@ -57,7 +57,9 @@ export interface JwtIssuerConfig {
   maxTokenBytes: number;
 }
 
-export type RateLimitAlgorithm = "sliding_window" | "token_bucket" | "gcra" | "fixed_window";
+/** Central's precise algorithms: the schema's enum, the Redis script's and the memory store's tables. */
+export const RATE_LIMIT_ALGORITHMS = ["sliding_window", "token_bucket", "gcra", "fixed_window"] as const;
+export type RateLimitAlgorithm = (typeof RATE_LIMIT_ALGORITHMS)[number];
 export type RateLimitKeyPart = "consumer" | "route" | "ip" | "tenant";
 export type FailMode = "open" | "closed";
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { rewritePath } from "@gateway/config";
 import type { IdentitySigner } from "@gateway/identity";
-import { GatewayError, type RouteConfig } from "@gateway/types";
+import { GatewayError, type RouteConfig, targetQuery } from "@gateway/types";
 import type { Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { type GatewayContext, gatewayContext } from "../context.ts";
@@ -43,11 +43,6 @@ export interface Proxy {
   snapshot(): Record<string, RouteSnapshot>;
   /** Stops health checks and destroys pooled upstream sockets. */
   close(): void;
-}
-
-function queryOf(target: string): string {
-  const queryAt = target.indexOf("?");
-  return queryAt === -1 ? "" : target.slice(queryAt);
 }
 
 function hashKeyOf(
@@ -128,7 +123,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
     if (identity === undefined || path === undefined) return;
     const retryableMethod = (retry.methods as readonly string[]).includes(req.method);
     const rewritten = rewritePath(route, path);
-    const query = queryOf(req.url);
+    const query = targetQuery(req.url);
     const chunked = hasChunkedBody(req);
     let body: RequestBody | undefined;
     const hashKey = hashKeyOf(upstream, req, context);

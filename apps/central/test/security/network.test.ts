@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNetworkAllowlist, parseCidrList } from "../../src/plugins/network-allowlist/index.ts";
+import { createNetworkAllowlist, parseCidrList } from "../../src/server/network-allowlist/index.ts";
 import { type SecureCentral, startSecureCentral } from "./support/central.ts";
 import { createTestPki, type TestPki } from "./support/certs.ts";
 import { securityConfigYaml } from "./support/config.ts";

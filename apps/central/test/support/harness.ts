@@ -1,30 +1,16 @@
 import type http from "node:http";
-import { Writable } from "node:stream";
-import { compileCentral, parseConfig } from "@gateway/config";
-import {
-  createIdentitySigner,
-  createIdentityVerifier,
-  generateIdentityKeyPair,
-  type IdentityKeyPair,
-  type IdentitySigner,
-  type IdentityVerifier,
-} from "@gateway/identity";
+import { createIdentityVerifier, type IdentityVerifier } from "@gateway/identity";
 import { listen } from "@gateway/testing";
 import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { Redis } from "ioredis";
-import { pino } from "pino";
 import { inject } from "vitest";
-import { createApp, createServer } from "../../src/app.ts";
-import { buildCentralDeps } from "../../src/deps.ts";
+import { createServer } from "../../src/server/index.ts";
+import { composeTestCentral, type LogLine, type TestCentral } from "./compose.ts";
 
-export interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
+export { ALICE, type LogLine } from "./compose.ts";
 
-export interface CentralUnderTest {
+export interface CentralUnderTest extends Pick<TestCentral, "edgeKeys" | "centralKeys" | "edgeSigner"> {
   url: string;
   port: number;
   config: CentralConfig;
@@ -32,9 +18,6 @@ export interface CentralUnderTest {
   logs: LogLine[];
   /** Raw log output, to assert that secrets never appear in it. */
   logText(): string;
-  edgeKeys: IdentityKeyPair;
-  centralKeys: IdentityKeyPair;
-  edgeSigner: IdentitySigner;
   /** Verifies central's token as the service for `audience` (the route name) would. */
   serviceVerifier(audience: string): Promise<IdentityVerifier>;
   /** An edge identity token for this method + request target. */
@@ -46,8 +29,7 @@ export interface CentralUnderTest {
   close(): Promise<void>;
 }
 
-export const ALICE: Identity = { sub: "alice", roles: ["user"], scopes: ["users:read"], auth: "jwt" };
-
+/** Central as production composes it (a real Redis unless `redis: "none"`), on the hardened server, port 0. */
 export async function startCentral(opts: {
   yaml: string;
   redis?: "real" | "none";
@@ -55,70 +37,38 @@ export async function startCentral(opts: {
   /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
   resilience?: { now?: () => number; random?: () => number };
 }): Promise<CentralUnderTest> {
-  const config = compileCentral(parseConfig(opts.yaml, {}));
-  const [edgeKeys, centralKeys] = await Promise.all([
-    generateIdentityKeyPair("edge-test"),
-    generateIdentityKeyPair("central-test"),
-  ]);
   const redis = opts.redis === "none" ? undefined : new Redis(inject("redisUrl"));
-  const logs: LogLine[] = [];
-  let logText = "";
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      const text = chunk.toString();
-      logText += text;
-      for (const line of text.split("\n")) if (line.trim() !== "") logs.push(JSON.parse(line) as LogLine);
-      callback();
-    },
-  });
-  const logger = pino({ level: "debug" }, sink);
-  const deps = await buildCentralDeps({
-    config,
-    logger,
-    edgePublicKeys: { keys: [edgeKeys.publicJwk] },
-    centralPrivateJwk: centralKeys.privateJwk,
+  const test = await composeTestCentral({
+    yaml: opts.yaml,
+    keyPrefix: "test",
     ...(redis === undefined ? {} : { redis }),
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
+    ...(opts.resilience === undefined ? {} : { resilience: opts.resilience }),
   });
-  const central = createApp(config, { ...deps, ...opts.resilience });
-  const server = createServer(central.app, config.limits);
+  const server = createServer(test.central.app, test.config.limits);
   const { port, url } = await listen(server);
-  const edgeSigner = await createIdentitySigner({
-    privateJwk: edgeKeys.privateJwk,
-    issuer: "edge",
-    ttlSeconds: config.identity.ttlSeconds,
-  });
   return {
     url,
     port,
-    config,
+    config: test.config,
     server,
-    logs,
-    logText: () => logText,
-    edgeKeys,
-    centralKeys,
-    edgeSigner,
+    logs: test.logs,
+    logText: test.logText,
+    edgeKeys: test.edgeKeys,
+    centralKeys: test.centralKeys,
+    edgeSigner: test.edgeSigner,
+    mint: test.mint,
     serviceVerifier: (audience) =>
       createIdentityVerifier({
-        publicKeys: { keys: [centralKeys.publicJwk] },
+        publicKeys: { keys: [test.centralKeys.publicJwk] },
         audience,
         issuers: ["central"],
         clockSkewSeconds: 5,
       }),
-    mint(method, pathAndQuery, identity = {}) {
-      const { cip, ...rest } = identity;
-      return edgeSigner.sign({
-        identity: { ...ALICE, ...rest },
-        audience: "central",
-        method,
-        pathAndQuery,
-        clientIp: cip ?? "203.0.113.7",
-      });
-    },
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      central.close();
+      test.central.close();
       redis?.disconnect();
     },
   };

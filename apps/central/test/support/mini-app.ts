@@ -3,7 +3,7 @@ import express, { type RequestHandler } from "express";
 import { pino } from "pino";
 import { createErrorHandler } from "../../src/errors.ts";
 import { createRequestContext } from "../../src/plugins/request-context/index.ts";
-import { createServer } from "../../src/server.ts";
+import { createServer } from "../../src/server/index.ts";
 
 export interface MiniApp {
   url: string;

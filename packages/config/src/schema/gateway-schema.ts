@@ -1,4 +1,4 @@
-import { HTTP_METHODS, JWT_ALGORITHMS } from "@gateway/types";
+import { HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
@@ -60,7 +60,7 @@ const limitsSchema = z.strictObject({
 
 const policySchema = z.strictObject({
   name,
-  algorithm: z.enum(["sliding_window", "token_bucket", "gcra", "fixed_window"]),
+  algorithm: z.enum(RATE_LIMIT_ALGORITHMS),
   limit: positiveInt(1_000_000_000),
   windowSeconds: positiveInt(31_536_000),
   /** Optional here: the default (= limit) is applied after the semantic checks. */

@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MiniApp, startMiniApp } from "../../../test/support/mini-app.ts";
 import { gatewayContext } from "../../context.ts";
+import { createReplayProtection, type ReplayProtection } from "../../replay/index.ts";
 import { createIdentityVerification } from "./index.ts";
 
 let app: MiniApp;
@@ -74,7 +75,7 @@ describe("identity verification", () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_identity");
   });
 
-  it("with a deferred replay check, leaves the jti and exp + skew on the context for later", async () => {
+  it("with replay protection, hands the jti and exp + skew on as a pending replay check", async () => {
     const deferring = await startMiniApp(
       [
         createIdentityVerification({
@@ -85,7 +86,10 @@ describe("identity verification", () => {
             clockSkewSeconds: 5,
           }),
           logger: pino({ level: "silent" }),
-          deferredReplay: { clockSkewSeconds: 5 },
+          replay: createReplayProtection(
+            { replayProtection: true, replayFailMode: "closed", clockSkewSeconds: 5 },
+            { logger: pino({ level: "silent" }) },
+          ) as ReplayProtection,
         }),
       ],
       (_req, res) => {

@@ -3,7 +3,8 @@ import { GatewayError, IDENTITY_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../../context.ts";
-import { identityUnavailableError, REPLAYED_MESSAGE } from "./errors.ts";
+import { REPLAYED_MESSAGE, type ReplayProtection } from "../../replay/index.ts";
+import { identityUnavailableError } from "./errors.ts";
 
 /** What the caller is told; the precise reason goes to the debug log only. */
 const CLIENT_MESSAGE: Record<Exclude<IdentityFailure, "missing">, string> = {
@@ -25,11 +26,11 @@ export interface IdentityVerificationDeps {
   logger: Logger;
   /**
    * Replay check done later, in the same Redis round trip as the rate limit:
-   * the verifier has no replay store, and a verified token's jti goes on the
-   * context (`context.replay`, remembered until exp + clock skew) for the
-   * rate-limit plugin or the replay check to settle.
+   * the verifier has no replay store, and a verified token's jti is handed on
+   * (`context.replay`, a PendingReplay) for the rate-limit step or the replay
+   * check to settle.
    */
-  deferredReplay?: { clockSkewSeconds: number };
+  replay?: Pick<ReplayProtection, "pending">;
 }
 
 /**
@@ -37,7 +38,7 @@ export interface IdentityVerificationDeps {
  * method and raw request target. A replay store that cannot answer fails closed.
  */
 export function createIdentityVerification(deps: IdentityVerificationDeps): RequestHandler {
-  const deferredReplay = deps.deferredReplay;
+  const replay = deps.replay;
   return (req, res, next) => {
     const context = gatewayContext(res);
     const header = req.headers[IDENTITY_HEADER];
@@ -59,12 +60,7 @@ export function createIdentityVerification(deps: IdentityVerificationDeps): Requ
           return;
         }
         context.identity = result.claims;
-        if (deferredReplay !== undefined) {
-          context.replay = {
-            jti: result.claims.jti,
-            expiresAt: result.claims.exp + deferredReplay.clockSkewSeconds,
-          };
-        }
+        if (replay !== undefined) context.replay = replay.pending(result.claims);
         if (result.claims.cip !== undefined) context.clientIp = result.claims.cip;
         next();
       },

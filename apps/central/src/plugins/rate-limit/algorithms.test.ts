@@ -1,6 +1,6 @@
 import type { RateLimitAlgorithm, RateLimitPolicy } from "@gateway/types";
+import { RATE_LIMIT_ALGORITHMS as ALGORITHMS } from "@gateway/types";
 import { describe, expect, it } from "vitest";
-import { ALGORITHMS } from "./scripts/evaluate.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 import { manualClock, policy } from "./test-support/policies.ts";

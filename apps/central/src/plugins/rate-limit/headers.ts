@@ -1,26 +1,14 @@
-import type { RateLimitPolicy } from "@gateway/types";
+import { type RateLimitPolicy, rateLimitHeader } from "@gateway/types";
 import type { RateLimitDecision } from "./types.ts";
-
-/** An sf-string (RFC 8941 §3.3.3): quoted, with `\` and `"` escaped. */
-function sfString(value: string): string {
-  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
-}
-
-/** `RateLimit-Policy: "per-user";q=100;w=60, "per-ip";q=1000;w=3600` */
-export function rateLimitPolicyHeader(policies: RateLimitPolicy[]): string {
-  return policies
-    .map((policy) => `${sfString(policy.name)};q=${policy.limit};w=${policy.windowSeconds}`)
-    .join(", ");
-}
-
-/** `RateLimit: "per-user";r=37;t=12` */
-export function rateLimitHeader(policy: RateLimitPolicy, decision: RateLimitDecision): string {
-  return `${sfString(policy.name)};r=${decision.remaining};t=${decision.resetSeconds}`;
-}
 
 export interface PolicyDecision {
   policy: RateLimitPolicy;
   decision: RateLimitDecision;
+}
+
+/** `RateLimit: "per-user";r=37;t=12` for one policy's decision. */
+export function rateLimitHeaderOf({ policy, decision }: PolicyDecision): string {
+  return rateLimitHeader(policy.name, decision.remaining, decision.resetSeconds);
 }
 
 /**

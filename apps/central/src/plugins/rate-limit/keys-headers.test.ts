@@ -1,6 +1,6 @@
-import type { IdentityClaims, RouteConfig } from "@gateway/types";
+import { type IdentityClaims, type RouteConfig, rateLimitPolicyHeader } from "@gateway/types";
 import { describe, expect, it } from "vitest";
-import { mostRestrictive, rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
+import { mostRestrictive, rateLimitHeaderOf } from "./headers.ts";
 import { MAX_KEY_PART_LENGTH, rateLimitKey } from "./keys.ts";
 import { policy } from "./test-support/policies.ts";
 import type { RateLimitDecision } from "./types.ts";
@@ -47,9 +47,12 @@ describe("headers", () => {
 
   it("formats RateLimit-Policy and RateLimit as structured fields", () => {
     expect(rateLimitPolicyHeader([perUser, perIp])).toBe('"per-user";q=100;w=60, "odd\\"name";q=1000;w=3600');
-    expect(rateLimitHeader(perUser, { allowed: true, limit: 100, remaining: 37, resetSeconds: 12 })).toBe(
-      '"per-user";r=37;t=12',
-    );
+    expect(
+      rateLimitHeaderOf({
+        policy: perUser,
+        decision: { allowed: true, limit: 100, remaining: 37, resetSeconds: 12 },
+      }),
+    ).toBe('"per-user";r=37;t=12');
   });
 
   it("picks the denying policy that frees last, else the one with least remaining", () => {

@@ -1,20 +1,12 @@
-import type { RateLimitPolicy } from "@gateway/types";
-import { GatewayError } from "@gateway/types";
+import { GatewayError, type RateLimitPolicy, withTimeout } from "@gateway/types";
 import type { NextFunction, RequestHandler, Response } from "express";
-import { gatewayContext } from "../../context.ts";
-import { identityUnavailableError, replayedTokenError } from "../identity/errors.ts";
-import { mostRestrictive, type PolicyDecision, rateLimitHeader, rateLimitPolicyHeader } from "./headers.ts";
+import { type GatewayContext, gatewayContext } from "../../context.ts";
+import { createOutageTracker } from "../../outage/index.ts";
+import { type ReplayMark, type ReplayProtection, takePendingReplay } from "../../replay/index.ts";
+import { mostRestrictive, type PolicyDecision, rateLimitHeaderOf } from "./headers.ts";
 import { rateLimitKey } from "./keys.ts";
-import { createOutageTracker } from "./outage.ts";
-import { withTimeout } from "./timeout.ts";
-import type {
-  RateLimitCheck,
-  RateLimitDecision,
-  RateLimitLogger,
-  RateLimitStore,
-  ReplayFailureHandling,
-  ReplayMark,
-} from "./types.ts";
+import { createPolicyTable } from "./policy-table.ts";
+import type { RateLimitCheck, RateLimitDecision, RateLimitLogger, RateLimitStore } from "./types.ts";
 
 export interface RateLimitPluginDeps {
   store: RateLimitStore;
@@ -22,22 +14,42 @@ export interface RateLimitPluginDeps {
   /** A store that has not answered after this long counts as down. Default 300. */
   timeoutMs?: number;
   /**
-   * `identity.replayFailMode` for a deferred replay check (`context.replay`),
-   * which this plugin folds into its store call. Default: refuse (closed).
+   * Replay protection: a pending replay check on the context (`context.replay`)
+   * is taken by this step and folded into its store call. Without it, the
+   * pending check is left for the replay-check step.
    */
-  replayFailMode?: ReplayFailureHandling;
+  replay?: ReplayProtection;
 }
 
 export type RateLimitPlugin = RequestHandler & { health(): { redis: "ok" | "degraded" } };
 
-function assertValid(policy: RateLimitPolicy): void {
-  const positive = (value: number) => Number.isFinite(value) && value > 0;
-  if (!positive(policy.limit) || !positive(policy.windowSeconds) || !(policy.burst >= 1)) {
-    throw new Error(
-      `rate limit policy "${policy.name}": limit and windowSeconds must be > 0 and burst >= 1 ` +
-        `(got limit=${policy.limit}, windowSeconds=${policy.windowSeconds}, burst=${policy.burst})`,
-    );
-  }
+function paired(checks: RateLimitCheck[], decisions: RateLimitDecision[]): PolicyDecision[] {
+  return checks.map(({ policy }, i) => {
+    const decision = decisions[i];
+    if (!decision)
+      throw new Error(`rate limit store returned ${decisions.length} decisions for ${checks.length}`);
+    return { policy, decision };
+  });
+}
+
+/** Headers on success; the 429 (with Retry-After) when any policy denies. */
+function verdict(
+  results: PolicyDecision[],
+  policyHeader: string,
+): { headers: Record<string, string> } | { denied: GatewayError } {
+  const shown = mostRestrictive(results);
+  const headers = { "RateLimit-Policy": policyHeader, RateLimit: rateLimitHeaderOf(shown) };
+  const denied = results.filter(({ decision }) => !decision.allowed);
+  if (denied.length === 0) return { headers };
+  // a retry must satisfy every denying policy
+  const retryAfter = Math.max(...denied.map(({ decision }) => decision.retryAfterSeconds ?? 1));
+  // carried on the error: the error handler renders from a clean slate of headers
+  return {
+    denied: new GatewayError("rate_limited", `Rate limit "${shown.policy.name}" exceeded`, {
+      ...headers,
+      "Retry-After": String(retryAfter),
+    }),
+  };
 }
 
 /**
@@ -45,63 +57,27 @@ function assertValid(policy: RateLimitPolicy): void {
  * (`res.locals.gateway.route.rateLimit`): one store evaluation per request,
  * draft-ietf-httpapi-ratelimit-headers on the response, a `rate_limited`
  * GatewayError (with Retry-After) on deny. Must run after routing.
- * A deferred replay check on the context is settled in the same evaluation:
- * a replayed token is refused (401) without consuming anything. On routes
- * without a policy it is left for the replay check that follows.
+ * With replay protection, the pending replay check is settled in the same
+ * evaluation: a replayed token is refused (401) without consuming anything.
  */
 export function createRateLimitPlugin(
   policies: RateLimitPolicy[],
   deps: RateLimitPluginDeps,
 ): RateLimitPlugin {
-  const byName = new Map<string, RateLimitPolicy>();
-  for (const policy of policies) {
-    assertValid(policy);
-    byName.set(policy.name, policy);
-  }
+  const table = createPolicyTable(policies);
   const timeoutMs = deps.timeoutMs ?? 300;
-  const outage = createOutageTracker(deps.logger);
-  const replayFailMode = deps.replayFailMode ?? { failed: () => false, succeeded: () => {} };
+  const replay = deps.replay?.folded;
+  const outage = createOutageTracker(deps.logger, {
+    down: (error) => [{ err: error }, "rate limit store unavailable"],
+    recovered: ({ outageMs, failures }) => [
+      { outageMs, failedEvaluations: failures },
+      "rate limit store recovered",
+    ],
+  });
 
-  /** Per route's list of names (one array per route config), resolved once: this runs on every request. */
-  const resolved = new WeakMap<readonly string[], RateLimitPolicy[]>();
-
-  function policiesOf(names: string[]): RateLimitPolicy[] {
-    const cached = resolved.get(names);
-    if (cached !== undefined) return cached;
-    const policies = [...new Set(names)].map((name) => {
-      const policy = byName.get(name);
-      if (!policy) throw new Error(`unknown rate limit policy "${name}"`);
-      return policy;
-    });
-    resolved.set(names, policies);
-    return policies;
-  }
-
-  const policyHeaders = new WeakMap<RateLimitPolicy[], string>();
-  function policyHeaderOf(applicable: RateLimitPolicy[]): string {
-    let header = policyHeaders.get(applicable);
-    if (header === undefined) {
-      header = rateLimitPolicyHeader(applicable);
-      policyHeaders.set(applicable, header);
-    }
-    return header;
-  }
-
-  function paired(checks: RateLimitCheck[], decisions: RateLimitDecision[]): PolicyDecision[] {
-    return checks.map(({ policy }, i) => {
-      const decision = decisions[i];
-      if (!decision)
-        throw new Error(`rate limit store returned ${decisions.length} decisions for ${checks.length}`);
-      return { policy, decision };
-    });
-  }
-
-  async function evaluate(
-    checks: RateLimitCheck[],
-    replay: ReplayMark | undefined,
-  ): Promise<PolicyDecision[] | "replayed"> {
-    if (replay === undefined) return paired(checks, await deps.store.evaluate(checks));
-    const decisions = await deps.store.evaluateFresh(replay, checks);
+  async function evaluate(checks: RateLimitCheck[], mark: ReplayMark | undefined) {
+    if (mark === undefined) return paired(checks, await deps.store.evaluate(checks));
+    const decisions = await deps.store.evaluateFresh(mark, checks);
     return decisions === "replayed" ? decisions : paired(checks, decisions);
   }
 
@@ -110,66 +86,51 @@ export function createRateLimitPlugin(
       next(new GatewayError("service_unavailable", "Rate limiting is unavailable", { "Retry-After": "1" }));
       return;
     }
-    res.setHeader("RateLimit-Policy", policyHeaderOf(applicable));
+    res.setHeader("RateLimit-Policy", table.policyHeaderOf(applicable));
     next();
   }
 
-  async function handle(res: Response, next: NextFunction): Promise<void> {
-    const context = gatewayContext(res);
-    const names = context.route?.rateLimit ?? [];
-    if (names.length === 0) return next();
-
-    let applicable: RateLimitPolicy[];
+  function applicableTo(context: GatewayContext, next: NextFunction): RateLimitPolicy[] | undefined {
     try {
-      applicable = policiesOf(names);
+      return table.policiesOf(context.route?.rateLimit ?? []);
     } catch (error) {
       deps.logger.error(
         { err: error, route: context.route?.name },
         "route names an unknown rate limit policy",
       );
       // the details stay in the log, not in the client's answer
-      return next(new GatewayError("internal_error", "Internal error"));
+      next(new GatewayError("internal_error", "Internal error"));
+      return undefined;
     }
-    const checks: RateLimitCheck[] = applicable.map((policy) => ({
-      policy,
-      key: rateLimitKey(policy, context),
-    }));
+  }
 
-    const replay = context.replay;
-    delete context.replay;
+  async function handle(res: Response, next: NextFunction): Promise<void> {
+    const context = gatewayContext(res);
+    if ((context.route?.rateLimit ?? []).length === 0) return next();
+    const applicable = applicableTo(context, next);
+    if (applicable === undefined) return;
+    const checks = applicable.map((policy) => ({ policy, key: rateLimitKey(policy, context) }));
+
+    const mark = replay === undefined ? undefined : takePendingReplay(context, "rate-limit");
+    const replayTicket = mark === undefined ? undefined : replay?.begin();
     const ticket = outage.begin();
     let outcome: PolicyDecision[] | "replayed";
     try {
-      outcome = await withTimeout(evaluate(checks, replay), timeoutMs, "rate limit evaluation");
+      outcome = await withTimeout(evaluate(checks, mark), timeoutMs, "rate limit evaluation");
     } catch (error) {
       outage.failed(ticket, error);
-      if (replay !== undefined && !replayFailMode.failed(error)) return next(identityUnavailableError());
-      return unavailable(res, next, applicable);
+      const refusal = replayTicket === undefined ? undefined : replay?.failed(replayTicket, error);
+      return refusal === undefined ? unavailable(res, next, applicable) : next(refusal);
     }
     outage.succeeded(ticket);
-    if (replay !== undefined) replayFailMode.succeeded();
-    if (outcome === "replayed") return next(replayedTokenError());
-    const results = outcome;
+    const refusal =
+      replayTicket === undefined ? undefined : replay?.answered(replayTicket, outcome === "replayed");
+    if (refusal !== undefined || outcome === "replayed") return next(refusal);
 
-    const shown = mostRestrictive(results);
-    const headers = {
-      "RateLimit-Policy": policyHeaderOf(applicable),
-      RateLimit: rateLimitHeader(shown.policy, shown.decision),
-    };
-    const denied = results.filter(({ decision }) => !decision.allowed);
-    if (denied.length === 0) {
-      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-      return next();
-    }
-    // a retry must satisfy every denying policy
-    const retryAfter = Math.max(...denied.map(({ decision }) => decision.retryAfterSeconds ?? 1));
-    // carried on the error: the error handler renders from a clean slate of headers
-    next(
-      new GatewayError("rate_limited", `Rate limit "${shown.policy.name}" exceeded`, {
-        ...headers,
-        "Retry-After": String(retryAfter),
-      }),
-    );
+    const answer = verdict(outcome, table.policyHeaderOf(applicable));
+    if ("denied" in answer) return next(answer.denied);
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    next();
   }
 
   const handler = ((_req, res, next) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { REPLAY_KEY_PREFIX } from "../../redis/replay-store.ts";
+import { REPLAY_KEY_PREFIX } from "../../replay/index.ts";
 import { EVALUATE_LUA, EVALUATE_SHA } from "./scripts/evaluate.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCentralRedis } from "../../redis/client.ts";
-import { createReplayFailMode } from "../../redis/replay-fail-mode.ts";
+import { createReplayProtection } from "../../replay/index.ts";
 import { createRateLimitPlugin } from "./plugin.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 import { createTestApp } from "./test-support/app.ts";
@@ -32,7 +32,10 @@ beforeAll(async () => {
     const plugin = createRateLimitPlugin([lenient], {
       store: createRedisRateLimitStore(redis),
       logger,
-      replayFailMode: createReplayFailMode({ failMode, logger }),
+      replay: createReplayProtection(
+        { replayProtection: true, replayFailMode: failMode, clockSkewSeconds: 0 },
+        { redis, logger },
+      ),
     });
     servers[failMode] = await listen(createTestApp(plugin, { limited: [lenient.name] }));
   }

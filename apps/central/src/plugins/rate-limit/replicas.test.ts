@@ -1,5 +1,5 @@
+import { RATE_LIMIT_ALGORITHMS as ALGORITHMS } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALGORITHMS } from "./scripts/evaluate.ts";
 import { policy } from "./test-support/policies.ts";
 import { useRedis } from "./test-support/redis-for-tests.ts";
 import { type Replica, startReplica } from "./test-support/replicas.ts";

@@ -1,8 +1,8 @@
+import { withTimeout } from "@gateway/types";
 import type { Redis } from "ioredis";
-import { REPLAY_KEY_PREFIX } from "../../redis/replay-store.ts";
+import { REPLAY_KEY_PREFIX } from "../../replay/index.ts";
 import { type RawVerdict, toDecision, windowMs } from "./decision.ts";
 import { EVALUATE_LUA, EVALUATE_SHA } from "./scripts/evaluate.ts";
-import { withTimeout } from "./timeout.ts";
 import type { RateLimitCheck, RateLimitDecision, RateLimitStore, ReplayMark } from "./types.ts";
 
 export interface RedisRateLimitStoreOptions {

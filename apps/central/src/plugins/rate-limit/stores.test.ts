@@ -1,6 +1,7 @@
+import { RATE_LIMIT_ALGORITHMS as ALGORITHMS } from "@gateway/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ALGORITHMS, EVALUATE_LUA, EVALUATE_SHA, EXPIRY_SLACK_MS } from "./scripts/evaluate.ts";
+import { EVALUATE_LUA, EVALUATE_SHA, EXPIRY_SLACK_MS } from "./scripts/evaluate.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
 import { manualClock, policy } from "./test-support/policies.ts";

@@ -1,4 +1,7 @@
 import type { RateLimitPolicy } from "@gateway/types";
+import type { ReplayMark } from "../../replay/index.ts";
+
+export type { ReplayMark };
 
 /** One policy to evaluate for one request, against the state stored under `key`. */
 export interface RateLimitCheck {
@@ -22,12 +25,6 @@ export interface RateLimitDecision {
   retryAfterSeconds?: number;
 }
 
-/** An identity token whose replay check is still to be done: its jti, remembered until `expiresAt` (unix s). */
-export interface ReplayMark {
-  jti: string;
-  expiresAt: number;
-}
-
 export interface RateLimitStore {
   /** Evaluates all checks atomically, all-or-nothing. Results are in the order of `checks`. */
   evaluate(checks: RateLimitCheck[]): Promise<RateLimitDecision[]>;
@@ -37,16 +34,6 @@ export interface RateLimitStore {
    * "replayed" means the jti was already remembered and nothing was consumed.
    */
   evaluateFresh(replay: ReplayMark, checks: RateLimitCheck[]): Promise<RateLimitDecision[] | "replayed">;
-}
-
-/**
- * How the plugin applies `identity.replayFailMode` when the store cannot
- * answer an `evaluateFresh`: `failed` returns true to accept the token without
- * the replay check (open), false to refuse the request (closed).
- */
-export interface ReplayFailureHandling {
-  failed(error: unknown): boolean;
-  succeeded(): void;
 }
 
 /** Pino-compatible subset used by the plugin. */

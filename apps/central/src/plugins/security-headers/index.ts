@@ -1,23 +1,7 @@
 import { IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { BANNER_HEADERS, GATEWAY_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@gateway/types";
 import type { RequestHandler } from "express";
-
-/** Set on every response central writes itself (errors, health, raw parser errors). */
-export const GATEWAY_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-};
-
-/** Product and version banners: removed from upstream responses, never set by central. */
-export const DEFAULT_STRIPPED_RESPONSE_HEADERS: readonly string[] = [
-  "server",
-  "x-powered-by",
-  "x-aspnet-version",
-  "x-aspnetmvc-version",
-];
-
-export const DEFAULT_HSTS = "max-age=31536000; includeSubDomains";
 
 export interface SecurityHeadersOptions {
   /** Response header names removed from every response (default: server, x-powered-by). */
@@ -77,8 +61,8 @@ function markRelayed(this: SecuredResponse, source: unknown): void {
  * a deny-all CSP, and `no-store` when it is an error. HSTS on TLS connections.
  */
 export function createSecurityHeaders(options: SecurityHeadersOptions = {}): RequestHandler {
-  const strip = new Set((options.strip ?? DEFAULT_STRIPPED_RESPONSE_HEADERS).map((n) => n.toLowerCase()));
-  const hsts = options.hsts ?? DEFAULT_HSTS;
+  const strip = new Set((options.strip ?? BANNER_HEADERS).map((n) => n.toLowerCase()));
+  const hsts = options.hsts ?? STRICT_TRANSPORT_SECURITY;
   // One writeHead and one pipe listener for every response, the per-response state on the response:
   // with a new closure per request assigned to `res.writeHead`, V8's young-generation GC kept every
   // finished request alive until the next full GC and promoted it (~7 KB each; docs/performance.md).

@@ -1,21 +1,15 @@
 import type http from "node:http";
 import type https from "node:https";
-import { Writable } from "node:stream";
-import { compileCentral, parseConfig } from "@gateway/config";
-import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
 import { listen } from "@gateway/testing";
 import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
-import { pino } from "pino";
-import { createApp } from "../../../src/app.ts";
-import { buildCentralDeps } from "../../../src/deps.ts";
 import {
   createServer,
   createTlsServer,
   type ServerSecurityOptions,
   type TlsServerOptions,
-} from "../../../src/server.ts";
-import { ALICE } from "../../support/harness.ts";
+} from "../../../src/server/index.ts";
+import { composeTestCentral } from "../../support/compose.ts";
 
 export interface SecureCentral {
   port: number;
@@ -29,9 +23,10 @@ export interface SecureCentral {
 }
 
 /**
- * A real central (createApp + the hardened server) on port 0, with in-process
- * replay protection and, optionally, the network allowlist, a connection cap,
- * TLS/mTLS, or an injected handler in the rate-limit slot (to make one throw).
+ * Central as production composes it, without Redis (in-process rate limits
+ * and replay protection), on the hardened server on port 0 with, optionally,
+ * the network allowlist, a connection cap, TLS/mTLS, or an injected handler in
+ * the rate-limit slot (to make one throw).
  */
 export async function startSecureCentral(opts: {
   yaml: string;
@@ -40,53 +35,27 @@ export async function startSecureCentral(opts: {
   rateLimit?: RequestHandler;
   host?: string;
 }): Promise<SecureCentral> {
-  const config = compileCentral(parseConfig(opts.yaml, {}));
-  const [edgeKeys, centralKeys] = await Promise.all([
-    generateIdentityKeyPair("edge-sec"),
-    generateIdentityKeyPair("central-sec"),
-  ]);
-  let logText = "";
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logText += chunk.toString();
-      callback();
-    },
-  });
-  const deps = await buildCentralDeps({
-    config,
-    logger: pino({ level: "debug" }, sink),
-    edgePublicKeys: { keys: [edgeKeys.publicJwk] },
-    centralPrivateJwk: centralKeys.privateJwk,
+  const test = await composeTestCentral({
+    yaml: opts.yaml,
+    keyPrefix: "sec",
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
   });
-  const central = createApp(config, deps);
+  const { app } = test.central;
   const server =
     opts.tls === undefined
-      ? createServer(central.app, config.limits, opts.server)
-      : createTlsServer(central.app, config.limits, opts.tls, opts.server);
+      ? createServer(app, test.config.limits, opts.server)
+      : createTlsServer(app, test.config.limits, opts.tls, opts.server);
   const { port } = await listen(server, opts.host);
-  const edgeSigner = await createIdentitySigner({
-    privateJwk: edgeKeys.privateJwk,
-    issuer: "edge",
-    ttlSeconds: config.identity.ttlSeconds,
-  });
   return {
     port,
-    config,
+    config: test.config,
     server,
-    logText: () => logText,
-    mint: (method, target, identity = {}) =>
-      edgeSigner.sign({
-        identity: { ...ALICE, ...identity },
-        audience: "central",
-        method,
-        pathAndQuery: target,
-        clientIp: "203.0.113.7",
-      }),
+    logText: test.logText,
+    mint: (method, target, identity = {}) => test.mint(method, target, identity),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      central.close();
+      test.central.close();
     },
   };
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { RateLimitAlgorithm } from "@gateway/types";
 import { FIXED_WINDOW_LUA } from "./fixed-window.ts";
 import { GCRA_LUA } from "./gcra.ts";
 import { SLIDING_WINDOW_LUA } from "./sliding-window.ts";
@@ -71,10 +70,3 @@ return results
 `;
 
 export const EVALUATE_SHA = createHash("sha1").update(EVALUATE_LUA).digest("hex");
-
-export const ALGORITHMS: readonly RateLimitAlgorithm[] = [
-  "sliding_window",
-  "token_bucket",
-  "gcra",
-  "fixed_window",
-];

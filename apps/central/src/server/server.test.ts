@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_LIMITS } from "../test/support/mini-app.ts";
-import { rawRequest, statusLine } from "../test/support/raw-http.ts";
-import { createServer, rawErrorResponse } from "./server.ts";
+import { TEST_LIMITS } from "../../test/support/mini-app.ts";
+import { rawRequest, statusLine } from "../../test/support/raw-http.ts";
+import { createServer, rawErrorResponse } from "./index.ts";
 
 const limits = { ...TEST_LIMITS, headersTimeoutMs: 300, requestTimeoutMs: 600 };
 // Reads the whole body before answering, so an incomplete body keeps the request open.

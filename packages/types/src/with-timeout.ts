@@ -6,9 +6,9 @@ export class TimeoutError extends Error {
 }
 
 /**
- * Rejects after `ms`; the original promise's late rejection is swallowed, not left unhandled.
- * One promise and one timer per call (runs on every rate-limited request; Promise.race
- * plus finally cost three more promises).
+ * Rejects with a TimeoutError after `ms`; the original promise's late rejection is swallowed, not
+ * left unhandled. One promise and one timer per call (it runs on hot paths; Promise.race plus
+ * finally cost three more promises).
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

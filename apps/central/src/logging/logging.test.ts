@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLogDestination } from "./destination.ts";
+import { createLogDestination } from "./index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "central-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

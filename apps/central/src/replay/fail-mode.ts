@@ -1,20 +1,22 @@
 import type { ReplayStore } from "@gateway/identity";
 import type { FailMode } from "@gateway/types";
-import type { Logger } from "pino";
+import { createOutageTracker, type OutageLogger } from "../outage/index.ts";
 
 export interface ReplayFailModeOptions {
   failMode: FailMode;
-  logger: Pick<Logger, "warn" | "info">;
+  logger: OutageLogger;
 }
 
 /**
  * `identity.replayFailMode` for every place the replay check runs (the
  * standalone SET NX and the rate-limit script), so one outage is logged once.
- * `failed` returns true when the token is to be accepted without the check.
+ * Each check takes a ticket first (`begin`); `failed` returns true when the
+ * token is to be accepted without the check.
  */
 export interface ReplayFailMode {
-  failed(error: unknown): boolean;
-  succeeded(): void;
+  begin(): number;
+  failed(ticket: number, error: unknown): boolean;
+  succeeded(ticket: number): void;
 }
 
 /**
@@ -23,25 +25,22 @@ export interface ReplayFailMode {
  * request is refused (503). Either way the outage is logged once, and its end once.
  */
 export function createReplayFailMode(options: ReplayFailModeOptions): ReplayFailMode {
-  let down = false;
+  const outage = createOutageTracker(options.logger, {
+    down: (error) => [
+      { err: { message: (error as Error).message }, failMode: options.failMode },
+      options.failMode === "open"
+        ? "replay store unavailable: accepting identity tokens without the replay check"
+        : "replay store unavailable: rejecting requests (replayFailMode closed)",
+    ],
+    recovered: ({ outageMs, failures }) => [{ outageMs, failedChecks: failures }, "replay store recovered"],
+  });
   return {
-    succeeded() {
-      if (!down) return;
-      down = false;
-      options.logger.info("replay store recovered");
-    },
-    failed(error) {
-      if (!down) {
-        down = true;
-        options.logger.warn(
-          { err: { message: (error as Error).message }, failMode: options.failMode },
-          options.failMode === "open"
-            ? "replay store unavailable: accepting identity tokens without the replay check"
-            : "replay store unavailable: rejecting requests (replayFailMode closed)",
-        );
-      }
+    begin: outage.begin,
+    failed(ticket, error) {
+      outage.failed(ticket, error);
       return options.failMode === "open";
     },
+    succeeded: outage.succeeded,
   };
 }
 
@@ -49,12 +48,13 @@ export function createReplayFailMode(options: ReplayFailModeOptions): ReplayFail
 export function withReplayFailMode(store: ReplayStore, failMode: ReplayFailMode): ReplayStore {
   return {
     async remember(jti, expiresAt) {
+      const ticket = failMode.begin();
       try {
         const fresh = await store.remember(jti, expiresAt);
-        failMode.succeeded();
+        failMode.succeeded(ticket);
         return fresh;
       } catch (error) {
-        if (failMode.failed(error)) return true;
+        if (failMode.failed(ticket, error)) return true;
         throw error;
       }
     },

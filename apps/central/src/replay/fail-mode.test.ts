@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createReplayFailMode, withReplayFailMode } from "./replay-fail-mode.ts";
+import { createReplayFailMode, withReplayFailMode } from "./fail-mode.ts";
 
 function recordingLogger() {
   const lines: string[] = [];
@@ -7,7 +7,7 @@ function recordingLogger() {
     lines,
     logger: {
       warn: (_obj: unknown, msg?: string) => lines.push(`warn ${msg}`),
-      info: (msg: unknown) => lines.push(`info ${String(msg)}`),
+      info: (_obj: unknown, msg?: string) => lines.push(`info ${msg}`),
     } as never,
   };
 }

@@ -3,9 +3,9 @@ import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
 import type { LimitsConfig } from "@gateway/types";
-import { errorJson } from "./errors.ts";
-import type { NetworkAllowlist } from "./plugins/network-allowlist/index.ts";
-import { GATEWAY_SECURITY_HEADERS } from "./plugins/security-headers/index.ts";
+import { GATEWAY_SECURITY_HEADERS } from "@gateway/types";
+import { errorJson } from "../errors.ts";
+import type { NetworkAllowlist } from "./network-allowlist/index.ts";
 
 type RawErrorCode = "bad_request" | "forbidden" | "request_timeout" | "headers_too_large";
 

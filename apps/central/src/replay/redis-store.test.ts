@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createCentralRedis } from "./client.ts";
-import { createRedisReplayStore, REPLAY_KEY_PREFIX } from "./replay-store.ts";
+import { createCentralRedis } from "../redis/client.ts";
+import { createRedisReplayStore, REPLAY_KEY_PREFIX } from "./redis-store.ts";
 
 let redis: Redis;
 beforeAll(() => {

@@ -1,0 +1,104 @@
+import type { CentralConfig } from "@gateway/types";
+import type { Express, RequestHandler } from "express";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createApp } from "../app.ts";
+import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
+import { createReplayProtection } from "../replay/index.ts";
+import { buildEdgeTokenVerifier, buildServiceSigner } from "./identity.ts";
+import { buildRateLimit } from "./rate-limit.ts";
+import { redisReadiness } from "./readiness.ts";
+import { type CentralRegistry, type Clock, closeRegistry, createRegistry } from "./registry.ts";
+
+export type { CentralRegistry, Clock } from "./registry.ts";
+
+/** Key material from the environment (EDGE_IDENTITY_PUBLIC_JWKS, CENTRAL_IDENTITY_PRIVATE_JWK). */
+export interface CentralKeys {
+  /** The edge's public identity keys (several = rotation). */
+  edgePublicKeys: { keys: JsonWebKey[] };
+  /** Central's signing key for services. */
+  centralPrivateJwk: JsonWebKey & { kid: string };
+}
+
+/** What the environment decides beyond the config file. */
+export interface CentralSettings extends CentralKeys {
+  /** Keep-alive agent sizing per upstream origin. */
+  agentOptions?: UpstreamAgentOptions;
+}
+
+/** Clients the caller owns: the composition uses them, `close()` leaves them open. */
+export interface CentralClients {
+  logger: Logger;
+  /** Shared Redis; without it rate limits and replay protection are in process (one replica only). */
+  redis?: Redis;
+  /** Default Date.now. */
+  clock?: Clock;
+  /** Randomness for retry jitter and load balancing; default Math.random. */
+  random?: () => number;
+}
+
+export interface CompositionOverrides {
+  /** Tests only: this handler takes the rate-limit slot instead of the configured rate limit. */
+  rateLimit?: RequestHandler;
+}
+
+export interface ComposedCentral {
+  app: Express;
+  registry: CentralRegistry;
+  /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
+  close(): void;
+}
+
+/**
+ * The one place that turns (compiled config, env settings, clients) into the
+ * running central: every capability is built here exactly once and handed the
+ * shared pieces it needs; `createApp` only puts them in request order.
+ */
+export async function composeCentral(
+  config: CentralConfig,
+  settings: CentralSettings,
+  clients: CentralClients,
+  overrides: CompositionOverrides = {},
+): Promise<ComposedCentral> {
+  const { logger, redis } = clients;
+  const registry = createRegistry(clients.clock ?? (() => Date.now()));
+  const clock = clients.clock === undefined ? {} : { now: clients.clock };
+  if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
+
+  const replay = createReplayProtection(config.identity, {
+    logger,
+    ...(redis === undefined ? {} : { redis }),
+    ...clock,
+  });
+  const [verifier, signer] = await Promise.all([
+    buildEdgeTokenVerifier(config, settings),
+    buildServiceSigner(config, settings),
+  ]);
+  const rateLimit =
+    overrides.rateLimit ??
+    buildRateLimit(config, {
+      logger,
+      ...(redis === undefined ? {} : { redis }),
+      ...(replay === undefined ? {} : { replay }),
+      ...(clients.clock === undefined ? {} : { clock: clients.clock }),
+    });
+  const proxy = createProxy(config.routes, {
+    signer,
+    logger,
+    ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
+    ...(clients.clock === undefined ? {} : { now: clients.clock }),
+    ...(clients.random === undefined ? {} : { random: clients.random }),
+  });
+  registry.closers.push(() => proxy.close());
+
+  const app = createApp(config, {
+    logger,
+    verifier,
+    rateLimit,
+    proxy: proxy.handler,
+    readinessChecks: registry.readiness,
+    readinessDetails: { upstreams: () => proxy.snapshot() },
+    ...(replay === undefined ? {} : { replay }),
+  });
+  return { app, registry, close: () => closeRegistry(registry) };
+}

@@ -1,0 +1,34 @@
+import type { CentralConfig } from "@gateway/types";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import {
+  createMemoryRateLimitStore,
+  createRateLimitPlugin,
+  createRedisRateLimitStore,
+  type RateLimitPlugin,
+} from "../plugins/rate-limit/index.ts";
+import type { ReplayProtection } from "../replay/index.ts";
+import type { Clock } from "./registry.ts";
+
+/**
+ * The precise rate limit: Redis when there is one (exact across replicas),
+ * else in process. Either store folds the pending replay check into its
+ * evaluation, against the same jtis the standalone replay check sees.
+ */
+export function buildRateLimit(
+  config: CentralConfig,
+  deps: { logger: Logger; redis?: Redis; replay?: ReplayProtection; clock?: Clock },
+): RateLimitPlugin {
+  const store =
+    deps.redis === undefined
+      ? createMemoryRateLimitStore({
+          ...(deps.replay === undefined ? {} : { replayStore: deps.replay.store }),
+          ...(deps.clock === undefined ? {} : { now: deps.clock }),
+        })
+      : createRedisRateLimitStore(deps.redis);
+  return createRateLimitPlugin(config.rateLimits.policies, {
+    store,
+    logger: deps.logger,
+    ...(deps.replay === undefined ? {} : { replay: deps.replay }),
+  });
+}

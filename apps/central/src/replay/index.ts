@@ -1,0 +1,11 @@
+export { createReplayCheck } from "./check.ts";
+export { identityUnavailableError, REPLAYED_MESSAGE, replayedTokenError } from "./errors.ts";
+export { createReplayFailMode, type ReplayFailMode, withReplayFailMode } from "./fail-mode.ts";
+export { type PendingReplay, type ReplayMark, type ReplaySettler, takePendingReplay } from "./pending.ts";
+export {
+  createReplayProtection,
+  type FoldedReplayCheck,
+  type ReplayProtection,
+  type ReplayProtectionDeps,
+} from "./protection.ts";
+export { createRedisReplayStore, REPLAY_KEY_PREFIX } from "./redis-store.ts";

@@ -1,0 +1,30 @@
+/** An identity token whose replay check is still to be done: its jti, remembered until `expiresAt` (unix s). */
+export interface ReplayMark {
+  readonly jti: string;
+  readonly expiresAt: number;
+}
+
+/** The steps that may settle a pending replay check, in request order. */
+export type ReplaySettler = "rate-limit" | "replay-check";
+
+/**
+ * The hand-off from identity verification to the one step that checks the
+ * token's jti (`context.replay`). The identity step creates it; the rate-limit
+ * step takes it when the route has policies (the jti's SET NX rides in the
+ * rate-limit script: one Redis round trip), otherwise the replay-check step
+ * takes it (a plain SET NX). `settledBy` records which step took it.
+ */
+export interface PendingReplay extends ReplayMark {
+  settledBy?: ReplaySettler;
+}
+
+/** Hands the pending check to `step` when no step has taken it yet; undefined otherwise. */
+export function takePendingReplay(
+  context: { replay?: PendingReplay },
+  step: ReplaySettler,
+): ReplayMark | undefined {
+  const pending = context.replay;
+  if (pending === undefined || pending.settledBy !== undefined) return undefined;
+  pending.settledBy = step;
+  return pending;
+}
