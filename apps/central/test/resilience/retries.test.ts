@@ -43,6 +43,15 @@ beforeAll(async () => {
     methods: [GET]
     auth: any
     upstream: { urls: [${down}, ${healthy.url}/defaults] }
+  - name: bodies
+    path: /bodies
+    methods: [PUT]
+    auth: any
+    upstream:
+      targets: [{ url: "${down}", weight: 100 }, { url: "${healthy.url}/bodies", weight: 1 }]
+      ${POOL}
+    ${NO_BREAKER}
+    retry: { maxBufferedBodyBytes: 16 }
 `,
     { now: manualClock().now, random: () => 0.5 },
   );
@@ -82,6 +91,22 @@ describe("retries", () => {
     const answer = await call(central, "/defaults");
     expect(answer.status).toBe(200);
     expect(hitsOn(healthy, "/defaults")).toBe(1);
+  });
+
+  it("a body recorded whole on the way to the failed target is resent to the next one", async () => {
+    const answer = await call(central, "/bodies", { method: "PUT", body: "0123456789abcdef" });
+    expect(answer.status).toBe(200);
+    const received = healthy.requests.filter((r) => r.url.startsWith("/bodies")).at(-1);
+    expect(received?.method).toBe("PUT");
+    expect(received?.body.toString()).toBe("0123456789abcdef");
+  });
+
+  it("a body larger than maxBufferedBodyBytes is not retried: the first failure is answered", async () => {
+    const before = hitsOn(healthy, "/bodies");
+    const answer = await call(central, "/bodies", { method: "PUT", body: "0123456789abcdef!" });
+    expect(answer.status).toBe(502);
+    expect(answer.json().error).toMatchObject({ code: "upstream_error", message: "upstream is unreachable" });
+    expect(hitsOn(healthy, "/bodies")).toBe(before);
   });
 
   it("a 5xx is relayed as is when it may not be retried", async () => {
