@@ -58,6 +58,8 @@ export function createRequestBody(
         req.once("end", () => {
           ended = true;
         });
+        // A client that breaks off mid-body: the exchange ends on the response's close and aborts the attempt.
+        req.on("error", () => {});
         req.pipe(dest);
         return;
       }
