@@ -30,6 +30,8 @@ export interface ProxyDeps {
   now?: () => number;
   /** Randomness for backoff jitter and power-of-two choices; default Math.random. */
   random?: () => number;
+  /** Every circuit-breaker transition, per route and target (metrics). */
+  onBreakerChange?: (route: string, target: string, state: "closed" | "open" | "half_open") => void;
 }
 
 export interface RouteSnapshot {
@@ -105,7 +107,16 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
   const agents: AgentRegistry = createAgentRegistry(deps.agentOptions);
   const upstreams = new Map<string, RouteUpstream>();
   for (const route of routes) {
-    upstreams.set(route.name, createRouteUpstream(route, { agents, logger: deps.logger, now, random }));
+    upstreams.set(
+      route.name,
+      createRouteUpstream(route, {
+        agents,
+        logger: deps.logger,
+        now,
+        random,
+        ...(deps.onBreakerChange === undefined ? {} : { onBreakerChange: deps.onBreakerChange }),
+      }),
+    );
   }
 
   const forward = (

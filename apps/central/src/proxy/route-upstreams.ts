@@ -8,7 +8,7 @@ import type { AgentRegistry } from "../upstream/http/agents.ts";
 import { httpHealthProbe } from "../upstream/http/health-probe.ts";
 import { type HttpTarget, httpTarget } from "../upstream/http/target.ts";
 import { createHttpTransport, type HttpRequestSpec } from "../upstream/http/transport.ts";
-import { createUpstreamPool } from "../upstream/pool.ts";
+import { createUpstreamPool, type UpstreamPoolDeps } from "../upstream/pool.ts";
 import type { Transport, UpstreamPool } from "../upstream/types.ts";
 
 /** Everything central holds for one proxied route. */
@@ -26,6 +26,7 @@ export interface RouteUpstreamDeps {
   logger: Logger;
   now: () => number;
   random: () => number;
+  onBreakerChange?: UpstreamPoolDeps["onBreakerChange"];
 }
 
 export function createRouteUpstream(route: RouteConfig, deps: RouteUpstreamDeps): RouteUpstream {
@@ -38,6 +39,7 @@ export function createRouteUpstream(route: RouteConfig, deps: RouteUpstreamDeps)
       logger: deps.logger,
       now: deps.now,
       random: deps.random,
+      ...(deps.onBreakerChange === undefined ? {} : { onBreakerChange: deps.onBreakerChange }),
       ...(settings.healthCheck === undefined
         ? {}
         : { probe: httpHealthProbe(targets, settings.healthCheck.path) }),

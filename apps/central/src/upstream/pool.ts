@@ -5,7 +5,11 @@ import type {
   OutlierDetectionConfig,
 } from "@gateway/types";
 import type { Logger } from "pino";
-import { type CircuitBreaker, createCircuitBreaker } from "../resilience/circuit-breaker/index.ts";
+import {
+  type BreakerState,
+  type CircuitBreaker,
+  createCircuitBreaker,
+} from "../resilience/circuit-breaker/index.ts";
 import {
   createHealthChecker,
   type HealthChecker,
@@ -31,6 +35,8 @@ export interface UpstreamPoolDeps {
   random: () => number;
   /** Needed with a healthCheck: probes one target (the HTTP transport's probe for HTTP targets). */
   probe?: HealthProbe;
+  /** Every breaker transition (e.g. for the gateway_breaker_state metric), besides the log line. */
+  onBreakerChange?: (route: string, target: string, state: BreakerState) => void;
 }
 
 function isFailure(outcome: Outcome): boolean | undefined {
@@ -94,6 +100,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions, deps: UpstreamP
         const entry = { ...log(index), from, to, reason };
         if (to === "open") logger.warn(entry, "circuit breaker opened");
         else logger.info(entry, to === "closed" ? "circuit breaker closed" : "circuit breaker half-open");
+        deps.onBreakerChange?.(options.name, targets[index]?.id ?? "", to);
       },
     }),
   );
