@@ -6,8 +6,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import { prepareEdgeLaunch } from "@gateway/edge/launch";
 import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
+
+export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -17,6 +19,8 @@ export interface StackPorts {
   demoUsers: number;
   demoIssuer: number;
   edgeInspector: number;
+  /** apps/demo-orders (gRPC); when absent it is not started and the orders route answers 503. */
+  demoOrders?: number;
 }
 
 export interface StackOptions {
@@ -44,7 +48,6 @@ export interface RunningStack {
 }
 
 const NODE = process.execPath;
-const EDGE_DIR = join(REPO_ROOT, "apps/edge");
 
 /** One process to start: the stack spawns it itself, the bench through its process registry. */
 export interface Launch {
@@ -65,60 +68,6 @@ export function demoIssuerLaunch(options: { host: string; port: number; keysFile
       DEMO_ISSUER_HOST: options.host,
       DEMO_ISSUER_KEYS_FILE: options.keysFile,
     },
-  };
-}
-
-export interface EdgeLaunchOptions {
-  host: string;
-  port: number;
-  inspectorPort: number;
-  /** Folder for the compiled edge config, wrangler config, secrets and wrangler state. */
-  stateDir: string;
-  /** The gateway config to compile (--tier edge) into the Worker. */
-  configPath: string;
-  /** Environment the config's ${VARS} are read from while compiling. */
-  configEnv: Record<string, string>;
-  centralUrl: string;
-  edgePrivateJwk: IdentityKeyPair["privateJwk"];
-  /** wrangler's --log-level: "log" keeps the Worker's console output (the edge access log). */
-  logLevel: "log" | "warn";
-}
-
-/**
- * Compiles the edge config into stateDir and returns `wrangler dev` of
- * apps/edge with it bundled in (a per-stack wrangler config and env file).
- */
-export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Launch> {
-  const { stateDir } = options;
-  const edgeConfigFile = join(stateDir, "edge-config.json");
-  await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
-  const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
-  const edgeEnvFile = join(stateDir, "edge.env");
-  writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n`, {
-    mode: 0o600,
-  });
-  return {
-    command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
-    args: [
-      "dev",
-      "--ip",
-      options.host,
-      "--port",
-      String(options.port),
-      "--config",
-      edgeWranglerConfig,
-      "--inspector-port",
-      String(options.inspectorPort),
-      "--env-file",
-      edgeEnvFile,
-      "--persist-to",
-      join(stateDir, "wrangler-state"),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      options.logLevel,
-    ],
-    cwd: EDGE_DIR,
-    env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
   };
 }
 
@@ -145,6 +94,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     demoIssuer: `http://${host}:${ports.demoIssuer}`,
   };
   const configEnv = {
+    ...(ports.demoOrders === undefined ? {} : { DEMO_ORDERS_ADDRESS: `${host}:${ports.demoOrders}` }),
     DEMO_USERS_URL: urls.demoUsers,
     DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
   };
@@ -195,6 +145,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
       },
     });
+    if (ports.demoOrders !== undefined)
+      launch("orders", {
+        command: NODE,
+        args: ["src/main.ts"],
+        cwd: join(REPO_ROOT, "apps/demo-orders"),
+        env: {
+          DEMO_ORDERS_PORT: String(ports.demoOrders),
+          DEMO_ORDERS_HOST: host,
+          GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+        },
+      });
     launch("central", {
       command: NODE,
       args: ["src/main.ts"],
@@ -235,47 +196,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw error;
   }
   return { urls, keys, stop, exited };
-}
-
-/**
- * apps/edge/wrangler.jsonc with this stack's compiled edge config bundled in
- * (the `gateway-edge-config` alias) and its central URL, so stacks side by side
- * never share a generated file.
- */
-function writeStackWranglerConfig(stateDir: string, edgeConfigFile: string, centralUrl: string): string {
-  const source = readFileSync(join(EDGE_DIR, "wrangler.jsonc"), "utf8");
-  const parsed = ts.parseConfigFileTextToJson("wrangler.jsonc", source);
-  if (parsed.error) throw new Error("apps/edge/wrangler.jsonc is not valid JSONC");
-  const base = parsed.config as { main: string; vars?: Record<string, string>; $schema?: string };
-  const { $schema: _schema, ...rest } = base;
-  const config = {
-    ...rest,
-    main: join(EDGE_DIR, base.main),
-    alias: { "gateway-edge-config": edgeConfigFile },
-    vars: { ...base.vars, CENTRAL_URL: centralUrl },
-  };
-  const file = join(stateDir, "wrangler.json");
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
-async function compileEdgeConfig(configPath: string, outFile: string, env: Record<string, string>) {
-  const child = spawn(
-    NODE,
-    [
-      join(REPO_ROOT, "packages/config/src/cli.ts"),
-      "compile",
-      "--tier",
-      "edge",
-      "--config",
-      configPath,
-      "--out",
-      outFile,
-    ],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
-  );
-  const code = await new Promise<number | null>((done) => child.on("exit", done));
-  if (code !== 0) throw new Error(`edge config compile failed for ${configPath}`);
 }
 
 async function waitForHttp(

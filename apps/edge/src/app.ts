@@ -2,36 +2,48 @@ import type { IdentitySigner } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import { Hono } from "hono";
 import type { EdgeHonoEnv } from "./context.ts";
-import { accessLog, consoleLogSink, type EdgeLogSink } from "./middleware/access-log/access-log.ts";
-import { apiKeysNotConfigured } from "./middleware/authenticate/api-key.ts";
-import { authenticate } from "./middleware/authenticate/authenticate.ts";
-import type { Authenticator } from "./middleware/authenticate/authenticator.ts";
-import { type IssuerKeySource, remoteJwks } from "./middleware/authenticate/jwks.ts";
-import { createJwtAuthenticator } from "./middleware/authenticate/jwt-authenticator.ts";
-import { authorize } from "./middleware/authorize/authorize.ts";
-import { bodyLimit } from "./middleware/body-limit/body-limit.ts";
-import { cors } from "./middleware/cors/cors.ts";
-import { notFound, onError } from "./middleware/errors/handlers.ts";
-import { forward } from "./middleware/forward/forward.ts";
-import { health } from "./middleware/health/health.ts";
-import { coarseRateLimit } from "./middleware/rate-limit/rate-limit.ts";
-import { rememberCentralLimits } from "./middleware/rate-limit/remember-central.ts";
-import { createRememberedLimits, type RememberedLimits } from "./middleware/rate-limit/remembered-limits.ts";
-import type { CoarseLimiters } from "./middleware/rate-limit/resolve-limiters.ts";
-import { requestId } from "./middleware/request-id/request-id.ts";
-import { methodAllowed } from "./middleware/route/method-allowed.ts";
-import { route } from "./middleware/route/route.ts";
-import { securityHeaders } from "./middleware/security-headers/security-headers.ts";
-import { stripTrustHeaders } from "./middleware/strip-trust-headers/strip-trust-headers.ts";
-import { timing } from "./middleware/timing/timing.ts";
+import { consoleLogSink, createAccessLog, type EdgeLogSink } from "./middleware/access-log/index.ts";
+import {
+  type Authenticator,
+  apiKeysNotConfigured,
+  createAuthentication,
+  createJwtAuthenticator,
+  type IssuerKeySource,
+  remoteJwks,
+} from "./middleware/authenticate/index.ts";
+import { createAuthorization } from "./middleware/authorize/index.ts";
+import { createBodyLimit } from "./middleware/body-limit/index.ts";
+import { createCors } from "./middleware/cors/index.ts";
+import { createErrorHandler, createNotFoundHandler } from "./middleware/errors/index.ts";
+import {
+  type CentralFetcher,
+  createCentralFetcher,
+  createForward,
+  createForwardRequest,
+} from "./middleware/forward/index.ts";
+import { createHeaderLimits } from "./middleware/header-limits/index.ts";
+import { createHealthEndpoint } from "./middleware/health/index.ts";
+import {
+  type CoarseLimiters,
+  createCoarseRateLimit,
+  createRememberCentralLimits,
+  createRememberedLimits,
+  type RememberedLimits,
+} from "./middleware/rate-limit/index.ts";
+import { createRefuseUpgrade } from "./middleware/refuse-upgrade/index.ts";
+import { createRequestId } from "./middleware/request-id/index.ts";
+import { createMethodAllowed, createRouting } from "./middleware/route/index.ts";
+import { createSecurityHeaders } from "./middleware/security-headers/index.ts";
+import { createStripTrustHeaders } from "./middleware/strip-trust-headers/index.ts";
+import { createTiming } from "./middleware/timing/index.ts";
 
 export interface EdgeDeps {
   config: EdgeConfig;
   signer: IdentitySigner;
   /** Base URL of the central tier. */
   centralUrl: string;
-  /** Defaults to the global fetch. */
-  fetchCentral?: typeof fetch;
+  /** How signed requests reach central; defaults to the global fetch. */
+  centralFetcher?: CentralFetcher;
   /** Key lookup per JWT issuer; defaults to a remote JWKS cached in memory. */
   jwks?: IssuerKeySource;
   /** Replaces the "API keys are not configured" placeholder. */
@@ -54,7 +66,7 @@ export type EdgeApp = Hono<EdgeHonoEnv>;
  */
 export function createApp(deps: EdgeDeps): EdgeApp {
   const now = deps.now ?? Date.now;
-  const fetchCentral = deps.fetchCentral ?? ((input, init) => fetch(input, init));
+  const centralFetcher = deps.centralFetcher ?? createCentralFetcher();
   const jwt = createJwtAuthenticator({
     issuers: deps.config.jwt.issuers,
     keySource: deps.jwks ?? remoteJwks(),
@@ -69,24 +81,33 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   const rememberedLimits = deps.rememberedLimits ?? createRememberedLimits();
 
   const app = new Hono<EdgeHonoEnv>();
-  app.onError(onError());
-  app.notFound(notFound());
+  app.onError(createErrorHandler());
+  app.notFound(createNotFoundHandler());
 
-  app.use(timing(now), requestId(), accessLog({ now, sink: deps.log ?? consoleLogSink }), securityHeaders());
-  // Hono answers HEAD with the GET route (and drops the body).
-  app.get("/health", health());
   app.use(
-    stripTrustHeaders(deps.config.limits),
-    route(deps.config),
-    cors(),
-    methodAllowed(),
-    coarseRateLimit({ ...limits, phase: "ip" }),
-    authenticate({ jwt, apiKey: deps.apiKeys ?? apiKeysNotConfigured() }),
-    coarseRateLimit({ ...limits, phase: "consumer" }),
-    rememberCentralLimits({ memory: rememberedLimits, now }),
-    authorize(),
-    bodyLimit(),
+    createTiming(now),
+    createRequestId(),
+    createAccessLog({ now, sink: deps.log ?? consoleLogSink }),
+    createSecurityHeaders(),
   );
-  app.all("*", forward({ centralUrl: deps.centralUrl, signer: deps.signer, fetchCentral }));
+  // Hono answers HEAD with the GET route (and drops the body).
+  app.get("/health", createHealthEndpoint());
+  app.use(
+    createHeaderLimits(deps.config.limits),
+    createRefuseUpgrade(),
+    createStripTrustHeaders(),
+    createRouting(deps.config),
+    createCors(),
+    createMethodAllowed(),
+    createCoarseRateLimit({ ...limits, phase: "ip" }),
+    createAuthentication({ jwt, apiKey: deps.apiKeys ?? apiKeysNotConfigured() }),
+    createCoarseRateLimit({ ...limits, phase: "consumer" }),
+    createRememberCentralLimits({ memory: rememberedLimits, now }),
+    createAuthorization(),
+    createBodyLimit(),
+    createForwardRequest({ centralUrl: deps.centralUrl }),
+  );
+  // The forward seam: steps between the request being ready and sent mount here (docs/DESIGN.md).
+  app.all("*", createForward({ signer: deps.signer, fetcher: centralFetcher }));
   return app;
 }

@@ -1,4 +1,5 @@
 import type { EdgeConfig, Identity } from "@gateway/types";
+import type { PreparedRequest } from "./middleware/forward/prepared-request.ts";
 
 export type EdgeRoute = EdgeConfig["routes"][number];
 
@@ -23,6 +24,8 @@ export interface EdgeVariables {
   clientHeaders: Headers;
   identity: Identity;
   body: LimitedBody | null;
+  /** The request for central, ready but for the identity token (createForwardRequest). */
+  forwardRequest: PreparedRequest;
   /** Set when the response came from central (gateway-only headers are then not added). */
   proxied: boolean;
 }

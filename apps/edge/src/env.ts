@@ -2,7 +2,7 @@ import { createIdentitySigner, parsePrivateJwkEnv } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import type { EdgeDeps } from "./app.ts";
 import type { EdgeLimiter } from "./durable/edge-limiter.ts";
-import { resolveCoarseLimiters } from "./middleware/rate-limit/resolve-limiters.ts";
+import { resolveCoarseLimiters } from "./middleware/rate-limit/index.ts";
 
 /** Bindings the Worker reads (wrangler.jsonc vars + secrets). */
 export interface EdgeBindings {

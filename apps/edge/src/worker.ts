@@ -1,7 +1,6 @@
-import { type EdgeConfig, errorBody } from "@gateway/types";
+import { type EdgeConfig, errorBody, GATEWAY_SECURITY_HEADERS } from "@gateway/types";
 import { createApp, type EdgeApp } from "./app.ts";
 import { depsFromEnv, type EdgeBindings } from "./env.ts";
-import { GATEWAY_RESPONSE_HEADERS } from "./middleware/security-headers/security-headers.ts";
 
 type Built = { ok: true; app: EdgeApp } | { ok: false; problem: string };
 
@@ -34,7 +33,7 @@ export function createEdgeWorker(config: EdgeConfig): ExportedHandler<EdgeBindin
       );
       return Response.json(errorBody("internal_error", "the gateway is misconfigured", requestId), {
         status: 500,
-        headers: { ...GATEWAY_RESPONSE_HEADERS, "cache-control": "no-store", "x-request-id": requestId },
+        headers: { ...GATEWAY_SECURITY_HEADERS, "cache-control": "no-store", "x-request-id": requestId },
       });
     },
   };

@@ -33,6 +33,7 @@ export function applyDefaults(parsed: ParsedConfig): GatewayConfig {
       ...route,
       timeoutMs: routeTimeouts(route).firstByteMs,
       timeouts: routeTimeouts(route),
+      upstream: route.upstream ?? { urls: [] },
       maxBodyBytes: route.maxBodyBytes ?? parsed.limits.maxBodyBytes,
       ...(cors ? { cors: { ...cors, methods: cors.methods ?? [...route.methods] } } : {}),
     })),

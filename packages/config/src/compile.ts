@@ -1,4 +1,4 @@
-import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig } from "@gateway/types";
+import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig, GrpcRouteConfig } from "@gateway/types";
 
 /**
  * What the edge Worker needs. Built field by field (never by spreading a route)
@@ -48,6 +48,16 @@ function copyCors(cors: CorsConfig): CorsConfig {
   };
 }
 
+function copyGrpc(grpc: GrpcRouteConfig): GrpcRouteConfig {
+  return {
+    ...grpc,
+    protos: [...grpc.protos],
+    includeDirs: [...grpc.includeDirs],
+    services: [...grpc.services],
+    forwardHeaders: [...grpc.forwardHeaders],
+  };
+}
+
 /** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
@@ -68,6 +78,7 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
       ...(route.timeouts === undefined ? {} : { timeouts: { ...route.timeouts } }),
       ...(route.retry === undefined ? {} : { retry: structuredClone(route.retry) }),
       ...(route.concurrency === undefined ? {} : { concurrency: { ...route.concurrency } }),
+      ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
       rateLimit: [...route.rateLimit],
       edgeRateLimit: [...route.edgeRateLimit],
     })),

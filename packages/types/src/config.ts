@@ -116,7 +116,10 @@ export interface RouteConfig {
   roles: string[];
   /** Every listed scope is required. */
   scopes: string[];
+  /** HTTP upstreams; empty on a gRPC route (see `grpc`). */
   upstream: UpstreamConfig;
+  /** Central only: the route is transcoded REST → gRPC (see docs/grpc.md) instead of proxied. */
+  grpc?: GrpcRouteConfig;
   /** If set, the matched prefix is replaced by this path before proxying. */
   rewrite?: string;
   timeoutMs: number;
@@ -152,6 +155,26 @@ export interface UpstreamConfig {
   healthCheck?: HealthCheckConfig;
   /** Passive: targets that keep failing are ejected for a while. */
   outlierDetection?: OutlierDetectionConfig;
+}
+
+/** How a server-streaming method's messages are written to the HTTP response. */
+export type GrpcStreamFormat = "ndjson" | "json_array";
+
+/** A gRPC upstream whose methods become REST routes through their `google.api.http` rules. */
+export interface GrpcRouteConfig {
+  /** `host:port` of the gRPC server (HTTP/2; plaintext unless `tls`). */
+  address: string;
+  tls: boolean;
+  /** .proto files to load; loaded from a file, relative paths are resolved against the config file's folder. */
+  protos: string[];
+  /** Where imports are looked up, in order (like protoc -I); same resolution as `protos`. */
+  includeDirs: string[];
+  /** Fully qualified services to expose (`pkg.Service`); empty = every service in `protos`. */
+  services: string[];
+  /** Server streaming: one JSON object per line (application/x-ndjson), or one JSON array. */
+  streamFormat: GrpcStreamFormat;
+  /** Extra client request headers (lower-case `x-…`) passed to the service as gRPC metadata. */
+  forwardHeaders: string[];
 }
 
 export interface IdentityConfig {

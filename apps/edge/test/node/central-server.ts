@@ -1,5 +1,6 @@
-import { createServer, type Server } from "node:http";
-import { createIdentityVerifier, type IdentityPublicJwk } from "@gateway/identity";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createIdentityVerifier, type IdentityPublicJwk, type IdentityVerifier } from "@gateway/identity";
+import { targetPath } from "@gateway/types";
 import type { RecordedRequest } from "../shared/provided-context.ts";
 
 /**
@@ -24,72 +25,16 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
   const completed = new Set<string>();
   const hits = new Map<string, number>();
   const server = createServer(async (req, res) => {
-    if (req.url?.startsWith("/__completed?")) {
-      const id = new URL(req.url, "http://localhost").searchParams.get("id") ?? "";
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ completed: completed.has(id) }));
-      return;
-    }
-    if (req.url?.startsWith("/__hits?")) {
-      const path = new URL(req.url, "http://localhost").searchParams.get("path") ?? "";
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ hits: hits.get(path) ?? 0 }));
-      return;
-    }
-    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (answerProbe(req, res, { completed, hits })) return;
+    const path = targetPath(req.url ?? "");
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const reply = req.headers["x-test-central-reply"];
     if (typeof reply === "string") {
-      const { status, retryAfter, code } = JSON.parse(reply) as Record<string, string | number>;
-      res.statusCode = Number(status);
-      if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
-      res.setHeader("ratelimit-policy", '"per-user";q=5;w=60');
-      res.setHeader("ratelimit", `"per-user";r=0;t=${retryAfter ?? 0}`);
-      res.setHeader("x-central", "yes");
-      res.setHeader("content-type", "application/json");
-      res.end(
-        JSON.stringify({ error: { code, message: "from central", requestId: req.headers["x-request-id"] } }),
-      );
+      answerScripted(req, res, reply);
       return;
     }
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks);
-      const requestId = req.headers["x-request-id"];
-      if (typeof requestId === "string") completed.add(requestId);
-      const method = req.method ?? "";
-      const url = req.url ?? "";
-      const token = req.headers["x-gateway-identity"];
-      const recorded: RecordedRequest = {
-        method,
-        url,
-        headers: req.headers,
-        body: body.toString("utf8"),
-        bodyBytes: body.length,
-        identity: await verifier.verify(typeof token === "string" ? token : undefined, {
-          method,
-          pathAndQuery: url,
-        }),
-      };
-      res.setHeader("server-timing", "central;dur=1");
-      res.setHeader("x-central", "yes");
-      res.setHeader("x-central-method", method);
-      if (url.endsWith("/noisy")) {
-        res.setHeader("connection", "x-central-hop");
-        res.setHeader("x-central-hop", "secret");
-        res.setHeader("keep-alive", "timeout=5");
-        res.setHeader("server", "Apache/2.4.1 (Unix)");
-        res.setHeader("x-powered-by", "Express");
-        res.setHeader("access-control-allow-origin", "*");
-        res.setHeader("access-control-allow-credentials", "true");
-      }
-      if (url.endsWith("/redirect")) {
-        res.statusCode = 302;
-        res.setHeader("location", "https://elsewhere.example/");
-      }
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify(recorded));
+      await echo(req, res, verifier, completed);
     } catch (error) {
       res.statusCode = 599;
       res.end(String(error));
@@ -97,4 +42,82 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
+}
+
+/** GET /__completed and /__hits: what the tests ask about the requests seen so far. */
+function answerProbe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  seen: { completed: Set<string>; hits: Map<string, number> },
+): boolean {
+  const url = req.url ?? "";
+  if (!url.startsWith("/__completed?") && !url.startsWith("/__hits?")) return false;
+  const params = new URL(url, "http://localhost").searchParams;
+  res.setHeader("content-type", "application/json");
+  if (url.startsWith("/__completed?")) {
+    res.end(JSON.stringify({ completed: seen.completed.has(params.get("id") ?? "") }));
+  } else {
+    res.end(JSON.stringify({ hits: seen.hits.get(params.get("path") ?? "") ?? 0 }));
+  }
+  return true;
+}
+
+/** The status, Retry-After and error code the request asked for in x-test-central-reply. */
+function answerScripted(req: IncomingMessage, res: ServerResponse, reply: string): void {
+  const { status, retryAfter, code } = JSON.parse(reply) as Record<string, string | number>;
+  res.statusCode = Number(status);
+  if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
+  res.setHeader("ratelimit-policy", '"per-user";q=5;w=60');
+  res.setHeader("ratelimit", `"per-user";r=0;t=${retryAfter ?? 0}`);
+  res.setHeader("x-central", "yes");
+  res.setHeader("content-type", "application/json");
+  res.end(
+    JSON.stringify({ error: { code, message: "from central", requestId: req.headers["x-request-id"] } }),
+  );
+}
+
+/** Reads the whole request, verifies its identity token and answers with everything it saw. */
+async function echo(
+  req: IncomingMessage,
+  res: ServerResponse,
+  verifier: IdentityVerifier,
+  completed: Set<string>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const requestId = req.headers["x-request-id"];
+  if (typeof requestId === "string") completed.add(requestId);
+  const method = req.method ?? "";
+  const url = req.url ?? "";
+  const token = req.headers["x-gateway-identity"];
+  const recorded: RecordedRequest = {
+    method,
+    url,
+    headers: req.headers,
+    body: body.toString("utf8"),
+    bodyBytes: body.length,
+    identity: await verifier.verify(typeof token === "string" ? token : undefined, {
+      method,
+      pathAndQuery: url,
+    }),
+  };
+  res.setHeader("server-timing", "central;dur=1");
+  res.setHeader("x-central", "yes");
+  res.setHeader("x-central-method", method);
+  if (url.endsWith("/noisy")) {
+    res.setHeader("connection", "x-central-hop");
+    res.setHeader("x-central-hop", "secret");
+    res.setHeader("keep-alive", "timeout=5");
+    res.setHeader("server", "Apache/2.4.1 (Unix)");
+    res.setHeader("x-powered-by", "Express");
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-allow-credentials", "true");
+  }
+  if (url.endsWith("/redirect")) {
+    res.statusCode = 302;
+    res.setHeader("location", "https://elsewhere.example/");
+  }
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(recorded));
 }

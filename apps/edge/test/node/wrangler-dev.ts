@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
-import { prepareEdgeLaunch } from "../../../../scripts/stack.ts";
+import { prepareEdgeLaunch } from "../../scripts/launch.ts";
 
 export interface WranglerDevOptions {
   /** Folder for this instance's gateway config, generated wrangler config, secrets and state. */
@@ -24,7 +24,7 @@ export interface WranglerDev {
 
 /**
  * `wrangler dev --ip 127.0.0.1` of apps/edge on free ports, launched exactly as
- * scripts/stack.ts launches it (prepareEdgeLaunch: own compiled edge config,
+ * ./gw dev launches it (scripts/launch.ts, prepareEdgeLaunch: own compiled edge config,
  * wrangler config and CENTRAL_URL). stop() kills the whole process group.
  */
 export async function startWranglerDev(

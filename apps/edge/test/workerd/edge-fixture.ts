@@ -3,6 +3,7 @@ import { createIdentitySigner } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import { inject } from "vitest";
 import { createApp, type EdgeApp, type EdgeDeps } from "../../src/app.ts";
+import { remoteJwks } from "../../src/middleware/authenticate/index.ts";
 import type { RecordedRequest } from "../shared/provided-context.ts";
 import { PRIMARY_ISSUER, RSA_ISSUER } from "./tokens.ts";
 
@@ -14,6 +15,8 @@ export interface FixtureOptions {
   jwksMinRefetchSeconds?: number;
   jwksCacheSeconds?: number;
   centralOrigin?: string;
+  /** Clock of the JWKS caches (see manual-clock.ts); token expiry still uses the real time. */
+  jwksNow?: () => number;
   deps?: Partial<EdgeDeps>;
 }
 
@@ -96,6 +99,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     config,
     signer,
     centralUrl: options.centralOrigin ?? servers.centralOrigin,
+    ...(options.jwksNow ? { jwks: remoteJwks({ now: options.jwksNow }) } : {}),
     ...options.deps,
   });
   return {

@@ -120,6 +120,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
     }
     checkCors(route, path, report);
     checkResilience(route, path, report);
+    checkUpstreamKind(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }
@@ -163,6 +164,19 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       }
     });
   });
+}
+
+/** An HTTP upstream or a gRPC one, never both; a gRPC route maps paths by its proto rules, not by rewrite. */
+function checkUpstreamKind(route: ParsedConfig["routes"][number], path: ConfigPath, report: Report) {
+  if (route.grpc === undefined) return; // a missing upstream is a schema error
+
+  if (route.upstream !== undefined)
+    report([...path, "grpc"], "a route has either upstream or grpc, not both");
+  if (route.rewrite !== undefined)
+    report(
+      [...path, "rewrite"],
+      "does not apply to a grpc route (its paths come from google.api.http rules)",
+    );
 }
 
 function reportDuplicates<T>(

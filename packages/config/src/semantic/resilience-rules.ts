@@ -49,6 +49,7 @@ function checkRetry(route: ParsedRoute, routePath: ConfigPath, report: Report) {
 
 function checkPool(route: ParsedRoute, routePath: ConfigPath, report: Report) {
   const path = [...routePath, "upstream"];
+  if (route.upstream === undefined) return;
   const health = route.upstream.healthCheck;
   if (health !== undefined && health.timeoutMs > health.intervalMs) {
     report(

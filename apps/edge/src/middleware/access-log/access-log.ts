@@ -22,7 +22,7 @@ export type EdgeLogSink = (entry: EdgeAccessLogEntry) => void;
 /** Workers Logs / `wrangler tail` collect console output: one JSON line per request. */
 export const consoleLogSink: EdgeLogSink = (entry) => console.log(JSON.stringify(entry));
 
-export function accessLog(options: { now: () => number; sink: EdgeLogSink }) {
+export function createAccessLog(options: { now: () => number; sink: EdgeLogSink }) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const startedAt = options.now();
     try {

@@ -9,7 +9,7 @@ export interface Authenticators {
 }
 
 /** Sets `identity` per the route's auth mode; 401 (with WWW-Authenticate) otherwise. */
-export function authenticate(authenticators: Authenticators) {
+export function createAuthentication(authenticators: Authenticators) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const route = c.get("route");
     const headers = c.get("clientHeaders");

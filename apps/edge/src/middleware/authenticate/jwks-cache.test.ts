@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bearer, createFixture } from "../../../test/workerd/edge-fixture.ts";
+import { manualClock } from "../../../test/workerd/manual-clock.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 describe("JWKS cache under attack and rotation", () => {
   it("a cold isolate fetches the keys once for a concurrent burst", async () => {
@@ -18,11 +15,16 @@ describe("JWKS cache under attack and rotation", () => {
   });
 
   it("100 tokens with random kids cause at most one extra fetch per jwksMinRefetchSeconds", async () => {
-    const fixture = await createFixture({ jwksMinRefetchSeconds: 1, jwksCacheSeconds: 600 });
+    const clock = manualClock();
+    const fixture = await createFixture({
+      jwksNow: clock.now,
+      jwksMinRefetchSeconds: 1,
+      jwksCacheSeconds: 600,
+    });
     expect((await fixture.app.request("/api/items", { headers: bearer(await signToken()) })).status).toBe(
       200,
     );
-    await sleep(1100);
+    clock.advance(1100);
     const floods = await Promise.all(
       Array.from({ length: 100 }, () => signToken({ kid: crypto.randomUUID() })),
     );
@@ -41,14 +43,16 @@ describe("JWKS cache under attack and rotation", () => {
   });
 
   it("a key the issuer removed stops verifying once the cache expires", async () => {
+    const clock = manualClock();
     const fixture = await createFixture({
+      jwksNow: clock.now,
       primaryKeys: "retiring.json",
       jwksCacheSeconds: 1,
       jwksMinRefetchSeconds: 1,
     });
     const retired = await signToken({ key: "late" });
     expect((await fixture.app.request("/api/items", { headers: bearer(retired) })).status).toBe(200);
-    await sleep(1100);
+    clock.advance(1100);
     expect((await fixture.app.request("/api/items", { headers: bearer(retired) })).status).toBe(401);
     expect((await fixture.app.request("/api/items", { headers: bearer(await signToken()) })).status).toBe(
       200,
@@ -57,13 +61,18 @@ describe("JWKS cache under attack and rotation", () => {
   });
 
   it("an unreachable JWKS is asked again only after a short backoff", async () => {
-    const fixture = await createFixture({ primaryKeys: "missing.json", jwksMinRefetchSeconds: 1 });
+    const clock = manualClock();
+    const fixture = await createFixture({
+      jwksNow: clock.now,
+      primaryKeys: "missing.json",
+      jwksMinRefetchSeconds: 1,
+    });
     const token = await signToken();
     for (let i = 0; i < 5; i++) {
       expect((await fixture.app.request("/api/items", { headers: bearer(token) })).status).toBe(503);
     }
     expect(await fixture.jwksFetches("missing.json")).toBe(1);
-    await sleep(1100);
+    clock.advance(1100);
     expect((await fixture.app.request("/api/items", { headers: bearer(token) })).status).toBe(503);
     expect(await fixture.jwksFetches("missing.json")).toBe(2);
   });

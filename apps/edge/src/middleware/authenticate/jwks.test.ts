@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bearer, createFixture } from "../../../test/workerd/edge-fixture.ts";
+import { manualClock } from "../../../test/workerd/manual-clock.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 describe("JWKS cache", () => {
   it("fetches the issuer's keys once for many requests, concurrent or not", async () => {
@@ -37,7 +34,12 @@ describe("JWKS cache", () => {
   });
 
   it("picks up a rotated-in key with at most one refetch per interval", async () => {
-    const fixture = await createFixture({ primaryKeys: "rotating.json", jwksMinRefetchSeconds: 1 });
+    const clock = manualClock();
+    const fixture = await createFixture({
+      jwksNow: clock.now,
+      primaryKeys: "rotating.json",
+      jwksMinRefetchSeconds: 1,
+    });
     expect((await fixture.app.request("/api/items", { headers: bearer(await signToken()) })).status).toBe(
       200,
     );
@@ -46,7 +48,7 @@ describe("JWKS cache", () => {
     expect((await fixture.app.request("/api/items", { headers: bearer(late) })).status).toBe(401);
     expect(await fixture.jwksFetches()).toBe(1);
 
-    await sleep(1100);
+    clock.advance(1100);
     expect((await fixture.app.request("/api/items", { headers: bearer(late) })).status).toBe(200);
     expect(await fixture.jwksFetches()).toBe(2);
 

@@ -64,17 +64,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       const { header, payload } = decodeUnverified(token);
       const issuer = issuerFor(payload.iss, route);
       if (token.length > issuer.config.maxTokenBytes) throw invalidToken("token too large");
-      for (const param of FORBIDDEN_HEADER_PARAMS) {
-        if (Object.hasOwn(header, param))
-          throw invalidToken(`token header parameter ${param} is not allowed`);
-      }
-      if (Object.hasOwn(header, "kid") && !validKid(header.kid)) {
-        throw invalidToken("token header parameter kid is invalid");
-      }
-      const algorithms: readonly string[] = issuer.config.algorithms;
-      if (typeof header.alg !== "string" || !algorithms.includes(header.alg)) {
-        throw invalidToken("token algorithm is not allowed");
-      }
+      checkProtectedHeader(header, issuer.config);
 
       let verified: JWTPayload;
       try {
@@ -101,6 +91,20 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
 function checkCompactShape(token: string): void {
   if (token.split(".").length === 5) throw invalidToken("encrypted tokens (JWE) are not accepted");
   if (!COMPACT_JWS.test(token)) throw invalidToken("malformed token");
+}
+
+/** Before verifying: no parameter that picks its own key or extensions, a sane kid, an allowed alg. */
+function checkProtectedHeader(header: Record<string, unknown>, issuer: JwtIssuerConfig): void {
+  for (const param of FORBIDDEN_HEADER_PARAMS) {
+    if (Object.hasOwn(header, param)) throw invalidToken(`token header parameter ${param} is not allowed`);
+  }
+  if (Object.hasOwn(header, "kid") && !validKid(header.kid)) {
+    throw invalidToken("token header parameter kid is invalid");
+  }
+  const algorithms: readonly string[] = issuer.algorithms;
+  if (typeof header.alg !== "string" || !algorithms.includes(header.alg)) {
+    throw invalidToken("token algorithm is not allowed");
+  }
 }
 
 function validKid(kid: unknown): boolean {

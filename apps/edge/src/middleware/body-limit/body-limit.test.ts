@@ -1,5 +1,6 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bearer, createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { centralCompleted } from "../../../test/workerd/recording-central.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
 
 function streamOf(totalBytes: number, chunkBytes = 256): ReadableStream<Uint8Array> {
@@ -15,11 +16,6 @@ function streamOf(totalBytes: number, chunkBytes = 256): ReadableStream<Uint8Arr
       controller.enqueue(new Uint8Array(size).fill(97));
     },
   });
-}
-
-async function centralCompleted(requestId: string): Promise<boolean> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__completed?id=${requestId}`);
-  return ((await response.json()) as { completed: boolean }).completed;
 }
 
 describe("body limit (route maxBodyBytes 1024)", () => {

@@ -6,7 +6,7 @@ import { limitBody } from "./limit-body.ts";
 const BODYLESS_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 
 /** 413 up front from Content-Length; otherwise the limit is enforced while the body streams to central. */
-export function bodyLimit() {
+export function createBodyLimit() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const maxBytes = c.get("route").maxBodyBytes;
     const declared = c.req.raw.headers.get("content-length");

@@ -1,5 +1,6 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bearer, createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { centralCompleted } from "../../../test/workerd/recording-central.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
 import { appendVary, preflightProblem, requestedHeaders } from "./cors-policy.ts";
 
@@ -15,11 +16,6 @@ function preflight(origin: string, method: string, headers?: string, requestId =
       ...(headers === undefined ? {} : { "access-control-request-headers": headers }),
     },
   };
-}
-
-async function centralCompleted(requestId: string): Promise<boolean> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__completed?id=${requestId}`);
-  return ((await response.json()) as { completed: boolean }).completed;
 }
 
 function corsHeadersOf(response: Response): string[] {

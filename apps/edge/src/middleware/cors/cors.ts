@@ -14,7 +14,7 @@ import { appendVary, originAllowed, preflightProblem, requestedHeaders } from ".
  *   allowed Origin, plus `Vary: Origin`.
  * Routes without cors get no CORS headers at all (central's are removed in forward).
  */
-export function cors() {
+export function createCors() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const policy = c.get("route").cors;
     const origin = c.req.raw.headers.get("origin");

@@ -3,11 +3,11 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { renderError } from "./render-error.ts";
 
-export function onError(): ErrorHandler<EdgeHonoEnv> {
+export function createErrorHandler(): ErrorHandler<EdgeHonoEnv> {
   return (error, c) => renderError(c, error);
 }
 
-export function notFound(): NotFoundHandler<EdgeHonoEnv> {
+export function createNotFoundHandler(): NotFoundHandler<EdgeHonoEnv> {
   return (c: Context<EdgeHonoEnv>) =>
     renderError(c, new GatewayError("not_found", "no route matches this path"));
 }

@@ -1,7 +1,5 @@
-import { withoutHopByHop } from "../strip-trust-headers/strip-trust-headers.ts";
-
-/** Software banners: they only help an attacker pick an exploit. */
-const BANNER_HEADERS = ["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version"];
+import { BANNER_HEADERS } from "@gateway/types";
+import { withoutHopByHop } from "../strip-trust-headers/index.ts";
 
 /**
  * Central's response headers as the client may see them: no hop-by-hop headers
@@ -15,4 +13,13 @@ export function clientResponseHeaders(upstream: Headers): Headers {
     if (name.startsWith("access-control-")) headers.delete(name);
   }
   return headers;
+}
+
+/** Central's response for the client: same status and body stream, headers per clientResponseHeaders. */
+export function clientResponse(upstream: Response): Response {
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: clientResponseHeaders(upstream.headers),
+  });
 }

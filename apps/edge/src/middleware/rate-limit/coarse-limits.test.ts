@@ -1,7 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { bearer, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import {
+  awayFromWindowEdge,
+  createLimitedFixture,
+  fromIp,
+  randomIp,
+} from "../../../test/workerd/rate-limit-fixture.ts";
+import { centralHits } from "../../../test/workerd/recording-central.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
-import { awayFromWindowEdge, centralHits, createLimitedFixture, fromIp, randomIp } from "./fixture.ts";
 
 async function expectLimited(response: Response, policy: string, retryAfter: string): Promise<void> {
   expect(response.status).toBe(429);

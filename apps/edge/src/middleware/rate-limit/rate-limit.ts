@@ -1,8 +1,8 @@
-import { type EdgeRateLimitPolicy, GatewayError } from "@gateway/types";
+import { clientIpOf, type EdgeRateLimitPolicy, GatewayError } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 import type { CoarseDecision } from "./coarse-limiter.ts";
-import { clientIp, limitKey } from "./limit-key.ts";
+import { limitKey } from "./limit-key.ts";
 import { rateLimitedError } from "./rate-limited-error.ts";
 import { bindingNameOf, type CoarseLimiters } from "./resolve-limiters.ts";
 
@@ -19,7 +19,7 @@ export interface CoarseRateLimitOptions {
 }
 
 /** The route's coarse edge limits of one phase: 429 rate_limited before any request to central. */
-export function coarseRateLimit(options: CoarseRateLimitOptions) {
+export function createCoarseRateLimit(options: CoarseRateLimitOptions) {
   const byName = new Map(options.policies.map((policy) => [policy.name, policy]));
   const inPhase = (policy: EdgeRateLimitPolicy) =>
     policy.key.includes("consumer") === (options.phase === "consumer");
@@ -30,7 +30,7 @@ export function coarseRateLimit(options: CoarseRateLimitOptions) {
     const checked = applied.filter(inPhase);
     if (checked.length > 0) {
       const now = options.now();
-      const ip = clientIp(c.req.raw);
+      const ip = clientIpOf(c.req.raw.headers);
       const identity = options.phase === "consumer" ? c.get("identity") : undefined;
       const results = await Promise.all(
         checked.map(async (policy) => {

@@ -1,11 +1,10 @@
-import type { EdgeRateLimitPolicy } from "@gateway/types";
-import { GatewayError } from "@gateway/types";
+import {
+  type EdgeRateLimitPolicy,
+  GatewayError,
+  rateLimitHeader,
+  rateLimitPolicyHeader,
+} from "@gateway/types";
 import type { CoarseDecision } from "./coarse-limiter.ts";
-
-/** `"name";q=<limit>;w=<window>` per policy (draft-ietf-httpapi-ratelimit-headers). */
-export function rateLimitPolicyHeader(policies: readonly EdgeRateLimitPolicy[]): string {
-  return policies.map((policy) => `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`).join(", ");
-}
 
 /** 429 rate_limited for the denying policy that frees last. */
 export function rateLimitedError(
@@ -19,6 +18,6 @@ export function rateLimitedError(
   return new GatewayError("rate_limited", `rate limit "${worst.policy.name}" exceeded; retry later`, {
     "retry-after": String(retryAfter),
     "ratelimit-policy": rateLimitPolicyHeader(applied),
-    ratelimit: `"${worst.policy.name}";r=0;t=${Math.max(retryAfter, worst.decision.resetSeconds)}`,
+    ratelimit: rateLimitHeader(worst.policy.name, 0, Math.max(retryAfter, worst.decision.resetSeconds)),
   });
 }

@@ -1,8 +1,7 @@
-import { GatewayError } from "@gateway/types";
+import { clientIpOf, GatewayError } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { centralRateLimit, rateLimitPolicyName } from "./central-429.ts";
-import { clientIp } from "./limit-key.ts";
 import type { RememberedLimits } from "./remembered-limits.ts";
 
 /**
@@ -11,10 +10,11 @@ import type { RememberedLimits } from "./remembered-limits.ts";
  * blocked client costs central nothing. Per route too, because central's
  * policies are per route: a client blocked on one route may still use another.
  */
-export function rememberCentralLimits(options: { memory: RememberedLimits; now: () => number }) {
+export function createRememberCentralLimits(options: { memory: RememberedLimits; now: () => number }) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const identity = c.get("identity");
-    const consumer = identity.auth === "anonymous" ? `ip:${clientIp(c.req.raw)}` : `sub:${identity.sub}`;
+    const consumer =
+      identity.auth === "anonymous" ? `ip:${clientIpOf(c.req.raw.headers)}` : `sub:${identity.sub}`;
     const key = `${c.get("route").name}\n${consumer}`;
 
     const remembered = options.memory.lookup(key, options.now());

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bearer, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { createLimitedFixture, fromIp, randomIp } from "../../../test/workerd/rate-limit-fixture.ts";
+import { centralHits } from "../../../test/workerd/recording-central.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
 import { rateLimitPolicyName } from "./central-429.ts";
-import { centralHits, createLimitedFixture, fromIp, randomIp } from "./fixture.ts";
 import { createRememberedLimits } from "./remembered-limits.ts";
 
 const T0 = 1_700_000_000_000;

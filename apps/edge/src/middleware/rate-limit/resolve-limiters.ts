@@ -1,4 +1,4 @@
-import { EDGE_LIMITER_BINDING, rateLimitBindingName } from "@gateway/config";
+import { EDGE_LIMITER_BINDING, rateLimitBindingName } from "@gateway/config/edge-bindings";
 import type { EdgeRateLimitPolicy } from "@gateway/types";
 import type { EdgeLimiter } from "../../durable/edge-limiter.ts";
 import { bindingLimiter } from "./binding-limiter.ts";

@@ -1,6 +1,6 @@
+import { acceptedRequestId } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { createFixture, recorded } from "../../../test/workerd/edge-fixture.ts";
-import { acceptedRequestId } from "./request-id.ts";
 import { validTraceparent } from "./traceparent.ts";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";

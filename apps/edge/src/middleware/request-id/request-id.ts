@@ -1,16 +1,10 @@
-import { REQUEST_ID_HEADER } from "@gateway/types";
+import { acceptedRequestId, REQUEST_ID_HEADER } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { validTraceparent } from "./traceparent.ts";
 
-const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-export function acceptedRequestId(value: string | null): string | undefined {
-  return value !== null && ACCEPTED_REQUEST_ID.test(value) ? value : undefined;
-}
-
 /** Accepts a well-formed incoming X-Request-ID or makes one; echoes it on every response. */
-export function requestId(generate: () => string = () => crypto.randomUUID()) {
+export function createRequestId(generate: () => string = () => crypto.randomUUID()) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const id = acceptedRequestId(c.req.raw.headers.get(REQUEST_ID_HEADER)) ?? generate();
     c.set("requestId", id);

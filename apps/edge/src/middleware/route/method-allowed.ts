@@ -4,9 +4,9 @@ import type { EdgeHonoEnv } from "../../context.ts";
 
 /**
  * 405 with Allow when the matched route does not accept the method. Separate
- * from route() so CORS preflights (OPTIONS) can be answered in between.
+ * from createRouting() so CORS preflights (OPTIONS) can be answered in between.
  */
-export function methodAllowed() {
+export function createMethodAllowed() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const matched = c.get("route");
     const methods: readonly string[] = matched.methods;

@@ -4,8 +4,8 @@ import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv, EdgeRoute } from "../../context.ts";
 import { rawRequestTarget } from "./request-target.ts";
 
-/** URL length, path normalisation and route match: 414 / 400 / 404. The method is checked by methodAllowed(). */
-export function route(config: Pick<EdgeConfig, "routes" | "limits">) {
+/** URL length, path normalisation and route match: 414 / 400 / 404. The method is checked by createMethodAllowed(). */
+export function createRouting(config: Pick<EdgeConfig, "routes" | "limits">) {
   const matcher = createRouteMatcher<EdgeRoute>(config.routes);
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const url = c.req.raw.url;

@@ -1,17 +1,13 @@
+import { GATEWAY_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 
-/** Headers for responses the gateway writes itself (errors, health); proxied responses keep central's. */
-export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-};
-
-/** HSTS is a property of the edge host, so it goes on every response served over https. */
-export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
-
-export function securityHeaders() {
+/**
+ * HSTS is a property of the edge host, so it goes on every response served over
+ * https; the other security headers only on responses the gateway writes itself
+ * (errors, health): proxied responses keep central's.
+ */
+export function createSecurityHeaders() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     await next();
     // On plain http the header is ignored by browsers and would only mislead (RFC 6797 §7.2).
@@ -20,7 +16,7 @@ export function securityHeaders() {
     }
     c.res.headers.delete("server");
     if (c.get("proxied")) return;
-    for (const [name, value] of Object.entries(GATEWAY_RESPONSE_HEADERS)) {
+    for (const [name, value] of Object.entries(GATEWAY_SECURITY_HEADERS)) {
       if (!c.res.headers.has(name)) c.res.headers.set(name, value);
     }
   });

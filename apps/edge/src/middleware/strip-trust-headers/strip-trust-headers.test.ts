@@ -40,8 +40,10 @@ describe("client trust headers", () => {
     }
     expect(seen.headers["x-gateway-identity"]).not.toBe("forged.token.value");
     expect(seen.identity).toMatchObject({ ok: true, claims: { sub: "user-1", roles: [] } });
-    expect(seen.headers["x-forwarded-host"]).toBe("localhost");
-    expect(seen.headers["x-forwarded-proto"]).toBe("http");
+    // The client's values are gone; the edge's own travel only as signed claims.
+    expect(seen.headers["x-forwarded-host"]).toBeUndefined();
+    expect(seen.headers["x-forwarded-proto"]).toBeUndefined();
+    expect(seen.identity).toMatchObject({ ok: true, claims: { xfp: "http", xfh: "localhost" } });
     expect(seen.headers["x-kept"]).toBe("yes");
   });
 
@@ -64,5 +66,24 @@ describe("client trust headers", () => {
       }),
     );
     expect([...cleaned.keys()]).toEqual(["accept"]);
+  });
+});
+
+describe("connection-level headers", () => {
+  it("drops TE, Trailer and other Upgrade requests before forwarding", async () => {
+    const { app } = await createFixture();
+    const seen = await recorded(
+      await app.request("/api/public/x", {
+        headers: {
+          te: "trailers, deflate",
+          trailer: "x-checksum",
+          upgrade: "h2c",
+          "proxy-connection": "keep-alive",
+        },
+      }),
+    );
+    for (const name of ["te", "trailer", "upgrade", "proxy-connection"]) {
+      expect(seen.headers[name], name).toBeUndefined();
+    }
   });
 });

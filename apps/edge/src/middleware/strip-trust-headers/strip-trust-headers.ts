@@ -1,29 +1,7 @@
-import {
-  connectionHeaderNames,
-  HOP_BY_HOP_HEADERS,
-  isClientTrustHeader,
-  type LimitsConfig,
-} from "@gateway/types";
+import { isClientTrustHeader } from "@gateway/types";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
-import { checkHeaderLimits, rejectWebSocketUpgrade } from "./header-limits.ts";
-
-const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
-
-/** Names listed in a Connection header (RFC 9110 §7.6.1): connection-specific for this hop only. */
-export function connectionListedHeaders(headers: Headers): Set<string> {
-  return connectionHeaderNames(headers.get("connection"));
-}
-
-/** A copy of `headers` without hop-by-hop headers (fixed list and those named in Connection). */
-export function withoutHopByHop(headers: Headers): Headers {
-  const listed = connectionListedHeaders(headers);
-  const kept = new Headers();
-  for (const [name, value] of headers) {
-    if (!HOP_BY_HOP.has(name) && !listed.has(name)) kept.append(name, value);
-  }
-  return kept;
-}
+import { withoutHopByHop } from "./hop-by-hop.ts";
 
 /** A copy of the client's headers without anything a client must not be able to assert. */
 export function sanitiseClientHeaders(headers: Headers): Headers {
@@ -35,14 +13,12 @@ export function sanitiseClientHeaders(headers: Headers): Headers {
 }
 
 /**
- * 431 for oversized header blocks and 501 for WebSocket upgrades, then the
- * sanitised copy of the headers (incoming headers are immutable on Workers) is
- * put in the context; every later step reads `clientHeaders`, never the raw ones.
+ * Puts the sanitised copy of the client's headers (incoming headers are
+ * immutable on Workers) in the context; every later step reads `clientHeaders`,
+ * never the raw ones.
  */
-export function stripTrustHeaders(limits: Pick<LimitsConfig, "maxHeaderBytes" | "maxHeaderCount">) {
+export function createStripTrustHeaders() {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
-    checkHeaderLimits(c.req.raw.headers, limits);
-    rejectWebSocketUpgrade(c.req.raw.headers);
     c.set("clientHeaders", sanitiseClientHeaders(c.req.raw.headers));
     await next();
   });

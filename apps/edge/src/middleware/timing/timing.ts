@@ -6,7 +6,7 @@ import type { EdgeHonoEnv } from "../../context.ts";
  * own Server-Timing entries. On Workers the clock advances only across I/O, so
  * this measures time spent waiting (mostly on central), not CPU.
  */
-export function timing(now: () => number) {
+export function createTiming(now: () => number) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const startedAt = now();
     await next();

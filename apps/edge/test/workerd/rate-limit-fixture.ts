@@ -1,15 +1,9 @@
-// Test support for the rate-limit tests (not part of the Worker bundle).
+// Test support for the rate-limit tests.
 import { env } from "cloudflare:workers";
 import { compileEdge, parseConfig } from "@gateway/config";
 import type { EdgeConfig, EdgeRateLimitPolicy } from "@gateway/types";
-import { inject } from "vitest";
-import {
-  createFixture,
-  type Fixture,
-  type FixtureOptions,
-  testConfigYaml,
-} from "../../../test/workerd/edge-fixture.ts";
-import { resolveCoarseLimiters } from "./resolve-limiters.ts";
+import { resolveCoarseLimiters } from "../../src/middleware/rate-limit/index.ts";
+import { createFixture, type Fixture, type FixtureOptions, testConfigYaml } from "./edge-fixture.ts";
 
 /** Bindings RL_TEST_IP and RL_TEST_CONSUMER are declared in vitest.config.ts with these limits. */
 export const TEST_EDGE_POLICIES: EdgeRateLimitPolicy[] = [
@@ -67,12 +61,6 @@ export async function createLimitedFixture(options: FixtureOptions = {}): Promis
     tag,
     deps: { config, coarseLimiters: limiters, log: () => {}, ...options.deps },
   });
-}
-
-/** How many requests for exactly `path` the recording central received. */
-export async function centralHits(path: string): Promise<number> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__hits?path=${encodeURIComponent(path)}`);
-  return ((await response.json()) as { hits: number }).hits;
 }
 
 /** A random documentation-range IPv6 address, so tests never share a counter. */

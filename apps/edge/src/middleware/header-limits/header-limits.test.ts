@@ -1,11 +1,7 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
+import { centralCompleted } from "../../../test/workerd/recording-central.ts";
 import { headerBlockBytes } from "./header-limits.ts";
-
-async function centralCompleted(requestId: string): Promise<boolean> {
-  const response = await fetch(`${inject("servers").centralOrigin}/__completed?id=${requestId}`);
-  return ((await response.json()) as { completed: boolean }).completed;
-}
 
 describe("header limits (maxHeaderBytes 8192, maxHeaderCount 50)", () => {
   it("431 headers_too_large when the header block is larger than maxHeaderBytes", async () => {
@@ -41,37 +37,5 @@ describe("header limits (maxHeaderBytes 8192, maxHeaderCount 50)", () => {
 
   it("counts bytes as on the wire: name, colon, space, value, CRLF", () => {
     expect(headerBlockBytes(new Headers({ ab: "xyz", c: "" }))).toEqual({ bytes: 9 + 5, count: 2 });
-  });
-});
-
-describe("connection-level headers", () => {
-  it("501 not_implemented for a WebSocket upgrade, never forwarded", async () => {
-    const { app } = await createFixture();
-    const response = await app.request("/api/public/ws", {
-      headers: { upgrade: "websocket", connection: "Upgrade", "x-request-id": "ws-1" },
-    });
-    expect(response.status).toBe(501);
-    expect(await errorOf(response)).toMatchObject({
-      code: "not_implemented",
-      message: "WebSocket upgrades are not supported by this gateway",
-    });
-    expect(await centralCompleted("ws-1")).toBe(false);
-  });
-
-  it("drops TE, Trailer and other Upgrade requests before forwarding", async () => {
-    const { app } = await createFixture();
-    const seen = await recorded(
-      await app.request("/api/public/x", {
-        headers: {
-          te: "trailers, deflate",
-          trailer: "x-checksum",
-          upgrade: "h2c",
-          "proxy-connection": "keep-alive",
-        },
-      }),
-    );
-    for (const name of ["te", "trailer", "upgrade", "proxy-connection"]) {
-      expect(seen.headers[name], name).toBeUndefined();
-    }
   });
 });

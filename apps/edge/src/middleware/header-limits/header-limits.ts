@@ -1,4 +1,8 @@
 import { GatewayError, type LimitsConfig } from "@gateway/types";
+import { createMiddleware } from "hono/factory";
+import type { EdgeHonoEnv } from "../../context.ts";
+
+export type HeaderLimits = Pick<LimitsConfig, "maxHeaderBytes" | "maxHeaderCount">;
 
 /**
  * The size of a header block as it would appear on the wire ("name: value\r\n"
@@ -17,10 +21,7 @@ export function headerBlockBytes(headers: Headers): { bytes: number; count: numb
 }
 
 /** 431 headers_too_large when the request's headers exceed limits.maxHeaderBytes or maxHeaderCount. */
-export function checkHeaderLimits(
-  headers: Headers,
-  limits: Pick<LimitsConfig, "maxHeaderBytes" | "maxHeaderCount">,
-): void {
+export function checkHeaderLimits(headers: Headers, limits: HeaderLimits): void {
   const { bytes, count } = headerBlockBytes(headers);
   if (bytes > limits.maxHeaderBytes) {
     throw new GatewayError("headers_too_large", `request headers exceed ${limits.maxHeaderBytes} bytes`);
@@ -30,13 +31,10 @@ export function checkHeaderLimits(
   }
 }
 
-/**
- * Upgrade is hop-by-hop and never forwarded; a WebSocket handshake is answered
- * 501 instead of being silently turned into a plain request.
- */
-export function rejectWebSocketUpgrade(headers: Headers): void {
-  const upgrade = headers.get("upgrade");
-  if (upgrade !== null && /(^|[\s,])websocket($|[\s,/])/i.test(upgrade)) {
-    throw new GatewayError("not_implemented", "WebSocket upgrades are not supported by this gateway");
-  }
+/** 431 for a client header block over the configured size or count, before anything else reads it. */
+export function createHeaderLimits(limits: HeaderLimits) {
+  return createMiddleware<EdgeHonoEnv>(async (c, next) => {
+    checkHeaderLimits(c.req.raw.headers, limits);
+    await next();
+  });
 }

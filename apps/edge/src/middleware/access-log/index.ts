@@ -1,0 +1,1 @@
+export { consoleLogSink, createAccessLog, type EdgeAccessLogEntry, type EdgeLogSink } from "./access-log.ts";

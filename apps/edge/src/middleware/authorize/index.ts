@@ -1,0 +1,1 @@
+export { createAuthorization } from "./authorize.ts";

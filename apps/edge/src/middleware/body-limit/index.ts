@@ -1,0 +1,1 @@
+export { createBodyLimit } from "./body-limit.ts";

@@ -1,0 +1,1 @@
+export { createCors } from "./cors.ts";

@@ -1,0 +1,1 @@
+export { createErrorHandler, createNotFoundHandler } from "./handlers.ts";

@@ -1,0 +1,25 @@
+import { GatewayError } from "@gateway/types";
+import type { PreparedRequest } from "./prepared-request.ts";
+
+/**
+ * The client's answer when sending to central failed: 413 when the body's limit
+ * aborted the upload, otherwise 502 upstream_error (the cause is logged, never sent).
+ */
+export function centralFailure(
+  error: unknown,
+  request: PreparedRequest,
+  context: { requestId: string; maxBodyBytes: number },
+): GatewayError {
+  if (request.body?.exceeded()) {
+    return new GatewayError("payload_too_large", `request body exceeds ${context.maxBodyBytes} bytes`);
+  }
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "central unreachable",
+      requestId: context.requestId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+  return new GatewayError("upstream_error", "the gateway could not reach the upstream tier");
+}

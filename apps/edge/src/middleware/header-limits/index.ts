@@ -1,0 +1,1 @@
+export { createHeaderLimits, type HeaderLimits } from "./header-limits.ts";

@@ -1,0 +1,1 @@
+export { createHealthEndpoint } from "./health.ts";

@@ -1,0 +1,1 @@
+export { createRefuseUpgrade } from "./refuse-upgrade.ts";

@@ -1,0 +1,1 @@
+export { createRequestId } from "./request-id.ts";

@@ -1,0 +1,2 @@
+export { createMethodAllowed } from "./method-allowed.ts";
+export { createRouting } from "./route.ts";

@@ -1,0 +1,1 @@
+export { createSecurityHeaders } from "./security-headers.ts";

@@ -1,0 +1,2 @@
+export { withoutHopByHop } from "./hop-by-hop.ts";
+export { createStripTrustHeaders } from "./strip-trust-headers.ts";

@@ -1,0 +1,1 @@
+export { createTiming } from "./timing.ts";
