@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
 import { createGatewayJwksEndpoint } from "./plugins/gateway-jwks/index.ts";
-import { createHealthEndpoints, type ReadinessCheck } from "./plugins/health/index.ts";
+import { createHealthEndpoints, type ReadinessCheck, type ReadinessDetails } from "./plugins/health/index.ts";
 import { createIdentityVerification } from "./plugins/identity/index.ts";
 import { createRequestContext } from "./plugins/request-context/index.ts";
 import { createRequestGuard } from "./plugins/request-guard/index.ts";
@@ -39,6 +39,8 @@ export interface CentralPipeline {
   readinessChecks: ReadinessCheck[];
   /** The edge's API key verification endpoint (consumers/), answered right after identity verification. */
   keyVerification?: RequestHandler;
+  /** Sections of /readyz?verbose (e.g. `upstreams`: breakers, ejections, bulkheads). */
+  readinessDetails?: ReadinessDetails;
 }
 
 /**
@@ -58,7 +60,7 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   app.use(createRequestContext());
   app.use(createRequestLog(parts.logger));
   app.use(createRequestGuard(config.limits));
-  app.use(createHealthEndpoints(parts.readinessChecks));
+  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails));
   if (parts.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(parts.publishedKeys));
   app.use(
     createIdentityVerification({

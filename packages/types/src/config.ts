@@ -5,6 +5,16 @@
  * Durations are plain numbers with their unit in the name.
  */
 
+import type {
+  BalancerConfig,
+  CircuitBreakerConfig,
+  ConcurrencyConfig,
+  HealthCheckConfig,
+  OutlierDetectionConfig,
+  RetryConfig,
+  TimeoutsConfig,
+} from "./resilience.ts";
+
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
@@ -135,7 +145,7 @@ export interface RouteConfig {
   /** Every listed scope is required. */
   scopes: string[];
   /** HTTP upstreams; empty on a gRPC route (see `grpc`). */
-  upstream: { urls: string[] };
+  upstream: UpstreamConfig;
   /** Central only: the route is transcoded REST → gRPC (see docs/grpc.md) instead of proxied. */
   grpc?: GrpcRouteConfig;
   /** If set, the matched prefix is replaced by this path before proxying. */
@@ -169,6 +179,26 @@ export interface RouteConfig {
   apiKeyQueryParam?: string;
   /** Edge only: the HTTP cache in front of central; absent = not cached. */
   cache?: RouteCacheConfig;
+  /** Central only (filled by the schema; see ./resilience.ts for the defaults). */
+  circuitBreaker?: CircuitBreakerConfig;
+  /** Central only: connect / first byte / total; `firstByteMs` equals `timeoutMs`. */
+  timeouts?: TimeoutsConfig;
+  /** Central only: retries of failed attempts, limited by a retry budget. */
+  retry?: RetryConfig;
+  /** Central only: per-route bulkhead. */
+  concurrency?: ConcurrencyConfig;
+}
+
+/** The targets of a route and how central spreads requests over them. */
+export interface UpstreamConfig {
+  urls: string[];
+  /** Relative weight of each URL, same order (default 1 each). */
+  weights?: number[];
+  balancer?: BalancerConfig;
+  /** Active health checks; absent = none. */
+  healthCheck?: HealthCheckConfig;
+  /** Passive: targets that keep failing are ejected for a while. */
+  outlierDetection?: OutlierDetectionConfig;
 }
 
 /** How a server-streaming method's messages are written to the HTTP response. */
@@ -272,6 +302,10 @@ export type EdgeRouteConfig = Omit<
   | "serviceToken"
   | "reuseSeconds"
   | "apiKeyQueryParam"
+  | "circuitBreaker"
+  | "timeouts"
+  | "retry"
+  | "concurrency"
 > & { forwardAuthorization: boolean; apiKeyQueryParam?: string };
 
 /** What a central replica runs with. */

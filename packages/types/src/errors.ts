@@ -28,6 +28,10 @@ export const ERROR_STATUS = {
   not_implemented: 501,
   upstream_error: 502,
   service_unavailable: 503,
+  /** Central will not call the upstream: its circuit breaker is open, or no target is healthy. */
+  upstream_unavailable: 503,
+  /** Central shed the request: the route's concurrency limit and queue are full. */
+  overloaded: 503,
   upstream_timeout: 504,
   /** Cache-Control: only-if-cached and the edge cache holds no usable response (RFC 9111 §5.2.1.7). */
   not_cached: 504,

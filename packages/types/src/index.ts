@@ -9,5 +9,6 @@ export * from "./proxy-status.ts";
 export * from "./rate-limit-headers.ts";
 export * from "./request-id.ts";
 export * from "./request-target.ts";
+export * from "./resilience.ts";
 export * from "./security-headers.ts";
 export * from "./with-timeout.ts";

@@ -63,6 +63,10 @@ export const DEFAULT_PROXY_ERROR: Readonly<Record<ErrorCode, ProxyErrorType>> = 
   upstream_error: "destination_unavailable",
   service_unavailable: "proxy_internal_error",
   upstream_timeout: "http_response_timeout",
+  // Every target's breaker is open, or none is healthy: the next hop is known to be down.
+  upstream_unavailable: "destination_unavailable",
+  // The route's bulkhead is full: central sheds the request itself.
+  overloaded: "proxy_internal_response",
   // only-if-cached without a stored response: answered locally without trying the next hop.
   not_cached: "proxy_internal_response",
 };

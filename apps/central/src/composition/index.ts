@@ -6,8 +6,7 @@ import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
-import { createProxy } from "../proxy/index.ts";
-import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
+import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
@@ -47,6 +46,8 @@ export interface CentralClients {
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */
   metrics?: GatewayMetrics;
+  /** Randomness for retry jitter and load balancing; default Math.random. */
+  random?: () => number;
 }
 
 export interface CompositionOverrides {
@@ -123,6 +124,8 @@ export async function composeCentral(
       signer,
       logger,
       ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
+      ...(clients.clock === undefined ? {} : { now: clients.clock }),
+      ...(clients.random === undefined ? {} : { random: clients.random }),
     },
   );
   registry.closers.push(() => proxy.close());
@@ -135,6 +138,7 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
+    readinessDetails: { upstreams: () => proxy.snapshot() },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
   });

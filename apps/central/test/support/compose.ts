@@ -50,6 +50,8 @@ export async function composeTestCentral(opts: {
   redis?: Redis;
   rateLimit?: RequestHandler;
   keyPrefix: string;
+  /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
+  resilience?: { now?: () => number; random?: () => number };
 }): Promise<TestCentral> {
   const config = compileCentral(parseConfig(opts.yaml, {}));
   const [edgeKeys, centralKeys] = await Promise.all([
@@ -74,7 +76,12 @@ export async function composeTestCentral(opts: {
       edgePublicKeys: { keys: [edgeKeys.publicJwk] },
       centralPrivateJwk: centralKeys.privateJwk,
     },
-    { logger: pino({ level: "debug" }, sink), ...(opts.redis === undefined ? {} : { redis: opts.redis }) },
+    {
+      logger: pino({ level: "debug" }, sink),
+      ...(opts.redis === undefined ? {} : { redis: opts.redis }),
+      ...(opts.resilience?.now === undefined ? {} : { clock: opts.resilience.now }),
+      ...(opts.resilience?.random === undefined ? {} : { random: opts.resilience.random }),
+    },
     opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit },
   );
   const edgeSigner =

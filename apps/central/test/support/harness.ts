@@ -35,6 +35,8 @@ export async function startCentral(opts: {
   yaml: string;
   redis?: "real" | "none";
   rateLimit?: RequestHandler;
+  /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
+  resilience?: { now?: () => number; random?: () => number };
 }): Promise<CentralUnderTest> {
   const redis = opts.redis === "none" ? undefined : new Redis(inject("redisUrl"));
   const test = await composeTestCentral({
@@ -42,6 +44,7 @@ export async function startCentral(opts: {
     keyPrefix: "test",
     ...(redis === undefined ? {} : { redis }),
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
+    ...(opts.resilience === undefined ? {} : { resilience: opts.resilience }),
   });
   const server = createServer(test.central.app, test.config.limits);
   const { port, url } = await listen(server);

@@ -10,7 +10,14 @@ import { cacheSchema } from "./cache-schema.ts";
 import { corsSchema } from "./cors-schema.ts";
 import { grpcSchema } from "./grpc-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
-import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
+import {
+  circuitBreakerSchema,
+  concurrencySchema,
+  retrySchema,
+  timeoutsSchema,
+  upstreamSchema,
+} from "./resilience-schema.ts";
+import { jwksUrlProblem } from "./url-problem.ts";
 
 /**
  * The shape of gateway.config.yaml: types, ranges and field-level formats.
@@ -22,11 +29,6 @@ export const DEFAULT_ROUTE_TIMEOUT_MS = 10_000;
 
 const jwksUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
   const problem = jwksUrlProblem(url);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-
-const upstreamUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
-  const problem = upstreamUrlProblem(url);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
@@ -95,18 +97,6 @@ const edgePolicySchema = z.strictObject({
   key: uniqueList(z.enum(["consumer", "ip"])).min(1, { error: "must list at least one key part" }),
 });
 
-// The transform sits outside the union: inside a branch it would abort that branch
-// and hide its precise message behind the union's generic one.
-const upstreamSchema = z
-  .union(
-    [
-      upstreamUrl,
-      z.strictObject({ urls: uniqueList(upstreamUrl).min(1, { error: "must list at least one URL" }) }),
-    ],
-    { error: "must be a URL or a mapping { urls: [...] }" },
-  )
-  .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
-
 /** HTTP semantics (RFC 9110 §9.3.2): a resource that answers GET answers HEAD too. */
 function withHeadForGet(methods: HttpMethod[]): HttpMethod[] {
   const get = methods.indexOf("GET");
@@ -130,7 +120,8 @@ const routeSchema = z
     upstream: upstreamSchema.optional(),
     grpc: grpcSchema.optional(),
     rewrite: routePath.optional(),
-    timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
+    /** Optional here: shorthand for timeouts.firstByteMs, defaulted after the semantic checks. */
+    timeoutMs: positiveInt(600_000).optional(),
     /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
     maxBodyBytes: positiveInt(1024 ** 3).optional(),
     rateLimit: uniqueList(name).default(() => []),
@@ -145,6 +136,10 @@ const routeSchema = z
       .string({ error: "must be a string" })
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1-64 letters, digits, "_", "." or "-"' })
       .optional(),
+    circuitBreaker: circuitBreakerSchema.prefault({}),
+    timeouts: timeoutsSchema.prefault({}),
+    retry: retrySchema.prefault({}),
+    concurrency: concurrencySchema.prefault({}),
   })
   .superRefine((route, ctx) => {
     if (route.upstream === undefined && route.grpc === undefined)

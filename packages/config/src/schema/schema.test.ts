@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { FOREIGN_IDENTITY_HEADERS, HTTP_METHODS } from "@gateway/types";
+import {
+  DEFAULT_CIRCUIT_BREAKER,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_OUTLIER_DETECTION,
+  DEFAULT_RETRY,
+  FOREIGN_IDENTITY_HEADERS,
+  HTTP_METHODS,
+} from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { ConfigError } from "../config-error.ts";
@@ -47,14 +54,22 @@ describe("schema: happy path", () => {
       issuers: [],
       roles: [],
       scopes: [],
-      upstream: { urls: ["http://127.0.0.1:8081"] },
+      upstream: {
+        urls: ["http://127.0.0.1:8081"],
+        weights: [1],
+        outlierDetection: DEFAULT_OUTLIER_DETECTION,
+      },
       rewrite: "/users",
       timeoutMs: 10_000,
+      timeouts: { connectMs: 5_000, firstByteMs: 10_000 },
       maxBodyBytes: 10_485_760,
       rateLimit: ["per-user"],
       edgeRateLimit: [],
       forwardAuthorization: false,
       serviceToken: "per-request",
+      circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+      retry: DEFAULT_RETRY,
+      concurrency: DEFAULT_CONCURRENCY,
     });
     expect(config.routes[1]).not.toHaveProperty("rewrite");
     expect(config.routes[1]).not.toHaveProperty("cors");
@@ -89,9 +104,10 @@ describe("schema: happy path", () => {
     expect(config.rateLimits.policies[1]?.burst).toBe(5);
     expect(config.routes[0]).toMatchObject({
       methods: ["GET", "HEAD", "POST"],
-      upstream: { urls: ["http://a:1", "https://b"] },
+      upstream: { urls: ["http://a:1", "https://b"], weights: [1, 1] },
       maxBodyBytes: 1024,
       timeoutMs: 500,
+      timeouts: { connectMs: 500, firstByteMs: 500 },
       issuers: ["dev"],
       roles: ["admin"],
       scopes: ["users:read"],
@@ -115,7 +131,7 @@ describe("schema: happy path", () => {
     expect(config.routes.find((r) => r.name === "partners")?.apiKeyQueryParam).toBe("api_key");
     expect(config.routes.find((r) => r.name === "admin")?.roles).toEqual(["admin"]);
     expect(config.jwt.issuers[0]?.jwksUrl).toBe("http://127.0.0.1:8790/.well-known/jwks.json");
-    expect(config.routes[0]?.upstream).toEqual({ urls: ["http://127.0.0.1:8081"] });
+    expect(config.routes[0]?.upstream.urls).toEqual(["http://127.0.0.1:8081"]);
   });
 
   it("throws ConfigError whose message is the issues joined by newlines", () => {
@@ -365,12 +381,12 @@ describe("schema: field rules (exact messages)", () => {
     [
       "upstream wrong key",
       (d) => (d.routes[0].upstream = { url: "http://a" }),
-      ["routes[0].upstream.urls: is required", "routes[0].upstream.url: unknown key"],
+      ["routes[0].upstream.url: unknown key", "routes[0].upstream: must have exactly one of urls or targets"],
     ],
     [
       "upstream number",
       (d) => (d.routes[0].upstream = 8081),
-      ["routes[0].upstream: must be a URL or a mapping { urls: [...] }"],
+      ["routes[0].upstream: must be a URL or a mapping { urls: [...] } / { targets: [{ url, weight }] }"],
     ],
     ["path without /", (d) => (d.routes[0].path = "api/users"), ['routes[0].path: must start with "/"']],
     ["path trailing /", (d) => (d.routes[0].path = "/api/users/"), ['routes[0].path: must not end with "/"']],

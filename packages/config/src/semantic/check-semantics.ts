@@ -4,6 +4,7 @@ import type { ParsedConfig } from "../schema/gateway-schema.ts";
 import { checkCache } from "./cache-rules.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
+import { checkResilience } from "./resilience-rules.ts";
 
 /** Central serves its own endpoints (e.g. the edge's API key verification) under this prefix. */
 const RESERVED_PREFIX = "/_gateway";
@@ -146,6 +147,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       report([...path, "apiKeyQueryParam"], `only applies when auth is api_key or any, not ${route.auth}`);
     }
     checkCors(route, path, report);
+    checkResilience(route, path, report);
     checkUpstreamKind(route, path, report);
     checkCache(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
