@@ -8,7 +8,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
+import {
+  createHmacIdentitySigner,
+  generateHopSecret,
+  generateIdentityKeyPair,
+  type IdentitySigner,
+} from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER, type Identity, KEY_VERIFIER_SUBJECT, KEY_VERIFY_PATH } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -111,14 +116,12 @@ const verdictOf = async (replica: Replica, key: string) =>
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "central-keys-"));
   upstream = await startUpstream();
-  const [edge, central] = await Promise.all([
-    generateIdentityKeyPair("edge-k"),
-    generateIdentityKeyPair("central-k"),
-  ]);
-  signer = await createIdentitySigner({ privateJwk: edge.privateJwk, issuer: "edge", ttlSeconds: 30 });
+  const edgeHop = generateHopSecret("edge-hop-k");
+  const central = await generateIdentityKeyPair("central-k");
+  signer = await createHmacIdentitySigner({ secretJwk: edgeHop, issuer: "edge", ttlSeconds: 30 });
   await writeFile(join(dir, "gateway.config.yaml"), config(upstream.url));
   const env = {
-    EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+    EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
     CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
   };
   replicas = await Promise.all([0, 1, 2].map(() => startReplica(join(dir, "gateway.config.yaml"), env)));

@@ -118,7 +118,9 @@ export function createApp(deps: EdgeDeps): EdgeApp {
         now,
         // Background refresh: the forward seam's steps on a view of the request with other client headers.
         fetchOrigin: async (c, clientHeaders) => {
+          // `req` is a getter over a private field: it must be read on `c` itself, not through the view.
           const view = Object.create(c, {
+            req: { value: c.req },
             get: {
               value: (key: string) =>
                 key === "clientHeaders" ? clientHeaders : key === "body" ? null : c.get(key as never),

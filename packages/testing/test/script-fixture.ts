@@ -13,9 +13,10 @@ const SCRIPTS: Record<string, string> = {
   "fail.ts": "console.error('broken'); process.exit(3);",
   "main.ts": [
     "console.log(JSON.stringify({ msg: 'starting' }));",
-    "console.log(JSON.stringify({ msg: 'listening', url: 'http://127.0.0.1:' + process.env.PORT_LABEL }));",
+    // The SIGTERM handler exists before the line the test waits for: a signal right after it exits 0.
     "const timer = setInterval(() => {}, 1000);",
     "process.on('SIGTERM', () => clearInterval(timer));",
+    "console.log(JSON.stringify({ msg: 'listening', url: 'http://127.0.0.1:' + process.env.PORT_LABEL }));",
   ].join("\n"),
 };
 

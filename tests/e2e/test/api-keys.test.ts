@@ -24,7 +24,9 @@ function configWithShortTtls(): string {
   const source = readFileSync(join(REPO_ROOT, "gateway.config.yaml"), "utf8");
   const changed = source
     .replace(/cacheTtlSeconds: \d+/, `cacheTtlSeconds: ${CACHE_TTL_SECONDS}`)
-    .replace(/negativeCacheTtlSeconds: \d+/, "negativeCacheTtlSeconds: 1");
+    .replace(/negativeCacheTtlSeconds: \d+/, "negativeCacheTtlSeconds: 1")
+    // The copy lives in a temporary folder: relative proto paths must keep pointing into the repository.
+    .replaceAll("protos: [apps/", `protos: [${REPO_ROOT}/apps/`);
   if (changed === source) throw new Error("gateway.config.yaml has no apiKeys cache TTLs to shorten");
   const file = join(mkdtempSync(join(tmpdir(), "gw-e2e-keys-")), "gateway.config.yaml");
   writeFileSync(file, changed);

@@ -14,7 +14,7 @@ async function call(policy: EdgeRateLimitPolicy, extraEnv: Record<string, unknow
   const servers = inject("servers");
   const env = {
     CENTRAL_URL: servers.centralOrigin,
-    EDGE_IDENTITY_PRIVATE_JWK: JSON.stringify(servers.edgeIdentityPrivateJwk),
+    EDGE_CENTRAL_KEYS: JSON.stringify(servers.edgeCentralKeys),
     ...extraEnv,
   };
   const request = new Request("http://localhost/api/public/x") as Request<
