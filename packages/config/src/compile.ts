@@ -1,4 +1,11 @@
-import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig } from "@gateway/types";
+import type {
+  CentralConfig,
+  CorsConfig,
+  EdgeConfig,
+  GatewayConfig,
+  GeoRuleConfig,
+  IpRulesConfig,
+} from "@gateway/types";
 
 /**
  * What the edge Worker needs. Built field by field (never by spreading a route)
@@ -33,7 +40,26 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       edgeRateLimit: [...route.edgeRateLimit],
       forwardAuthorization: route.forwardAuthorization ?? false,
       ...(route.cors ? { cors: copyCors(route.cors) } : {}),
+      ...(route.ipRules ? { ipRules: copyIpRules(route.ipRules) } : {}),
+      ...(route.geo ? { geo: copyGeo(route.geo) } : {}),
+      ...(route.deprecation ? { deprecation: { ...route.deprecation } } : {}),
     })),
+    ...(config.ipRules ? { ipRules: copyIpRules(config.ipRules) } : {}),
+    ...(config.geo ? { geo: { ...config.geo } } : {}),
+  };
+}
+
+function copyIpRules(rules: IpRulesConfig): IpRulesConfig {
+  return { allow: [...rules.allow], deny: [...rules.deny] };
+}
+
+function copyGeo(geo: GeoRuleConfig): GeoRuleConfig {
+  return {
+    allowCountries: [...geo.allowCountries],
+    denyCountries: [...geo.denyCountries],
+    allowContinents: [...geo.allowContinents],
+    denyContinents: [...geo.denyContinents],
+    status: geo.status,
   };
 }
 
@@ -56,16 +82,25 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS and forwardAuthorization are decided at the edge only.
-    routes: config.routes.map(({ cors: _cors, forwardAuthorization: _forward, ...route }) => ({
-      ...route,
-      methods: [...route.methods],
-      issuers: [...route.issuers],
-      roles: [...route.roles],
-      scopes: [...route.scopes],
-      upstream: { urls: [...route.upstream.urls] },
-      rateLimit: [...route.rateLimit],
-      edgeRateLimit: [...route.edgeRateLimit],
-    })),
+    // CORS, forwardAuthorization, IP / geo rules and deprecation headers are edge only.
+    routes: config.routes.map(
+      ({
+        cors: _cors,
+        forwardAuthorization: _forward,
+        ipRules: _ip,
+        geo: _geo,
+        deprecation: _dep,
+        ...route
+      }) => ({
+        ...route,
+        methods: [...route.methods],
+        issuers: [...route.issuers],
+        roles: [...route.roles],
+        scopes: [...route.scopes],
+        upstream: { urls: [...route.upstream.urls] },
+        rateLimit: [...route.rateLimit],
+        edgeRateLimit: [...route.edgeRateLimit],
+      }),
+    ),
   };
 }

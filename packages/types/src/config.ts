@@ -94,6 +94,46 @@ export interface CorsConfig {
   maxAgeSeconds: number;
 }
 
+/**
+ * CIDR lists the edge checks before authentication (docs/traffic.md). Deny wins
+ * over allow; a non-empty allow list admits only its networks. Entries are
+ * IPv4/IPv6 networks ("10.0.0.0/8", "2001:db8::/32") or single addresses.
+ */
+export interface IpRulesConfig {
+  allow: string[];
+  deny: string[];
+}
+
+export const CONTINENT_CODES = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"] as const;
+export type ContinentCode = (typeof CONTINENT_CODES)[number];
+
+/** Edge only: refuse a route by the client's country / continent (ISO 3166-1 alpha-2, upper case). */
+export interface GeoRuleConfig {
+  allowCountries: string[];
+  denyCountries: string[];
+  allowContinents: ContinentCode[];
+  denyContinents: ContinentCode[];
+  /** 451 Unavailable For Legal Reasons (the default) or 403. */
+  status: 403 | 451;
+}
+
+/** Where the edge reads the client's location: request.cf unless a trusted proxy's header is named. */
+export interface GeoSourceConfig {
+  /** Lower-case header set by a trusted proxy in front of the edge; replaces request.cf.country. */
+  countryHeader?: string;
+  continentHeader?: string;
+}
+
+/** Edge only: Deprecation (RFC 9745) and Sunset (RFC 8594) headers on every response of the route. */
+export interface DeprecationConfig {
+  /** Unix seconds: `Deprecation: @<since>`. */
+  since: number;
+  /** Unix seconds, sent as an HTTP-date: `Sunset: <date>`. */
+  sunset?: number;
+  /** Sent as `Link: <link>; rel="deprecation"`. */
+  link?: string;
+}
+
 export interface RouteConfig {
   name: string;
   /** Path prefix, normalised: starts with "/", no trailing slash (except "/" itself). Matches on segment boundaries. */
@@ -122,6 +162,12 @@ export interface RouteConfig {
    * (default false: the edge verified it, the identity token replaces it).
    */
   forwardAuthorization?: boolean;
+  /** Edge only: checked after the global ipRules. */
+  ipRules?: IpRulesConfig;
+  /** Edge only. */
+  geo?: GeoRuleConfig;
+  /** Edge only. */
+  deprecation?: DeprecationConfig;
 }
 
 export interface IdentityConfig {
@@ -157,6 +203,10 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   rateLimits: { policies: RateLimitPolicy[]; edge: EdgeRateLimitPolicy[] };
   routes: RouteConfig[];
+  /** Edge only: applies to every route, before the route's own ipRules. */
+  ipRules?: IpRulesConfig;
+  /** Edge only. */
+  geo?: GeoSourceConfig;
 }
 
 /** What the edge Worker is built with (bundled at deploy time). No upstream URLs. */
@@ -166,6 +216,8 @@ export interface EdgeConfig {
   limits: Pick<LimitsConfig, "maxBodyBytes" | "maxHeaderBytes" | "maxHeaderCount" | "maxUrlLength">;
   rateLimits: { edge: EdgeRateLimitPolicy[] };
   routes: EdgeRouteConfig[];
+  ipRules?: IpRulesConfig;
+  geo?: GeoSourceConfig;
 }
 
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */

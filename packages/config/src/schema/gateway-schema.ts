@@ -2,6 +2,7 @@ import { HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/ty
 import { z } from "zod";
 import { corsSchema } from "./cors-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
+import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
 import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
 
 /**
@@ -108,6 +109,9 @@ const routeSchema = z.strictObject({
   edgeRateLimit: uniqueList(name).default(() => []),
   cors: corsSchema.optional(),
   forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
+  ipRules: ipRulesSchema.optional(),
+  geo: geoRuleSchema.optional(),
+  deprecation: deprecationSchema.optional(),
 });
 
 export const gatewayConfigSchema = z.strictObject({
@@ -124,6 +128,8 @@ export const gatewayConfigSchema = z.strictObject({
     })
     .prefault({}),
   routes: z.array(routeSchema, { error: "must be a list" }),
+  ipRules: ipRulesSchema.optional(),
+  geo: geoSourceSchema.optional(),
 });
 
 /** The schema's output: a GatewayConfig except for defaults applied later (see apply-defaults.ts). */
