@@ -14,6 +14,7 @@ import {
 import { createAuthorization } from "./middleware/authorize/index.ts";
 import { createBodyLimit } from "./middleware/body-limit/index.ts";
 import { createCors } from "./middleware/cors/index.ts";
+import { createDeprecationHeaders } from "./middleware/deprecation/index.ts";
 import { createErrorHandler, createNotFoundHandler } from "./middleware/errors/index.ts";
 import {
   type CentralFetcher,
@@ -21,8 +22,10 @@ import {
   createForward,
   createForwardRequest,
 } from "./middleware/forward/index.ts";
+import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
 import { createHealthEndpoint } from "./middleware/health/index.ts";
+import { createIpRules } from "./middleware/ip-rules/index.ts";
 import {
   type CoarseLimiters,
   createCoarseRateLimit,
@@ -97,6 +100,9 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createRefuseUpgrade(),
     createStripTrustHeaders(),
     createRouting(deps.config),
+    createDeprecationHeaders(deps.config),
+    createIpRules(deps.config),
+    createGeoRules(deps.config),
     createCors(),
     createMethodAllowed(),
     createCoarseRateLimit({ ...limits, phase: "ip" }),
