@@ -53,7 +53,7 @@ describe("ipRules", () => {
 describe("geo", () => {
   it("upper-cases countries and defaults to 451", () => {
     const doc = withRoute({ geo: { denyCountries: ["ru", "KP"], allowContinents: ["EU"] } });
-    doc.geo = { countryHeader: "X-Country" };
+    doc.geo = { countryHeader: "X-Country", continentHeader: "X-Continent" };
     const config = validateConfig(doc, {});
     expect(config.routes[0]?.geo).toEqual({
       allowCountries: [],
@@ -62,7 +62,7 @@ describe("geo", () => {
       denyContinents: [],
       status: 451,
     });
-    expect(compileEdge(config).geo).toEqual({ countryHeader: "x-country" });
+    expect(compileEdge(config).geo).toEqual({ countryHeader: "x-country", continentHeader: "x-continent" });
     expect(compileEdge(config).routes[0]?.geo?.status).toBe(451);
   });
 
@@ -84,6 +84,19 @@ describe("geo", () => {
     expect(issuesOf(withRoute({ geo: { allowCountries: big.slice(0, 301) } }))).toEqual([
       "routes[0].geo.allowCountries: must list at most 300 countries",
     ]);
+  });
+});
+
+describe("geo sources", () => {
+  it("continent lists behind a proxy need geo.continentHeader", () => {
+    const doc = withRoute({ geo: { allowContinents: ["EU"], denyContinents: ["AS"] } });
+    doc.geo = { countryHeader: "x-country" };
+    expect(issuesOf(doc)).toEqual([
+      "routes[0].geo.allowContinents: needs geo.continentHeader: with geo.countryHeader set, request.cf is not used",
+      "routes[0].geo.denyContinents: needs geo.continentHeader: with geo.countryHeader set, request.cf is not used",
+    ]);
+    doc.geo = { countryHeader: "x-country", continentHeader: "x-continent" };
+    expect(validateConfig(doc, {}).routes[0]?.geo?.allowContinents).toEqual(["EU"]);
   });
 });
 

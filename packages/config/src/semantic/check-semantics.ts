@@ -3,6 +3,7 @@ import type { ConfigIssue, ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
+import { checkGeoSources } from "./geo-rules.ts";
 
 const BURST_ALGORITHMS = new Set(["token_bucket", "gcra"]);
 
@@ -15,6 +16,7 @@ export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
   checkIssuers(config, report);
   checkPolicies(config, report);
   checkRoutes(config, report);
+  checkGeoSources(config, report);
   return issues;
 }
 
