@@ -1,5 +1,5 @@
 // `./gw dev`: the whole stack on this machine. Ports come from the environment
-// (EDGE_PORT, CENTRAL_PORT, DEMO_USERS_PORT, DEMO_ISSUER_PORT, EDGE_INSPECTOR_PORT),
+// (EDGE_PORT, CENTRAL_PORT, DEMO_USERS_PORT, DEMO_ISSUER_PORT, DEMO_ORDERS_PORT, EDGE_INSPECTOR_PORT),
 // state from GW_STATE_DIR, so a second stack can run beside the first.
 import { join, resolve } from "node:path";
 import { readPortEnv } from "../packages/config/src/env/read-port.ts";
@@ -23,10 +23,11 @@ const ports = {
   demoUsers: port("DEMO_USERS_PORT", 8081),
   demoIssuer: port("DEMO_ISSUER_PORT", 8790),
   edgeInspector: port("EDGE_INSPECTOR_PORT", 9229),
+  demoOrders: port("DEMO_ORDERS_PORT", 50051),
 };
 const stateDir = resolve(process.env.GW_STATE_DIR ?? join(REPO_ROOT, ".dev"));
 const configPath = resolve(process.env.GATEWAY_CONFIG ?? join(REPO_ROOT, "gateway.config.yaml"));
-const colors: Record<string, string> = { issuer: "35", users: "36", central: "33", edge: "32" };
+const colors: Record<string, string> = { issuer: "35", users: "36", orders: "34", central: "33", edge: "32" };
 
 const stack = await startStack({
   ports,
@@ -49,11 +50,13 @@ Gateway dev stack is up (config: ${configPath})
   central  ${stack.urls.central}   (${process.env.REDIS_URL ? `Redis ${process.env.REDIS_URL}` : "in-memory limiter, single replica"})
   users    ${stack.urls.demoUsers}   (demo REST service)
   issuer   ${stack.urls.demoIssuer}   (dev JWT issuer, JWKS at /.well-known/jwks.json)
+  orders   127.0.0.1:${ports.demoOrders}   (demo gRPC service, transcoded at /api/orders)
 
 Try:
   TOKEN=$(${issuerEnv}${tokenCmd})
   curl -s -H "Authorization: Bearer $TOKEN" ${stack.urls.edge}/api/users/me
   curl -s ${stack.urls.edge}/api/public/hello
+  curl -s -H "Authorization: Bearer $TOKEN" ${stack.urls.edge}/api/orders/v1/orders/o-1   # REST → gRPC
   curl -s -i ${stack.urls.edge}/api/users          # 401 without a token
 Ctrl-C stops everything.
 `);

@@ -19,6 +19,8 @@ export interface StackPorts {
   demoUsers: number;
   demoIssuer: number;
   edgeInspector: number;
+  /** apps/demo-orders (gRPC); when absent it is not started and the orders route answers 503. */
+  demoOrders?: number;
 }
 
 export interface StackOptions {
@@ -92,6 +94,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     demoIssuer: `http://${host}:${ports.demoIssuer}`,
   };
   const configEnv = {
+    ...(ports.demoOrders === undefined ? {} : { DEMO_ORDERS_ADDRESS: `${host}:${ports.demoOrders}` }),
     DEMO_USERS_URL: urls.demoUsers,
     DEV_JWKS_URL: `${urls.demoIssuer}/.well-known/jwks.json`,
   };
@@ -142,6 +145,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
       },
     });
+    if (ports.demoOrders !== undefined)
+      launch("orders", {
+        command: NODE,
+        args: ["src/main.ts"],
+        cwd: join(REPO_ROOT, "apps/demo-orders"),
+        env: {
+          DEMO_ORDERS_PORT: String(ports.demoOrders),
+          DEMO_ORDERS_HOST: host,
+          GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [keys.central.publicJwk] }),
+        },
+      });
     launch("central", {
       command: NODE,
       args: ["src/main.ts"],

@@ -28,6 +28,8 @@ export interface CentralPipeline {
   replay?: ReplayProtection;
   /** Precise rate limiting; runs after identity + routing, before the replay check, the body limit and proxy. */
   rateLimit?: RequestHandler;
+  /** Transcodes requests on routes with `grpc` (REST → gRPC, see docs/grpc.md); passes the others on. */
+  grpc?: RequestHandler;
   /** Sends the request to the route's upstream and relays the answer. */
   proxy: RequestHandler;
   /** /readyz passes only when all of these resolve (e.g. Redis PING). */
@@ -37,7 +39,7 @@ export interface CentralPipeline {
 /**
  * The request path at central, cheapest rejections first:
  * security headers → context → guard → health → identity → trusted headers → routing → rate limit
- * → replay check → body limit → proxy. With replay protection on, identity verifies everything
+ * → replay check → body limit → gRPC transcoder (gRPC routes) | proxy. With replay protection on, identity verifies everything
  * but the replay; the rate limit (one Redis script) or else the replay check settles that, so a
  * request costs one Redis round trip and a replayed token consumes no quota.
  */
@@ -64,6 +66,7 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   if (parts.rateLimit !== undefined) app.use(parts.rateLimit);
   if (parts.replay !== undefined) app.use(createReplayCheck(parts.replay));
   app.use(createBodyLimit());
+  if (parts.grpc !== undefined) app.use(parts.grpc);
   app.use(parts.proxy);
   app.use(createErrorHandler(parts.logger));
   return app;

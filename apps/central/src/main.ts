@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
-import type { LimitsConfig } from "@gateway/types";
+import type { GrpcSchema } from "@gateway/grpc-schema";
+import type { CentralConfig, LimitsConfig } from "@gateway/types";
 import type { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
 import { composeCentral } from "./composition/index.ts";
@@ -56,13 +57,27 @@ function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
   return redis;
 }
 
+/** The gRPC routes' protos, loaded and checked like `./gw check` does (only imported when a route has `grpc`). */
+async function loadGrpcSchemas(config: CentralConfig): Promise<Map<string, GrpcSchema> | undefined> {
+  if (!config.routes.some((route) => route.grpc !== undefined)) return undefined;
+  const { loadRouteSchemas } = await import("@gateway/grpc-schema");
+  const { schemas, problems } = loadRouteSchemas(config.routes);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return schemas;
+}
+
 /** Reads the environment, builds the clients, composes central (src/composition/) and listens until a signal. */
 async function main(): Promise<void> {
   const env = readCentralEnv(process.env);
   const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
+  const grpcSchemas = await loadGrpcSchemas(config);
   const redis = connectRedis(env, logger);
-  const central = await composeCentral(config, env, { logger, ...(redis === undefined ? {} : { redis }) });
+  const central = await composeCentral(
+    config,
+    { ...env, ...(grpcSchemas === undefined ? {} : { grpcSchemas }) },
+    { logger, ...(redis === undefined ? {} : { redis }) },
+  );
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);

@@ -7,7 +7,11 @@ describe("readDemoUsersConfig", async () => {
 
   it("defaults to 127.0.0.1:8081 and the route names gateway.config.yaml sends here", () => {
     const config = readDemoUsersConfig({ GATEWAY_IDENTITY_JWKS: jwks });
-    expect(config).toMatchObject({ host: "127.0.0.1", port: 8081, audiences: ["users", "public", "admin"] });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 8081,
+      audiences: ["users", "public", "catalog", "admin"],
+    });
     expect(config.publicKeys.keys).toHaveLength(1);
   });
 

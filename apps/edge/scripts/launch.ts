@@ -45,9 +45,16 @@ export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Edg
   await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
   const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
   const edgeEnvFile = join(stateDir, "edge.env");
-  writeFileSync(edgeEnvFile, `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n`, {
-    mode: 0o600,
-  });
+  // CACHE_PURGE_SECRET from the environment turns on the edge cache's purge endpoint (docs/caching.md).
+  const purgeSecret = process.env.CACHE_PURGE_SECRET;
+  const purgeLine = purgeSecret ? `CACHE_PURGE_SECRET='${purgeSecret.replace(/'/g, "")}'\n` : "";
+  writeFileSync(
+    edgeEnvFile,
+    `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n${purgeLine}`,
+    {
+      mode: 0o600,
+    },
+  );
   return {
     command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
     args: [

@@ -13,14 +13,24 @@ import {
 } from "./middleware/authenticate/index.ts";
 import { createAuthorization } from "./middleware/authorize/index.ts";
 import { createBodyLimit } from "./middleware/body-limit/index.ts";
+import {
+  CACHE_PURGE_PATH,
+  createEdgeCache,
+  type EntryStore,
+  type KeyIndex,
+} from "./middleware/cache/index.ts";
 import { createCors } from "./middleware/cors/index.ts";
 import { createDeprecationHeaders } from "./middleware/deprecation/index.ts";
 import { createErrorHandler, createNotFoundHandler } from "./middleware/errors/index.ts";
 import {
   type CentralFetcher,
+  centralFailure,
+  clientResponse,
   createCentralFetcher,
   createForward,
   createForwardRequest,
+  prepareForward,
+  signIdentity,
 } from "./middleware/forward/index.ts";
 import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
@@ -59,6 +69,8 @@ export interface EdgeDeps {
   rememberedLimits?: RememberedLimits;
   /** Access-log sink; defaults to one JSON line per request on the console. */
   log?: EdgeLogSink;
+  /** The HTTP cache's storage and key index; without it, routes' `cache` settings are not applied. */
+  cache?: { store: EntryStore; index: KeyIndex; purgeSecret?: string };
 }
 
 export type EdgeApp = Hono<EdgeHonoEnv>;
@@ -87,6 +99,40 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.onError(createErrorHandler());
   app.notFound(createNotFoundHandler());
 
+  const centralBase = deps.centralUrl.replace(/\/+$/, "");
+  const cache =
+    deps.cache &&
+    createEdgeCache(
+      { ...(deps.cache.purgeSecret ? { purgeSecret: deps.cache.purgeSecret } : {}) },
+      {
+        store: deps.cache.store,
+        index: deps.cache.index,
+        now,
+        // Background refresh: the forward seam's steps on a view of the request with other client headers.
+        fetchOrigin: async (c, clientHeaders) => {
+          const view = Object.create(c, {
+            get: {
+              value: (key: string) =>
+                key === "clientHeaders" ? clientHeaders : key === "body" ? null : c.get(key as never),
+            },
+          }) as typeof c;
+          const request = await signIdentity(
+            prepareForward(view, centralBase),
+            c.get("identity"),
+            deps.signer,
+          );
+          try {
+            return clientResponse(await centralFetcher.fetch(request));
+          } catch (error) {
+            throw centralFailure(error, request, {
+              requestId: c.get("requestId"),
+              maxBodyBytes: c.get("route").maxBodyBytes,
+            });
+          }
+        },
+      },
+    );
+
   app.use(
     createTiming(now),
     createRequestId(),
@@ -95,6 +141,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   );
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", createHealthEndpoint());
+  if (cache?.purge) app.post(CACHE_PURGE_PATH, cache.purge);
   app.use(
     createHeaderLimits(deps.config.limits),
     createRefuseUpgrade(),
@@ -111,8 +158,11 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createRememberCentralLimits({ memory: rememberedLimits, now }),
     createAuthorization(),
     createBodyLimit(),
-    createForwardRequest({ centralUrl: deps.centralUrl }),
   );
+  // The cache sits before the request for central is prepared: a revalidation's conditional
+  // headers (set on clientHeaders) then flow into it.
+  if (cache) app.use(cache.middleware);
+  app.use(createForwardRequest({ centralUrl: deps.centralUrl }));
   // The forward seam: steps between the request being ready and sent mount here (docs/DESIGN.md).
   app.all("*", createForward({ signer: deps.signer, fetcher: centralFetcher }));
   return app;

@@ -1,7 +1,9 @@
 import { createIdentitySigner, parsePrivateJwkEnv } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import type { EdgeDeps } from "./app.ts";
+import type { CacheIndex } from "./durable/cache-index.ts";
 import type { EdgeLimiter } from "./durable/edge-limiter.ts";
+import { cacheApiStore, durableObjectIndex } from "./middleware/cache/index.ts";
 import { resolveCoarseLimiters } from "./middleware/rate-limit/index.ts";
 
 /** Bindings the Worker reads (wrangler.jsonc vars + secrets). */
@@ -10,7 +12,14 @@ export interface EdgeBindings {
   EDGE_IDENTITY_PRIVATE_JWK?: string;
   /** Durable Object namespace for `kind: durable_object` edge policies; RL_<POLICY> bindings serve `kind: binding`. */
   EDGE_LIMITER?: DurableObjectNamespace<EdgeLimiter>;
+  /** Key index of the HTTP cache (purge by URL/prefix/tag, invalidation); needed when a route has `cache`. */
+  CACHE_INDEX?: DurableObjectNamespace<CacheIndex>;
+  /** Bearer secret of POST /_gateway/cache/purge; unset = no purge endpoint. */
+  CACHE_PURGE_SECRET?: string;
 }
+
+/** Name of the Cache API cache the edge stores responses in. */
+export const EDGE_CACHE_NAME = "gateway-edge";
 
 /** Builds the app's deps from the Worker env. Errors name the variable and never include its value. */
 export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promise<EdgeDeps> {
@@ -24,7 +33,21 @@ export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promis
   // A configured limit without its binding is a deployment error: refuse to serve rather than not limit.
   const { limiters, problems } = resolveCoarseLimiters(config.rateLimits.edge, env);
   if (problems.length > 0) throw new Error(problems.join("; "));
-  return { config, signer, centralUrl, coarseLimiters: limiters };
+  const cached = config.routes.some((route) => route.cache?.enabled);
+  if (cached && env.CACHE_INDEX === undefined) {
+    throw new Error(
+      "a route has cache enabled but the CACHE_INDEX Durable Object binding is missing (wrangler.jsonc)",
+    );
+  }
+  const cache =
+    env.CACHE_INDEX === undefined
+      ? undefined
+      : {
+          store: cacheApiStore(() => caches.open(EDGE_CACHE_NAME)),
+          index: durableObjectIndex(env.CACHE_INDEX),
+          ...(env.CACHE_PURGE_SECRET ? { purgeSecret: env.CACHE_PURGE_SECRET } : {}),
+        };
+  return { config, signer, centralUrl, coarseLimiters: limiters, ...(cache ? { cache } : {}) };
 }
 
 function parseCentralUrl(value: string | undefined): string {

@@ -19,6 +19,7 @@ export function applyDefaults(parsed: ParsedConfig): GatewayConfig {
     },
     routes: parsed.routes.map(({ cors, ...route }) => ({
       ...route,
+      upstream: route.upstream ?? { urls: [] },
       maxBodyBytes: route.maxBodyBytes ?? parsed.limits.maxBodyBytes,
       ...(cors ? { cors: { ...cors, methods: cors.methods ?? [...route.methods] } } : {}),
     })),

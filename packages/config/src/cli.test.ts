@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} references are what these tests feed in
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,7 +89,7 @@ describe("gateway-config check", () => {
 
   it("finds the nearest gateway.config.yaml by default (the repository's dev config)", async () => {
     const run = await runCli(["check"], { cwd: join(REPO_ROOT, "packages/config/src") });
-    expect(run).toEqual({ code: 0, stdout: "ok: 3 routes, 1 issuers, 3 policies\n", stderr: "" });
+    expect(run).toEqual({ code: 0, stdout: "ok: 4 routes, 1 issuers, 3 policies\n", stderr: "" });
   });
 
   it("reports a missing file with exit 1", async () => {
@@ -180,5 +180,61 @@ describe("usage errors exit 2", () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("gateway-config compile --tier edge|central");
+  });
+});
+
+describe("gateway-config check: gRPC routes", () => {
+  const PROTO = `syntax = "proto3";
+package demo.v1;
+import "google/api/annotations.proto";
+import "types/msg.proto";
+service Demo {
+  rpc Get(types.Req) returns (types.Req) { option (google.api.http) = {get: "/v1/things/{id}"}; }
+  rpc Find(types.Req) returns (types.Req) { option (google.api.http) = {get: "/v1/things/{name}"}; }
+  rpc Bad(types.Req) returns (types.Req) { option (google.api.http) = {get: "/v1/x/{missing}"}; }
+}
+`;
+  const TYPES = 'syntax = "proto3";\npackage types;\nmessage Req { string id = 1; string name = 2; }\n';
+  const config = (proto: string) => `version: 1
+routes:
+  - name: demo
+    path: /api/demo
+    auth: public
+    grpc: { address: "127.0.0.1:50051", protos: [${proto}], includeDirs: [protos] }
+`;
+
+  it("loads the protos relative to the config file and reports each rule it cannot honour, with the method", async () => {
+    await mkdir(join(dir, "protos/types"), { recursive: true });
+    await writeFile(join(dir, "protos/demo.proto"), PROTO);
+    await writeFile(join(dir, "protos/types/msg.proto"), TYPES);
+    const file = join(dir, "grpc.yaml");
+    await writeFile(file, config("protos/demo.proto"));
+    const run = await runCli(["check", file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split("\n")).toEqual([
+      `${file}: routes[0].grpc (route "demo"): demo.v1.Demo.Bad: get "/v1/x/{missing}": path variable: no field "missing" in types.Req`,
+      `${file}: routes[0].grpc (route "demo"): demo.v1.Demo.Find: get "/v1/things/{name}" collides with demo.v1.Demo.Get: get "/v1/things/{id}" (they match the same paths)`,
+    ]);
+  });
+
+  it("passes when every rule can be served", async () => {
+    await writeFile(join(dir, "protos/ok.proto"), PROTO.replace(/ {2}rpc Find.*\n {2}rpc Bad.*\n/, ""));
+    const file = join(dir, "grpc-ok.yaml");
+    await writeFile(file, config("protos/ok.proto"));
+    expect(await runCli(["check", file])).toEqual({
+      code: 0,
+      stdout: "ok: 1 routes, 0 issuers, 0 policies\n",
+      stderr: "",
+    });
+  });
+
+  it("a proto that does not exist", async () => {
+    const file = join(dir, "grpc-missing.yaml");
+    await writeFile(file, config("protos/none.proto"));
+    const run = await runCli(["check", file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `${file}: routes[0].grpc (route "demo"): ${join(dir, "protos/none.proto")}: file not found\n`,
+    );
   });
 });

@@ -33,7 +33,15 @@ async function main(argv: string[]): Promise<number> {
 async function check(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
   if (positionals.length > 1) throw new UsageError("check takes at most one path");
-  const config = await loadConfigFile(positionals[0] ?? defaultConfigPath(process.env, process.cwd()));
+  const file = positionals[0] ?? defaultConfigPath(process.env, process.cwd());
+  const config = await loadConfigFile(file);
+  // gRPC routes: their protos must load and every google.api.http rule must be servable.
+  // Imported only when needed: protobufjs is not free to load.
+  if (config.routes.some((route) => route.grpc !== undefined)) {
+    const { loadRouteSchemas } = await import("@gateway/grpc-schema");
+    const { problems } = loadRouteSchemas(config.routes);
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${file}: ${problem}`));
+  }
   process.stdout.write(`ok: ${summary(config)}\n`);
   return 0;
 }

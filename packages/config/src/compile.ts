@@ -4,6 +4,7 @@ import type {
   EdgeConfig,
   GatewayConfig,
   GeoRuleConfig,
+  GrpcRouteConfig,
   IpRulesConfig,
 } from "@gateway/types";
 
@@ -43,6 +44,9 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       ...(route.ipRules ? { ipRules: copyIpRules(route.ipRules) } : {}),
       ...(route.geo ? { geo: copyGeo(route.geo) } : {}),
       ...(route.deprecation ? { deprecation: { ...route.deprecation } } : {}),
+      ...(route.cache
+        ? { cache: { ...route.cache, keyBy: [...route.cache.keyBy], vary: [...route.cache.vary] } }
+        : {}),
     })),
     ...(config.ipRules ? { ipRules: copyIpRules(config.ipRules) } : {}),
     ...(config.geo ? { geo: { ...config.geo } } : {}),
@@ -74,6 +78,16 @@ function copyCors(cors: CorsConfig): CorsConfig {
   };
 }
 
+function copyGrpc(grpc: GrpcRouteConfig): GrpcRouteConfig {
+  return {
+    ...grpc,
+    protos: [...grpc.protos],
+    includeDirs: [...grpc.includeDirs],
+    services: [...grpc.services],
+    forwardHeaders: [...grpc.forwardHeaders],
+  };
+}
+
 /** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
@@ -82,11 +96,12 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS, forwardAuthorization, IP / geo rules and deprecation headers are edge only.
+    // CORS, forwardAuthorization, the HTTP cache, IP / geo rules and deprecation headers are edge only.
     routes: config.routes.map(
       ({
         cors: _cors,
         forwardAuthorization: _forward,
+        cache: _cache,
         ipRules: _ip,
         geo: _geo,
         deprecation: _dep,
@@ -98,6 +113,7 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
         roles: [...route.roles],
         scopes: [...route.scopes],
         upstream: { urls: [...route.upstream.urls] },
+        ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
         rateLimit: [...route.rateLimit],
         edgeRateLimit: [...route.edgeRateLimit],
       }),

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { GatewayConfig } from "@gateway/types";
 import { analyseText } from "./analyse.ts";
 import { ConfigError } from "./config-error.ts";
@@ -20,6 +21,25 @@ export async function loadConfigFile(
     throw new ConfigError([`${path}: ${reason}`]);
   }
   const result = analyseText(text, env);
-  if (result.ok) return result.config;
+  if (result.ok) return withGrpcPathsFrom(dirname(resolve(path)), result.config);
   throw new ConfigError(result.issues.map((issue) => formatFileIssue(path, issue)));
+}
+
+/** gRPC proto files and include dirs are written relative to the config file; central may run elsewhere. */
+function withGrpcPathsFrom(baseDir: string, config: GatewayConfig): GatewayConfig {
+  return {
+    ...config,
+    routes: config.routes.map((route) =>
+      route.grpc === undefined
+        ? route
+        : {
+            ...route,
+            grpc: {
+              ...route.grpc,
+              protos: route.grpc.protos.map((file) => resolve(baseDir, file)),
+              includeDirs: route.grpc.includeDirs.map((dir) => resolve(baseDir, dir)),
+            },
+          },
+    ),
+  };
 }

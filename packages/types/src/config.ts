@@ -134,6 +134,34 @@ export interface DeprecationConfig {
   link?: string;
 }
 
+/**
+ * Edge HTTP cache for a route (RFC 9111 shared cache; docs/caching.md). Defaults applied:
+ * enabled true, defaultTtlSeconds 0, keyBy [], vary [], staleWhileRevalidateSeconds 0,
+ * staleIfErrorSeconds 0, maxBodyBytes 5 MiB, stripTargetedHeaders true, shareSetCookie false.
+ */
+export interface RouteCacheConfig {
+  enabled: boolean;
+  /**
+   * Freshness given to a storable response that states none (no max-age, s-maxage or Expires),
+   * in place of the Last-Modified heuristic; only for heuristically cacheable status codes. 0 = none.
+   */
+  defaultTtlSeconds: number;
+  /** Extra cache-key parts: consumer = the verified identity's subject, tenant = its tenant. */
+  keyBy: Array<"consumer" | "tenant">;
+  /** Request headers (lower case) always part of the cache key, on top of the response's Vary. */
+  vary: string[];
+  /** Serve stale this long while one background refresh runs, when the response does not say. */
+  staleWhileRevalidateSeconds: number;
+  /** Serve stale this long when central fails (5xx, unreachable), when the response does not say. */
+  staleIfErrorSeconds: number;
+  /** Larger responses are passed through, not stored. */
+  maxBodyBytes: number;
+  /** Remove CDN-Cache-Control and Cloudflare-CDN-Cache-Control before the response leaves the edge. */
+  stripTargetedHeaders: boolean;
+  /** Store responses carrying Set-Cookie without Cache-Control: public (default false: never shared). */
+  shareSetCookie: boolean;
+}
+
 export interface RouteConfig {
   name: string;
   /** Path prefix, normalised: starts with "/", no trailing slash (except "/" itself). Matches on segment boundaries. */
@@ -146,7 +174,10 @@ export interface RouteConfig {
   roles: string[];
   /** Every listed scope is required. */
   scopes: string[];
+  /** HTTP upstreams; empty on a gRPC route (see `grpc`). */
   upstream: { urls: string[] };
+  /** Central only: the route is transcoded REST → gRPC (see docs/grpc.md) instead of proxied. */
+  grpc?: GrpcRouteConfig;
   /** If set, the matched prefix is replaced by this path before proxying. */
   rewrite?: string;
   timeoutMs: number;
@@ -168,6 +199,28 @@ export interface RouteConfig {
   geo?: GeoRuleConfig;
   /** Edge only. */
   deprecation?: DeprecationConfig;
+  /** Edge only: the HTTP cache in front of central; absent = not cached. */
+  cache?: RouteCacheConfig;
+}
+
+/** How a server-streaming method's messages are written to the HTTP response. */
+export type GrpcStreamFormat = "ndjson" | "json_array";
+
+/** A gRPC upstream whose methods become REST routes through their `google.api.http` rules. */
+export interface GrpcRouteConfig {
+  /** `host:port` of the gRPC server (HTTP/2; plaintext unless `tls`). */
+  address: string;
+  tls: boolean;
+  /** .proto files to load; loaded from a file, relative paths are resolved against the config file's folder. */
+  protos: string[];
+  /** Where imports are looked up, in order (like protoc -I); same resolution as `protos`. */
+  includeDirs: string[];
+  /** Fully qualified services to expose (`pkg.Service`); empty = every service in `protos`. */
+  services: string[];
+  /** Server streaming: one JSON object per line (application/x-ndjson), or one JSON array. */
+  streamFormat: GrpcStreamFormat;
+  /** Extra client request headers (lower-case `x-…`) passed to the service as gRPC metadata. */
+  forwardHeaders: string[];
 }
 
 export interface IdentityConfig {

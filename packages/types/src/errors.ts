@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   service_unavailable: 503,
   upstream_timeout: 504,
+  /** Cache-Control: only-if-cached and the edge cache holds no usable response (RFC 9111 §5.2.1.7). */
+  not_cached: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -14,6 +14,7 @@ export async function startTestStack(): Promise<{ stack: RunningStack; output: s
       demoUsers: await freePort(),
       demoIssuer: await freePort(),
       edgeInspector: await freePort(),
+      demoOrders: await freePort(),
     },
     stateDir: mkdtempSync(join(tmpdir(), "gw-e2e-")),
     configPath: join(REPO_ROOT, "gateway.config.yaml"),

@@ -1,3 +1,4 @@
+import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig } from "@gateway/types";
 import type { Express, RequestHandler } from "express";
 import type { Redis } from "ioredis";
@@ -25,6 +26,8 @@ export interface CentralKeys {
 export interface CentralSettings extends CentralKeys {
   /** Keep-alive agent sizing per upstream origin. */
   agentOptions?: UpstreamAgentOptions;
+  /** The gRPC routes' loaded protos by route name (`loadRouteSchemas`); loaded here when absent. */
+  grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
@@ -81,17 +84,31 @@ export async function composeCentral(
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
     });
-  const proxy = createProxy(config.routes, {
-    signer,
-    logger,
-    ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
-  });
+  // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
+  // grpc-js and protobufjs are only loaded when a route needs them (start-up time).
+  const grpc = config.routes.some((route) => route.grpc !== undefined)
+    ? (await import("../grpc/index.ts")).createGrpcTranscoder(config.routes, {
+        signer,
+        logger,
+        ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
+      })
+    : undefined;
+  if (grpc !== undefined) registry.closers.push(() => grpc.close());
+  const proxy = createProxy(
+    config.routes.filter((route) => route.grpc === undefined),
+    {
+      signer,
+      logger,
+      ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
+    },
+  );
   registry.closers.push(() => proxy.close());
 
   const app = createApp(config, {
     logger,
     verifier,
     rateLimit,
+    ...(grpc === undefined ? {} : { grpc: grpc.handler }),
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     ...(replay === undefined ? {} : { replay }),

@@ -7,6 +7,7 @@ import "../shared/provided-context.ts";
 import { startCentralServer } from "./central-server.ts";
 import { generateIssuerKeys } from "./issuer-keys.ts";
 import { originOf, startJwksServer } from "./jwks-server.ts";
+import { startProgrammableOrigin } from "./programmable-origin.ts";
 
 /** A port that was free a moment ago and has nothing listening on it now. */
 async function closedPortOrigin(): Promise<string> {
@@ -25,6 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ]);
   const jwks = await startJwksServer(issuerKeys);
   const central = await startCentralServer(edgeIdentity.publicJwk);
+  const origin = await startProgrammableOrigin();
   const privateKeys = Object.fromEntries(
     Object.entries(issuerKeys).map(([name, key]) => [name, key.privateJwk]),
   ) as Record<IssuerKeyName, (typeof issuerKeys)[IssuerKeyName]["privateJwk"]>;
@@ -32,10 +34,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     jwksOrigin: originOf(jwks),
     centralOrigin: originOf(central),
     deadOrigin: await closedPortOrigin(),
+    programmableOrigin: originOf(origin),
     issuerKeys: privateKeys,
     edgeIdentityPrivateJwk: edgeIdentity.privateJwk,
   });
   return async () => {
-    await Promise.all([close(jwks), close(central)]);
+    await Promise.all([close(jwks), close(central), close(origin)]);
   };
 }

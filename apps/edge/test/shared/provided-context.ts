@@ -6,6 +6,8 @@ export interface TestServers {
   jwksOrigin: string;
   /** Recording central: echoes each request (and its verified identity token) back as JSON. */
   centralOrigin: string;
+  /** Programmable origin playing central for the cache tests (test/node/programmable-origin.ts). */
+  programmableOrigin: string;
   /** A port nothing listens on. */
   deadOrigin: string;
   /** Private JWKs of the token-signing keys (see test/node/issuer-keys.ts for what each set publishes). */

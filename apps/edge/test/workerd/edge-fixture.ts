@@ -18,8 +18,9 @@ export interface FixtureOptions {
   /** Clock of the JWKS caches (see manual-clock.ts); token expiry still uses the real time. */
   jwksNow?: () => number;
   deps?: Partial<EdgeDeps>;
-  /** Appended to the config: more `routes:` items, then top-level keys (ipRules, geo...). */
-  extraRoutesYaml?: string;
+  /** YAML lines appended to the routes list (each starting with "  - "). */
+  extraRoutes?: string;
+  /** Top-level YAML keys appended after the routes list (ipRules, geo...). */
   extraTopLevelYaml?: string;
 }
 
@@ -86,7 +87,7 @@ routes:
     upstream: "http://127.0.0.1:9"
     cors: { origins: ["*"] }
   - { name: passthrough, path: /api/passthrough, forwardAuthorization: true, methods: [GET], upstream: "http://127.0.0.1:9" }
-${options.extraRoutesYaml ?? ""}
+${options.extraRoutes ?? ""}
 ${options.extraTopLevelYaml ?? ""}
 `;
 }

@@ -1,6 +1,8 @@
 import { HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/types";
 import { z } from "zod";
+import { cacheSchema } from "./cache-schema.ts";
 import { corsSchema } from "./cors-schema.ts";
+import { grpcSchema } from "./grpc-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
 import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
 import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
@@ -90,29 +92,37 @@ const upstreamSchema = z
   )
   .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
 
-const routeSchema = z.strictObject({
-  name,
-  path: routePath,
-  methods: uniqueList(z.enum(HTTP_METHODS))
-    .min(1, { error: "must list at least one method" })
-    .default(() => [...HTTP_METHODS]),
-  auth: z.enum(["public", "jwt", "api_key", "any"]).default("jwt"),
-  issuers: uniqueList(name).default(() => []),
-  roles: uniqueList(nonEmptyString).default(() => []),
-  scopes: uniqueList(nonEmptyString).default(() => []),
-  upstream: upstreamSchema,
-  rewrite: routePath.optional(),
-  timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
-  /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
-  maxBodyBytes: positiveInt(1024 ** 3).optional(),
-  rateLimit: uniqueList(name).default(() => []),
-  edgeRateLimit: uniqueList(name).default(() => []),
-  cors: corsSchema.optional(),
-  forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
-  ipRules: ipRulesSchema.optional(),
-  geo: geoRuleSchema.optional(),
-  deprecation: deprecationSchema.optional(),
-});
+const routeSchema = z
+  .strictObject({
+    name,
+    path: routePath,
+    methods: uniqueList(z.enum(HTTP_METHODS))
+      .min(1, { error: "must list at least one method" })
+      .default(() => [...HTTP_METHODS]),
+    auth: z.enum(["public", "jwt", "api_key", "any"]).default("jwt"),
+    issuers: uniqueList(name).default(() => []),
+    roles: uniqueList(nonEmptyString).default(() => []),
+    scopes: uniqueList(nonEmptyString).default(() => []),
+    /** Exactly one of upstream / grpc (checked in ../semantic). */
+    upstream: upstreamSchema.optional(),
+    grpc: grpcSchema.optional(),
+    rewrite: routePath.optional(),
+    timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
+    /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
+    maxBodyBytes: positiveInt(1024 ** 3).optional(),
+    rateLimit: uniqueList(name).default(() => []),
+    edgeRateLimit: uniqueList(name).default(() => []),
+    cors: corsSchema.optional(),
+    forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
+    cache: cacheSchema.optional(),
+    ipRules: ipRulesSchema.optional(),
+    geo: geoRuleSchema.optional(),
+    deprecation: deprecationSchema.optional(),
+  })
+  .superRefine((route, ctx) => {
+    if (route.upstream === undefined && route.grpc === undefined)
+      ctx.addIssue({ code: "custom", path: ["upstream"], message: "is required" });
+  });
 
 export const gatewayConfigSchema = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),

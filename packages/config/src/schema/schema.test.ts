@@ -93,8 +93,12 @@ describe("schema: happy path", () => {
     expect(config.routes.map((r) => [r.name, r.path, r.auth, r.rewrite])).toEqual([
       ["users", "/api/users", "jwt", "/users"],
       ["public", "/api/public", "public", "/public"],
+      ["catalog", "/api/catalog", "public", "/public"],
       ["admin", "/api/admin", "jwt", "/admin"],
+      ["orders", "/api/orders", "jwt", undefined],
     ]);
+    expect(config.routes.find((r) => r.name === "orders")?.grpc?.address).toBe("127.0.0.1:50051");
+    expect(config.routes.find((r) => r.name === "catalog")?.cache?.defaultTtlSeconds).toBe(30);
     expect(config.routes.find((r) => r.name === "admin")?.roles).toEqual(["admin"]);
     expect(config.jwt.issuers[0]?.jwksUrl).toBe("http://127.0.0.1:8790/.well-known/jwks.json");
     expect(config.routes[0]?.upstream).toEqual({ urls: ["http://127.0.0.1:8081"] });

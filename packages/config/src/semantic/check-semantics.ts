@@ -1,6 +1,7 @@
 import { RATE_LIMIT_BINDING_PERIODS, rateLimitBindingName } from "../edge-rate-limit-bindings.ts";
 import type { ConfigIssue, ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
+import { checkCache } from "./cache-rules.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 import { checkGeoSources } from "./geo-rules.ts";
@@ -120,6 +121,8 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       if (route.scopes.length > 0) report([...path, "scopes"], "a public route cannot require scopes");
     }
     checkCors(route, path, report);
+    checkUpstreamKind(route, path, report);
+    checkCache(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }
@@ -163,6 +166,19 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       }
     });
   });
+}
+
+/** An HTTP upstream or a gRPC one, never both; a gRPC route maps paths by its proto rules, not by rewrite. */
+function checkUpstreamKind(route: ParsedConfig["routes"][number], path: ConfigPath, report: Report) {
+  if (route.grpc === undefined) return; // a missing upstream is a schema error
+
+  if (route.upstream !== undefined)
+    report([...path, "grpc"], "a route has either upstream or grpc, not both");
+  if (route.rewrite !== undefined)
+    report(
+      [...path, "rewrite"],
+      "does not apply to a grpc route (its paths come from google.api.http rules)",
+    );
 }
 
 function reportDuplicates<T>(

@@ -23,7 +23,7 @@ const LINK = '<https://docs.example/orders/v2-migration>; rel="deprecation"';
 
 describe("Deprecation and Sunset headers", () => {
   it("on every response of the deprecated route: proxied, central's errors, the edge's own errors", async () => {
-    const { app } = await createFixture({ extraRoutesYaml: VERSIONED });
+    const { app } = await createFixture({ extraRoutes: VERSIONED });
     const token = await signToken();
     const proxied = await app.request("/api/v1/orders/7", { headers: bearer(token) });
     expect((await recorded(proxied)).url).toBe("/api/v1/orders/7");
@@ -44,7 +44,7 @@ describe("Deprecation and Sunset headers", () => {
   });
 
   it("only Deprecation when no sunset or link is configured", async () => {
-    const { app } = await createFixture({ extraRoutesYaml: VERSIONED });
+    const { app } = await createFixture({ extraRoutes: VERSIONED });
     const response = await app.request("/api/legacy/x");
     expect(response.status).toBe(200);
     expect(response.headers.get("deprecation")).toBe(`@${Date.UTC(2025, 11, 1, 9, 30) / 1000}`);
@@ -53,7 +53,7 @@ describe("Deprecation and Sunset headers", () => {
   });
 
   it("absent on the next version, on other routes and on unrouted paths", async () => {
-    const { app } = await createFixture({ extraRoutesYaml: VERSIONED });
+    const { app } = await createFixture({ extraRoutes: VERSIONED });
     const token = await signToken();
     const v2 = await app.request("/api/v2/orders/7", { headers: bearer(token) });
     expect((await recorded(v2)).url).toBe("/api/v2/orders/7");

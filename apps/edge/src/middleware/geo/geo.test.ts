@@ -26,7 +26,7 @@ function at(
 
 describe("geo refusal", () => {
   it("request.cf: 451 outside the allowed continent and for a denied country in it; central not called", async () => {
-    const { app } = await createFixture({ extraRoutesYaml: GEO_ROUTES });
+    const { app } = await createFixture({ extraRoutes: GEO_ROUTES });
     const ok = await app.request(at("/api/eu/x", { country: "DE", continent: "EU" }));
     expect((await recorded(ok)).url).toBe("/api/eu/x");
     for (const cf of [{ country: "US", continent: "NA" }, { country: "BY", continent: "EU" }, {}]) {
@@ -44,7 +44,7 @@ describe("geo refusal", () => {
   });
 
   it("status 403 geo_denied when configured; other countries and routes without rules pass", async () => {
-    const { app } = await createFixture({ extraRoutesYaml: GEO_ROUTES });
+    const { app } = await createFixture({ extraRoutes: GEO_ROUTES });
     const refused = await app.request(at("/api/embargo/x", { country: "KP", continent: "AS" }));
     expect(refused.status).toBe(403);
     expect((await errorOf(refused)).code).toBe("geo_denied");
@@ -54,7 +54,7 @@ describe("geo refusal", () => {
   });
 
   it("a location header is ignored unless configured", async () => {
-    const { app } = await createFixture({ extraRoutesYaml: GEO_ROUTES });
+    const { app } = await createFixture({ extraRoutes: GEO_ROUTES });
     const response = await app.request(
       at("/api/eu/x", { country: "US", continent: "NA" }, { "x-geo-country": "DE" }),
     );
@@ -63,7 +63,7 @@ describe("geo refusal", () => {
 
   it("behind a trusted proxy: the configured headers decide, request.cf is not used", async () => {
     const { app } = await createFixture({
-      extraRoutesYaml: GEO_ROUTES,
+      extraRoutes: GEO_ROUTES,
       extraTopLevelYaml: "geo: { countryHeader: X-Geo-Country, continentHeader: X-Geo-Continent }",
     });
     const eu = { "x-geo-country": "fr", "x-geo-continent": "EU" };

@@ -8,7 +8,7 @@ const UPSTREAM = '"http://127.0.0.1:9"';
 /** Global deny list; /api/office admits only the office networks, minus one subnet. */
 function denyFixture() {
   return createFixture({
-    extraRoutesYaml: `
+    extraRoutes: `
   - name: office
     path: /api/office
     auth: public
@@ -26,7 +26,7 @@ ipRules:
 /** Global allow list; /api/lab narrows it further. */
 function allowFixture() {
   return createFixture({
-    extraRoutesYaml: `
+    extraRoutes: `
   - { name: lab, path: /api/lab, auth: public, methods: [GET], upstream: ${UPSTREAM}, ipRules: { allow: ["10.1.0.0/16", "fd00:1::/32"] } }`,
     extraTopLevelYaml: `
 ipRules:
