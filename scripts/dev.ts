@@ -2,7 +2,7 @@
 // (EDGE_PORT, CENTRAL_PORT, DEMO_USERS_PORT, DEMO_ISSUER_PORT, DEMO_ORDERS_PORT, EDGE_INSPECTOR_PORT),
 // state from GW_STATE_DIR, so a second stack can run beside the first.
 import { join, resolve } from "node:path";
-import { readPortEnv } from "../packages/config/src/env/read-port.ts";
+import { readPortEnv } from "@gateway/config/env";
 import { REPO_ROOT, startStack } from "./stack.ts";
 
 function port(name: string, fallback: number): number {
@@ -24,6 +24,7 @@ const ports = {
   demoIssuer: port("DEMO_ISSUER_PORT", 8790),
   edgeInspector: port("EDGE_INSPECTOR_PORT", 9229),
   demoOrders: port("DEMO_ORDERS_PORT", 50051),
+  centralAdmin: port("CENTRAL_ADMIN_PORT", 8089),
 };
 const stateDir = resolve(process.env.GW_STATE_DIR ?? join(REPO_ROOT, ".dev"));
 const configPath = resolve(process.env.GATEWAY_CONFIG ?? join(REPO_ROOT, "gateway.config.yaml"));
@@ -44,6 +45,9 @@ const tokenCmd = `./gw token --sub alice --roles admin --scopes users:read`;
 const issuerEnv = process.env.GW_STATE_DIR
   ? `DEMO_ISSUER_KEYS_FILE=${join(stateDir, "issuer-keys.json")} `
   : "";
+const keysEnv =
+  (process.env.GW_STATE_DIR ? `GW_STATE_DIR=${stateDir} ` : "") +
+  (ports.centralAdmin === 8089 ? "" : `CENTRAL_ADMIN_PORT=${ports.centralAdmin} `);
 console.log(`
 Gateway dev stack is up (config: ${configPath})
   edge     ${stack.urls.edge}   (wrangler dev on workerd)  ← call this
@@ -58,6 +62,8 @@ Try:
   curl -s ${stack.urls.edge}/api/public/hello
   curl -s -H "Authorization: Bearer $TOKEN" ${stack.urls.edge}/api/orders/v1/orders/o-1   # REST → gRPC
   curl -s -i ${stack.urls.edge}/api/users          # 401 without a token
+  curl -s -H "X-API-Key: ${stack.demoKey}" ${stack.urls.edge}/api/partners/me   # the demo consumer's API key
+  ${keysEnv}./gw keys list demo    # manage consumers and keys (admin API ${stack.urls.centralAdmin})
 Ctrl-C stops everything.
 `);
 

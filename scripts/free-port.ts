@@ -1,4 +1,4 @@
 // Prints a TCP port that is free on 127.0.0.1 right now.
-import { freePort } from "../packages/testing/src/ports/free-port.ts";
+import { freePort } from "@gateway/testing/free-port";
 
 console.log(await freePort());

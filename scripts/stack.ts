@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareEdgeLaunch } from "@gateway/edge/launch";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "../packages/identity/src/index.ts";
+import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
+import { createDemoKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
 
 export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
 
@@ -21,6 +22,8 @@ export interface StackPorts {
   edgeInspector: number;
   /** apps/demo-orders (gRPC); when absent it is not started and the orders route answers 503. */
   demoOrders?: number;
+  /** Central's admin API (consumers and API keys), loopback only. */
+  centralAdmin: number;
 }
 
 export interface StackOptions {
@@ -40,8 +43,12 @@ export interface StackKeys {
 }
 
 export interface RunningStack {
-  urls: { edge: string; central: string; demoUsers: string; demoIssuer: string };
+  urls: { edge: string; central: string; demoUsers: string; demoIssuer: string; centralAdmin: string };
   keys: StackKeys;
+  /** CENTRAL_ADMIN_TOKEN of this stack's central. */
+  adminToken: string;
+  /** A fresh API key of the demo consumer (scripts/demo-consumer.ts). */
+  demoKey: string;
   stop(): Promise<void>;
   /** Resolves if any process exits before stop() is called. */
   exited: Promise<{ name: string; code: number | null }>;
@@ -92,7 +99,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     central: `http://${host}:${ports.central}`,
     demoUsers: `http://${host}:${ports.demoUsers}`,
     demoIssuer: `http://${host}:${ports.demoIssuer}`,
+    centralAdmin: `http://${host}:${ports.centralAdmin}`,
   };
+  const consumerSecrets = loadOrCreateConsumerSecrets(stateDir);
   const configEnv = {
     ...(ports.demoOrders === undefined ? {} : { DEMO_ORDERS_ADDRESS: `${host}:${ports.demoOrders}` }),
     DEMO_USERS_URL: urls.demoUsers,
@@ -130,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await Promise.all(children.map(({ child }) => terminate(child)));
   };
 
+  let demoKey = "";
   try {
     launch(
       "issuer",
@@ -167,6 +177,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         CENTRAL_HOST: host,
         EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
         CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
+        CENTRAL_ADMIN_PORT: String(ports.centralAdmin),
+        CENTRAL_ADMIN_TOKEN: consumerSecrets.adminToken,
+        API_KEY_PEPPER: consumerSecrets.pepper,
+        API_KEY_ENVIRONMENT: "test",
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
         ...options.extraCentralEnv,
       },
@@ -174,6 +188,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await waitForHttp(`${urls.demoIssuer}/healthz`, exited);
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
+    demoKey = await createDemoKey(urls.centralAdmin, consumerSecrets.adminToken);
 
     launch(
       "edge",
@@ -195,7 +210,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
-  return { urls, keys, stop, exited };
+  return { urls, keys, adminToken: consumerSecrets.adminToken, demoKey, stop, exited };
 }
 
 async function waitForHttp(

@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
+import { createNodeIdentitySigner } from "@gateway/identity/node";
 import { freePort } from "@gateway/testing";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "../../packages/identity/src/index.ts";
-import { createNodeIdentitySigner } from "../../packages/identity/src/node.ts";
 import { writeBenchGatewayConfig } from "../lib/gateway-config.ts";
 import type { Child } from "../lib/processes.ts";
 import { waitForHttp } from "../lib/wait-for-http.ts";

@@ -9,8 +9,8 @@ import {
   generateIdentityKeyPair,
   type IdentitySigner,
   type IdentityVerifier,
-} from "../../packages/identity/src/index.ts";
-import { createNodeIdentitySigner, createNodeIdentityVerifier } from "../../packages/identity/src/node.ts";
+} from "@gateway/identity";
+import { createNodeIdentitySigner, createNodeIdentityVerifier } from "@gateway/identity/node";
 
 export interface IdentityMicros {
   /** createNodeIdentityVerifier().verify: what central pays (the target). */

@@ -34,6 +34,8 @@ export interface CentralPipeline {
   proxy: RequestHandler;
   /** /readyz passes only when all of these resolve (e.g. Redis PING). */
   readinessChecks: ReadinessCheck[];
+  /** The edge's API key verification endpoint (consumers/), answered right after identity verification. */
+  keyVerification?: RequestHandler;
 }
 
 /**
@@ -61,6 +63,7 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
       ...(parts.replay === undefined ? {} : { replay: parts.replay }),
     }),
   );
+  if (parts.keyVerification !== undefined) app.use(parts.keyVerification);
   app.use(createTrustedHeaders());
   app.use(createRouting(config.routes));
   if (parts.rateLimit !== undefined) app.use(parts.rateLimit);

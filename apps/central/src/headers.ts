@@ -43,6 +43,7 @@ export function isSafeHeaderValue(value: string): boolean {
   return SAFE_HEADER_VALUE.test(value);
 }
 
+/** A header's value when it arrived once; undefined when absent or repeated. */
 export function singleHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? undefined : value;
 }

@@ -6,9 +6,11 @@ import type { CentralConfig, LimitsConfig } from "@gateway/types";
 import type { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
 import { composeCentral } from "./composition/index.ts";
+import { listenAdmin } from "./consumers/admin-listener.ts";
+import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { createLogDestination } from "./logging/index.ts";
-import { createCentralRedis } from "./redis/client.ts";
+import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 
@@ -73,11 +75,19 @@ async function main(): Promise<void> {
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
   const grpcSchemas = await loadGrpcSchemas(config);
   const redis = connectRedis(env, logger);
+  const consumers = (() => {
+    try {
+      return readConsumersEnv(process.env);
+    } catch (error) {
+      throw new EnvError((error as Error).message);
+    }
+  })();
   const central = await composeCentral(
     config,
-    { ...env, ...(grpcSchemas === undefined ? {} : { grpcSchemas }) },
+    { ...env, consumers, ...(grpcSchemas === undefined ? {} : { grpcSchemas }) },
     { logger, ...(redis === undefined ? {} : { redis }) },
   );
+  const admin = central.admin && listenAdmin(central.admin, consumers, logger);
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
@@ -100,6 +110,7 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
+    admin?.close();
     server.close(() => {
       central.close();
       redis?.disconnect();

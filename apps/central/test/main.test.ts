@@ -28,20 +28,27 @@ function run(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
   exit: Promise<number | null>;
+  /** Resolves once main.ts logs "central listening", or exits: event-driven, no polling deadline. */
+  listening: Promise<void>;
 } {
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout?.on("data", (data: Buffer) => {
-    output += data.toString();
+  let onListening = () => {};
+  const listening = new Promise<void>((resolve) => {
+    onListening = resolve;
   });
-  child.stderr?.on("data", (data: Buffer) => {
+  const collect = (data: Buffer) => {
     output += data.toString();
-  });
+    if (output.includes("central listening")) onListening();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exit };
+  exit.then(onListening);
+  return { child, output: () => output, exit, listening };
 }
 
 async function keyEnv() {
@@ -101,9 +108,7 @@ describe("main.ts", () => {
     const port = await freePort();
     const proc = run({ ...env, GATEWAY_CONFIG: file, CENTRAL_PORT: String(port), CENTRAL_HOST: "127.0.0.1" });
     try {
-      for (let i = 0; i < 100 && !proc.output().includes("central listening"); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await proc.listening;
       expect(proc.output()).toContain("single-replica dev mode");
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(await health.json()).toEqual({ status: "ok" });
@@ -143,9 +148,7 @@ describe("main.ts with REDIS_URL", () => {
       REDIS_URL: inject("redisUrl"),
     });
     try {
-      for (let i = 0; i < 100 && !proc.output().includes("central listening"); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await proc.listening;
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toEqual({ status: "ready", checks: ["redis"] });
       expect(proc.output()).not.toContain("single-replica dev mode");

@@ -1,11 +1,11 @@
 import type { IdentitySigner } from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import { Hono } from "hono";
+import { createApiKeyAuthenticator } from "./api-keys/index.ts";
 import type { EdgeHonoEnv } from "./context.ts";
 import { consoleLogSink, createAccessLog, type EdgeLogSink } from "./middleware/access-log/index.ts";
 import {
   type Authenticator,
-  apiKeysNotConfigured,
   createAuthentication,
   createJwtAuthenticator,
   type IssuerKeySource,
@@ -59,7 +59,7 @@ export interface EdgeDeps {
   centralFetcher?: CentralFetcher;
   /** Key lookup per JWT issuer; defaults to a remote JWKS cached in memory. */
   jwks?: IssuerKeySource;
-  /** Replaces the "API keys are not configured" placeholder. */
+  /** Replaces the API key authenticator that verifies keys with central (tests). */
   apiKeys?: Authenticator;
   /** Clock in milliseconds; defaults to Date.now. */
   now?: () => number;
@@ -87,6 +87,17 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     keySource: deps.jwks ?? remoteJwks(),
     now,
   });
+
+  // Verification subrequests go straight to central's key endpoint, not through the forward seam.
+  const apiKeys =
+    deps.apiKeys ??
+    createApiKeyAuthenticator({
+      config: deps.config.apiKeys,
+      centralUrl: deps.centralUrl,
+      signer: deps.signer,
+      fetchCentral: (input, init) => fetch(input, init),
+      now,
+    });
 
   const limits = {
     policies: deps.config.rateLimits.edge,
@@ -153,7 +164,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createCors(),
     createMethodAllowed(),
     createCoarseRateLimit({ ...limits, phase: "ip" }),
-    createAuthentication({ jwt, apiKey: deps.apiKeys ?? apiKeysNotConfigured() }),
+    createAuthentication({ jwt, apiKey: apiKeys, apiKeyHeader: deps.config.apiKeys.header }),
     createCoarseRateLimit({ ...limits, phase: "consumer" }),
     createRememberCentralLimits({ memory: rememberedLimits, now }),
     createAuthorization(),

@@ -89,7 +89,7 @@ describe("gateway-config check", () => {
 
   it("finds the nearest gateway.config.yaml by default (the repository's dev config)", async () => {
     const run = await runCli(["check"], { cwd: join(REPO_ROOT, "packages/config/src") });
-    expect(run).toEqual({ code: 0, stdout: "ok: 4 routes, 1 issuers, 3 policies\n", stderr: "" });
+    expect(run).toEqual({ code: 0, stdout: "ok: 6 routes, 1 issuers, 4 policies\n", stderr: "" });
   });
 
   it("reports a missing file with exit 1", async () => {
@@ -135,7 +135,14 @@ describe("gateway-config compile", () => {
     const run = await runCli(["compile", "--tier", "edge", "--config", validFile]);
     expect(run.code).toBe(0);
     const edge = JSON.parse(run.stdout);
-    expect(Object.keys(edge).sort()).toEqual(["identity", "jwt", "limits", "rateLimits", "routes"]);
+    expect(Object.keys(edge).sort()).toEqual([
+      "apiKeys",
+      "identity",
+      "jwt",
+      "limits",
+      "rateLimits",
+      "routes",
+    ]);
     expect(edge.routes.map((r: { name: string }) => r.name)).toEqual(["users", "public"]);
     expect(run.stdout).not.toContain("127.0.0.1:8081");
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { baseDocument } from "../test/fixtures.ts";
 import { compileCentral, compileEdge } from "./compile.ts";
 import { validateConfig } from "./parse-config.ts";
-import { baseDocument } from "./test-support/fixtures.ts";
 
 function config() {
   const doc = baseDocument();
@@ -13,7 +13,20 @@ function config() {
 describe("compileEdge", () => {
   it("keeps what the edge needs and nothing about upstreams", () => {
     const edge = compileEdge(config());
-    expect(Object.keys(edge).sort()).toEqual(["identity", "jwt", "limits", "rateLimits", "routes"]);
+    expect(Object.keys(edge).sort()).toEqual([
+      "apiKeys",
+      "identity",
+      "jwt",
+      "limits",
+      "rateLimits",
+      "routes",
+    ]);
+    expect(edge.apiKeys).toEqual({
+      header: "x-api-key",
+      cacheTtlSeconds: 30,
+      negativeCacheTtlSeconds: 5,
+      cacheMaxEntries: 10_000,
+    });
     expect(edge.limits).toEqual({
       maxBodyBytes: 10_485_760,
       maxHeaderBytes: 16_384,
@@ -84,13 +97,17 @@ describe("compileCentral", () => {
     expect(JSON.stringify(central)).not.toContain("jwksUrl");
   });
 
-  it("leaves out the edge-only route options (cors, forwardAuthorization)", () => {
+  it("leaves out the edge-only route options (cors, forwardAuthorization, apiKeyQueryParam)", () => {
     const doc = baseDocument();
+    doc.routes[0].auth = "api_key";
+    doc.routes[0].apiKeyQueryParam = "api_key";
     doc.routes[0].cors = { origins: ["https://app.example.com"] };
     doc.routes[0].forwardAuthorization = true;
     const central = compileCentral(validateConfig(doc, {}));
     expect(central.routes[0]).not.toHaveProperty("cors");
     expect(central.routes[0]).not.toHaveProperty("forwardAuthorization");
+    expect(central.routes[0]).not.toHaveProperty("apiKeyQueryParam");
+    expect(compileEdge(validateConfig(doc, {})).routes[0]?.apiKeyQueryParam).toBe("api_key");
   });
 
   it("round-trips through JSON unchanged", () => {

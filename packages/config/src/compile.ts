@@ -29,6 +29,7 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       maxUrlLength: config.limits.maxUrlLength,
     },
     rateLimits: { edge: config.rateLimits.edge.map((policy) => ({ ...policy, key: [...policy.key] })) },
+    apiKeys: { ...config.apiKeys },
     routes: config.routes.map((route) => ({
       name: route.name,
       path: route.path,
@@ -40,6 +41,7 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       maxBodyBytes: route.maxBodyBytes,
       edgeRateLimit: [...route.edgeRateLimit],
       forwardAuthorization: route.forwardAuthorization ?? false,
+      ...(route.apiKeyQueryParam === undefined ? {} : { apiKeyQueryParam: route.apiKeyQueryParam }),
       ...(route.cors ? { cors: copyCors(route.cors) } : {}),
       ...(route.ipRules ? { ipRules: copyIpRules(route.ipRules) } : {}),
       ...(route.geo ? { geo: copyGeo(route.geo) } : {}),
@@ -96,12 +98,14 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS, forwardAuthorization, the HTTP cache, IP / geo rules and deprecation headers are edge only.
+    // CORS, forwardAuthorization, the HTTP cache, where API keys are read, IP / geo rules and
+    // deprecation headers are decided at the edge only.
     routes: config.routes.map(
       ({
         cors: _cors,
         forwardAuthorization: _forward,
         cache: _cache,
+        apiKeyQueryParam: _q,
         ipRules: _ip,
         geo: _geo,
         deprecation: _dep,

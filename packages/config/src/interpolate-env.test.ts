@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} references are what these tests feed in
 import { describe, expect, it } from "vitest";
+import { issuesOf } from "../test/fixtures.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
 import { parseConfig } from "./parse-config.ts";
-import { issuesOf } from "./test-support/fixtures.ts";
 
 const yaml = (upstream: string) => `version: 1
 routes:

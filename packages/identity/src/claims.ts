@@ -1,4 +1,3 @@
-import type { IdentityClaims } from "@gateway/types";
 import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
 
 const AUTH_METHODS: ReadonlySet<unknown> = new Set(["jwt", "api_key", "anonymous"]);
@@ -35,8 +34,4 @@ export function claimsShapeProblem(value: unknown): string | null {
   if (c.xfp !== undefined && !isForwardedProto(c.xfp)) return "xfp must be http or https when present";
   if (c.xfh !== undefined && !isForwardedHost(c.xfh)) return "xfh must be a host[:port] when present";
   return null;
-}
-
-export function hasClaimsShape(value: unknown): value is IdentityClaims {
-  return claimsShapeProblem(value) === null;
 }

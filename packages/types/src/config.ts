@@ -193,6 +193,11 @@ export interface RouteConfig {
    * (default false: the edge verified it, the identity token replaces it).
    */
   forwardAuthorization?: boolean;
+  /**
+   * Edge only: an API key may also come in this query parameter (auth api_key / any).
+   * The edge removes the parameter before forwarding; absent = header only.
+   */
+  apiKeyQueryParam?: string;
   /** Edge only: checked after the global ipRules. */
   ipRules?: IpRulesConfig;
   /** Edge only. */
@@ -221,6 +226,18 @@ export interface GrpcRouteConfig {
   streamFormat: GrpcStreamFormat;
   /** Extra client request headers (lower-case `x-…`) passed to the service as gRPC metadata. */
   forwardHeaders: string[];
+}
+
+/** How the edge reads and caches API keys (the keys themselves live in central's store). */
+export interface ApiKeysConfig {
+  /** Request header carrying the key (lower case); `Authorization: Bearer gw_...` is accepted too. */
+  header: string;
+  /** A valid key's verdict is cached in the isolate this long: a revocation takes effect within it. */
+  cacheTtlSeconds: number;
+  /** Unknown, revoked or expired keys are cached this long, so guessing does not reach central. */
+  negativeCacheTtlSeconds: number;
+  /** Verdicts kept per isolate (least recently used evicted first). */
+  cacheMaxEntries: number;
 }
 
 export interface IdentityConfig {
@@ -255,6 +272,7 @@ export interface GatewayConfig {
   jwt: { issuers: JwtIssuerConfig[] };
   limits: LimitsConfig;
   rateLimits: { policies: RateLimitPolicy[]; edge: EdgeRateLimitPolicy[] };
+  apiKeys: ApiKeysConfig;
   routes: RouteConfig[];
   /** Edge only: applies to every route, before the route's own ipRules. */
   ipRules?: IpRulesConfig;
@@ -268,6 +286,7 @@ export interface EdgeConfig {
   jwt: { issuers: JwtIssuerConfig[] };
   limits: Pick<LimitsConfig, "maxBodyBytes" | "maxHeaderBytes" | "maxHeaderCount" | "maxUrlLength">;
   rateLimits: { edge: EdgeRateLimitPolicy[] };
+  apiKeys: ApiKeysConfig;
   routes: EdgeRouteConfig[];
   ipRules?: IpRulesConfig;
   geo?: GeoSourceConfig;
@@ -276,8 +295,8 @@ export interface EdgeConfig {
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */
 export type EdgeRouteConfig = Omit<
   RouteConfig,
-  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization"
-> & { forwardAuthorization: boolean };
+  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization" | "apiKeyQueryParam"
+> & { forwardAuthorization: boolean; apiKeyQueryParam?: string };
 
 /** What a central replica runs with. */
 export interface CentralConfig {

@@ -1,3 +1,4 @@
+export * from "./api-keys.ts";
 export * from "./authorize.ts";
 export * from "./client-ip.ts";
 export * from "./config.ts";

@@ -5,7 +5,9 @@ import { freePort } from "@gateway/testing";
 import { REPO_ROOT, type RunningStack, startStack } from "../../../scripts/stack.ts";
 
 /** A whole stack on fresh ports with its own keys, so it can run beside `./gw dev`. */
-export async function startTestStack(): Promise<{ stack: RunningStack; output: string[] }> {
+export async function startTestStack(
+  configPath: string = join(REPO_ROOT, "gateway.config.yaml"),
+): Promise<{ stack: RunningStack; output: string[] }> {
   const output: string[] = [];
   const stack = await startStack({
     ports: {
@@ -15,9 +17,10 @@ export async function startTestStack(): Promise<{ stack: RunningStack; output: s
       demoIssuer: await freePort(),
       edgeInspector: await freePort(),
       demoOrders: await freePort(),
+      centralAdmin: await freePort(),
     },
     stateDir: mkdtempSync(join(tmpdir(), "gw-e2e-")),
-    configPath: join(REPO_ROOT, "gateway.config.yaml"),
+    configPath,
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     onOutput: (name, line) => output.push(`${name}: ${line}`),
   });

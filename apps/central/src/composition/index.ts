@@ -4,6 +4,8 @@ import type { Express, RequestHandler } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
+import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
+import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy } from "../proxy/index.ts";
 import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
 import { createReplayProtection } from "../replay/index.ts";
@@ -28,6 +30,8 @@ export interface CentralSettings extends CentralKeys {
   agentOptions?: UpstreamAgentOptions;
   /** The gRPC routes' loaded protos by route name (`loadRouteSchemas`); loaded here when absent. */
   grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
+  /** Consumers and API keys (API_KEY_PEPPER, CENTRAL_ADMIN_*); absent = no API keys. */
+  consumers?: ConsumersEnv;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
@@ -37,6 +41,8 @@ export interface CentralClients {
   redis?: Redis;
   /** Default Date.now. */
   clock?: Clock;
+  /** One per process (prom-client registry), served by its own listener; put on the registry. */
+  metrics?: GatewayMetrics;
 }
 
 export interface CompositionOverrides {
@@ -46,6 +52,8 @@ export interface CompositionOverrides {
 
 export interface ComposedCentral {
   app: Express;
+  /** The admin API (consumers and keys), to serve on its own listener; absent without CENTRAL_ADMIN_TOKEN. */
+  admin?: Express;
   registry: CentralRegistry;
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
@@ -63,7 +71,7 @@ export async function composeCentral(
   overrides: CompositionOverrides = {},
 ): Promise<ComposedCentral> {
   const { logger, redis } = clients;
-  const registry = createRegistry(clients.clock ?? (() => Date.now()));
+  const registry = createRegistry(clients.clock ?? (() => Date.now()), clients.metrics);
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
@@ -76,6 +84,16 @@ export async function composeCentral(
     buildEdgeTokenVerifier(config, settings),
     buildServiceSigner(config, settings),
   ]);
+  const consumers =
+    settings.consumers === undefined
+      ? undefined
+      : createConsumers({
+          env: settings.consumers,
+          logger,
+          policyNames: config.rateLimits.policies.map((policy) => policy.name),
+          ...(redis === undefined ? {} : { redis }),
+        });
+  if (consumers !== undefined) registry.closers.push(() => void consumers.close());
   const rateLimit =
     overrides.rateLimit ??
     buildRateLimit(config, {
@@ -83,6 +101,7 @@ export async function composeCentral(
       ...(redis === undefined ? {} : { redis }),
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
+      ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
     });
   // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
   // grpc-js and protobufjs are only loaded when a route needs them (start-up time).
@@ -112,6 +131,12 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     ...(replay === undefined ? {} : { replay }),
+    ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
   });
-  return { app, registry, close: () => closeRegistry(registry) };
+  return {
+    app,
+    ...(consumers?.adminApi === undefined ? {} : { admin: consumers.adminApi }),
+    registry,
+    close: () => closeRegistry(registry),
+  };
 }

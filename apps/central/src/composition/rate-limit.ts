@@ -17,7 +17,14 @@ import type { Clock } from "./registry.ts";
  */
 export function buildRateLimit(
   config: CentralConfig,
-  deps: { logger: Logger; redis?: Redis; replay?: ReplayProtection; clock?: Clock },
+  deps: {
+    logger: Logger;
+    redis?: Redis;
+    replay?: ReplayProtection;
+    clock?: Clock;
+    /** A consumer's own policies (consumers/), applied besides the route's. */
+    consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
+  },
 ): RateLimitPlugin {
   const store =
     deps.redis === undefined
@@ -30,5 +37,6 @@ export function buildRateLimit(
     store,
     logger: deps.logger,
     ...(deps.replay === undefined ? {} : { replay: deps.replay }),
+    ...(deps.consumerPolicies === undefined ? {} : { consumerPolicies: deps.consumerPolicies }),
   });
 }

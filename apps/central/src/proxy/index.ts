@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import { rewritePath } from "@gateway/config";
 import type { IdentitySigner } from "@gateway/identity";
-import { GatewayError, type RouteConfig } from "@gateway/types";
+import { GatewayError, type RouteConfig, targetQuery } from "@gateway/types";
 import type { Request, RequestHandler, Response } from "express";
 import { createProxyMiddleware, type Plugin } from "http-proxy-middleware";
 import type { Logger } from "pino";
@@ -21,11 +21,6 @@ export interface Proxy {
   handler: RequestHandler;
   /** Destroys pooled upstream sockets. */
   close(): void;
-}
-
-function queryOf(target: string): string {
-  const queryAt = target.indexOf("?");
-  return queryAt === -1 ? "" : target.slice(queryAt);
 }
 
 /** Node's parser only accepts chunked as a request's final transfer coding; its presence means "no declared length". */
@@ -153,7 +148,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
       return;
     }
     const upstream = pool.pick(route);
-    const pathAndQuery = upstreamPath(upstream, rewritePath(route, path)) + queryOf(req.url);
+    const pathAndQuery = upstreamPath(upstream, rewritePath(route, path)) + targetQuery(req.url);
     const target = { method: req.method, pathAndQuery, audience: route.name };
     setForwardHeaders(req, context, identity, target, deps.signer).then(() => {
       // The client may have left while the token was being signed.

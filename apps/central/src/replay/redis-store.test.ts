@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createCentralRedis } from "../redis/client.ts";
+import { createCentralRedis } from "../redis/index.ts";
 import { createRedisReplayStore, REPLAY_KEY_PREFIX } from "./redis-store.ts";
 
 let redis: Redis;

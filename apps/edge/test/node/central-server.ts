@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createIdentityVerifier, type IdentityPublicJwk, type IdentityVerifier } from "@gateway/identity";
 import { targetPath } from "@gateway/types";
 import type { RecordedRequest } from "../shared/provided-context.ts";
+import { createKeyVerifyStub } from "./key-verify.ts";
 
 /**
  * A stand-in for the central tier: verifies the edge identity token against
@@ -14,6 +15,7 @@ import type { RecordedRequest } from "../shared/provided-context.ts";
  * A request carrying `x-test-central-reply: {"status":429,"retryAfter":"30","code":"rate_limited"}`
  * is answered with that status, Retry-After and error code instead of the echo.
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
+ * The API key verification endpoint and its controls: see key-verify.ts.
  */
 export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Promise<Server> {
   const verifier = await createIdentityVerifier({
@@ -24,7 +26,9 @@ export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Prom
   });
   const completed = new Set<string>();
   const hits = new Map<string, number>();
+  const keyVerify = createKeyVerifyStub(verifier);
   const server = createServer(async (req, res) => {
+    if (await keyVerify(req, res)) return;
     if (answerProbe(req, res, { completed, hits })) return;
     const path = targetPath(req.url ?? "");
     hits.set(path, (hits.get(path) ?? 0) + 1);

@@ -66,7 +66,8 @@ routes:
   - { name: admin, path: /api/admin, roles: [admin], methods: [GET], upstream: "http://127.0.0.1:9" }
   - { name: write, path: /api/write, scopes: ["items:write"], methods: [POST], upstream: "http://127.0.0.1:9" }
   - { name: upload, path: /api/upload, maxBodyBytes: 1024, methods: [POST], upstream: "http://127.0.0.1:9" }
-  - { name: keys, path: /api/keys, auth: api_key, methods: [GET], upstream: "http://127.0.0.1:9" }
+  - { name: keys, path: /api/keys, auth: api_key, apiKeyQueryParam: api_key, methods: [GET], upstream: "http://127.0.0.1:9" }
+  - { name: keys-admin, path: /api/keys-admin, auth: api_key, roles: [admin], methods: [GET], upstream: "http://127.0.0.1:9" }
   - { name: either, path: /api/either, auth: any, methods: [GET], upstream: "http://127.0.0.1:9" }
   - { name: rsa-only, path: /api/rsa, issuers: [rsa], methods: [GET], upstream: "http://127.0.0.1:9" }
   - name: web

@@ -17,7 +17,7 @@ export const TEST_EDGE_POLICIES: EdgeRateLimitPolicy[] = [
 ];
 
 /** Route path → [auth, edge policies]. Each test adds its own sub-path, so central's hit counts are per test. */
-const LIMITED_ROUTES: Record<string, ["public" | "jwt", string[]]> = {
+const LIMITED_ROUTES: Record<string, ["public" | "jwt" | "api_key", string[]]> = {
   "/rl/binding-ip": ["public", ["test-ip"]],
   "/rl/binding-ip-jwt": ["jwt", ["test-ip"]],
   "/rl/binding-consumer": ["jwt", ["test-consumer"]],
@@ -27,6 +27,7 @@ const LIMITED_ROUTES: Record<string, ["public" | "jwt", string[]]> = {
   "/rl/open-too": ["jwt", []],
   "/rl/open-public": ["public", []],
   "/rl/unbound": ["public", ["unbound"]],
+  "/rl/precise-consumer-key": ["api_key", ["precise-consumer"]],
 };
 
 /** The shared test config plus the rate-limit policies and routes above. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { validateConfig } from "../parse-config.ts";
-import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fixtures.ts";
 import { corsOriginProblem } from "./cors-schema.ts";
 
 function withCors(cors: unknown, route: Partial<MutableDocument> = {}): MutableDocument {

@@ -115,6 +115,10 @@ const routeSchema = z
     cors: corsSchema.optional(),
     forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
     cache: cacheSchema.optional(),
+    apiKeyQueryParam: z
+      .string({ error: "must be a string" })
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1-64 letters, digits, "_", "." or "-"' })
+      .optional(),
     ipRules: ipRulesSchema.optional(),
     geo: geoRuleSchema.optional(),
     deprecation: deprecationSchema.optional(),
@@ -123,6 +127,17 @@ const routeSchema = z
     if (route.upstream === undefined && route.grpc === undefined)
       ctx.addIssue({ code: "custom", path: ["upstream"], message: "is required" });
   });
+
+const apiKeysSchema = z.strictObject({
+  header: z
+    .string({ error: "must be a string" })
+    .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name (letters, digits, "-")' })
+    .transform((header) => header.toLowerCase())
+    .default("x-api-key"),
+  cacheTtlSeconds: positiveInt(3600).default(30),
+  negativeCacheTtlSeconds: positiveInt(300).default(5),
+  cacheMaxEntries: positiveInt(1_000_000).default(10_000),
+});
 
 export const gatewayConfigSchema = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),
@@ -137,6 +152,7 @@ export const gatewayConfigSchema = z.strictObject({
       edge: z.array(edgePolicySchema, { error: "must be a list" }).default(() => []),
     })
     .prefault({}),
+  apiKeys: apiKeysSchema.prefault({}),
   routes: z.array(routeSchema, { error: "must be a list" }),
   ipRules: ipRulesSchema.optional(),
   geo: geoSourceSchema.optional(),

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { HTTP_METHODS } from "@gateway/types";
 import { describe, expect, it } from "vitest";
+import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { ConfigError } from "../config-error.ts";
 import { parseConfig, validateConfig } from "../parse-config.ts";
-import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fixtures.ts";
 
 describe("schema: happy path", () => {
   it("fills every default", () => {
@@ -94,11 +94,13 @@ describe("schema: happy path", () => {
       ["users", "/api/users", "jwt", "/users"],
       ["public", "/api/public", "public", "/public"],
       ["catalog", "/api/catalog", "public", "/public"],
+      ["partners", "/api/partners", "api_key", "/users"],
       ["admin", "/api/admin", "jwt", "/admin"],
       ["orders", "/api/orders", "jwt", undefined],
     ]);
     expect(config.routes.find((r) => r.name === "orders")?.grpc?.address).toBe("127.0.0.1:50051");
     expect(config.routes.find((r) => r.name === "catalog")?.cache?.defaultTtlSeconds).toBe(30);
+    expect(config.routes.find((r) => r.name === "partners")?.apiKeyQueryParam).toBe("api_key");
     expect(config.routes.find((r) => r.name === "admin")?.roles).toEqual(["admin"]);
     expect(config.jwt.issuers[0]?.jwksUrl).toBe("http://127.0.0.1:8790/.well-known/jwks.json");
     expect(config.routes[0]?.upstream).toEqual({ urls: ["http://127.0.0.1:8081"] });
@@ -177,6 +179,22 @@ describe("schema: field rules (exact messages)", () => {
     ["missing routes", (d) => delete d.routes, ["routes: is required"]],
     ["routes not a list", (d) => (d.routes = { a: 1 }), ["routes: must be a list"]],
     ["unknown top-level key", (d) => (d.extra = 1), ["extra: unknown key"]],
+    ["unknown apiKeys key", (d) => (d.apiKeys = { ttl: 1 }), ["apiKeys.ttl: unknown key"]],
+    [
+      "apiKeys header not a header name",
+      (d) => (d.apiKeys = { header: "x api key" }),
+      ['apiKeys.header: must be an HTTP header name (letters, digits, "-")'],
+    ],
+    [
+      "apiKeys cache TTL too long",
+      (d) => (d.apiKeys = { cacheTtlSeconds: 3601 }),
+      ["apiKeys.cacheTtlSeconds: must be at most 3600"],
+    ],
+    [
+      "bad API key query parameter name",
+      (d) => (d.routes[0].apiKeyQueryParam = "api key"),
+      ['routes[0].apiKeyQueryParam: must be 1-64 letters, digits, "_", "." or "-"'],
+    ],
     ["unknown nested keys", (d) => (d.routes[0].upstrem = "x"), ["routes[0].upstrem: unknown key"]],
     [
       "two unknown keys",

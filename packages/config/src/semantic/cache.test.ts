@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { compileCentral, compileEdge } from "../compile.ts";
 import { validateConfig } from "../parse-config.ts";
-import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fixtures.ts";
 
 function withCache(cache: unknown, route: Record<string, unknown> = {}): MutableDocument {
   const doc = baseDocument();

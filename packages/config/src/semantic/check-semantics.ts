@@ -6,6 +6,9 @@ import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 import { checkGeoSources } from "./geo-rules.ts";
 
+/** Central serves its own endpoints (e.g. the edge's API key verification) under this prefix. */
+const RESERVED_PREFIX = "/_gateway";
+
 const BURST_ALGORITHMS = new Set(["token_bucket", "gcra"]);
 
 /** Rules that span fields: uniqueness, references, consistency and cross-tier limits. */
@@ -119,6 +122,12 @@ function checkRoutes(config: ParsedConfig, report: Report) {
     if (route.auth === "public") {
       if (route.roles.length > 0) report([...path, "roles"], "a public route cannot require roles");
       if (route.scopes.length > 0) report([...path, "scopes"], "a public route cannot require scopes");
+    }
+    if (route.path === RESERVED_PREFIX || route.path.startsWith(`${RESERVED_PREFIX}/`)) {
+      report([...path, "path"], `${RESERVED_PREFIX} is reserved for the gateway's own endpoints`);
+    }
+    if (route.apiKeyQueryParam !== undefined && route.auth !== "api_key" && route.auth !== "any") {
+      report([...path, "apiKeyQueryParam"], `only applies when auth is api_key or any, not ${route.auth}`);
     }
     checkCors(route, path, report);
     checkUpstreamKind(route, path, report);

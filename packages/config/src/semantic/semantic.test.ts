@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { validateConfig } from "../parse-config.ts";
-import { baseDocument, issuesOf, type MutableDocument } from "../test-support/fixtures.ts";
 
 type Mutation = (doc: MutableDocument) => void;
 
@@ -99,6 +99,16 @@ const cases: Array<[string, Mutation, string[]]> = [
     "token larger than headers",
     (d) => (d.jwt.issuers[0].maxTokenBytes = 20_000),
     ["jwt.issuers[0].maxTokenBytes: must not exceed limits.maxHeaderBytes (16384)"],
+  ],
+  [
+    "API key query parameter on a JWT route",
+    (d) => (d.routes[0].apiKeyQueryParam = "api_key"),
+    ["routes[0].apiKeyQueryParam: only applies when auth is api_key or any, not jwt"],
+  ],
+  [
+    "route under the reserved /_gateway prefix",
+    (d) => (d.routes[0].path = "/_gateway/keys"),
+    ["routes[0].path: /_gateway is reserved for the gateway's own endpoints"],
   ],
 ];
 

@@ -5,7 +5,7 @@ import { gatewayContext } from "../../context.ts";
 /**
  * Rejects a declared Content-Length above the route's limit before any byte
  * reaches the upstream. Chunked bodies have no declared length: the proxy counts
- * them while streaming (see proxy/body-counter.ts).
+ * them while streaming (see countBody in proxy/index.ts).
  */
 export function createBodyLimit(): RequestHandler {
   return (req, res, next) => {

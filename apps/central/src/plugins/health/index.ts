@@ -1,4 +1,4 @@
-import { GatewayError } from "@gateway/types";
+import { GatewayError, targetPath, withTimeout } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { gatewayContext } from "../../context.ts";
 import { sendGatewayError } from "../../errors.ts";
@@ -18,26 +18,13 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 1000;
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function pathOf(url: string): string {
-  const queryAt = url.indexOf("?");
-  return queryAt === -1 ? url : url.slice(0, queryAt);
-}
-
 /**
  * `/healthz`: the process answers. `/readyz`: config is loaded (it is, or the
  * app would not exist) and every readiness check passes. Neither needs identity.
  */
 export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler {
   return (req, res, next) => {
-    const path = pathOf(req.url);
+    const path = targetPath(req.url);
     if (path !== "/healthz" && path !== "/readyz") {
       next();
       return;
@@ -47,7 +34,9 @@ export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler 
       res.status(200).json({ status: "ok" });
       return;
     }
-    Promise.allSettled(checks.map((c) => withTimeout(c.check(), CHECK_TIMEOUT_MS))).then((results) => {
+    Promise.allSettled(
+      checks.map((c) => withTimeout(c.check(), CHECK_TIMEOUT_MS, `readiness check ${c.name}`)),
+    ).then((results) => {
       const failedChecks = checks.filter((_, i) => results[i]?.status === "rejected");
       const failed = failedChecks.filter((c) => c.critical !== false).map((c) => c.name);
       const degraded = failedChecks.filter((c) => c.critical === false).map((c) => c.name);

@@ -1,10 +1,10 @@
 import type { RateLimitAlgorithm, RateLimitPolicy } from "@gateway/types";
 import { RATE_LIMIT_ALGORITHMS as ALGORITHMS } from "@gateway/types";
 import { describe, expect, it } from "vitest";
+import { manualClock, policy } from "../../../test/rate-limit/policies.ts";
+import { useRedis } from "../../../test/rate-limit/redis-for-tests.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
-import { manualClock, policy } from "./test-support/policies.ts";
-import { useRedis } from "./test-support/redis-for-tests.ts";
 import type { RateLimitStore } from "./types.ts";
 
 const redis = useRedis();

@@ -1,8 +1,8 @@
 import { type IdentityClaims, type RouteConfig, rateLimitPolicyHeader } from "@gateway/types";
 import { describe, expect, it } from "vitest";
+import { policy } from "../../../test/rate-limit/policies.ts";
 import { mostRestrictive, rateLimitHeaderOf } from "./headers.ts";
 import { MAX_KEY_PART_LENGTH, rateLimitKey } from "./keys.ts";
-import { policy } from "./test-support/policies.ts";
 import type { RateLimitDecision } from "./types.ts";
 
 const identity = { sub: "alice", tenant: "acme" } as IdentityClaims;

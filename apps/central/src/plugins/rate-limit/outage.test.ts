@@ -3,12 +3,12 @@ import { type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCentralRedis } from "../../redis/client.ts";
+import { createTestApp } from "../../../test/rate-limit/app.ts";
+import { close, listen, timedGet } from "../../../test/rate-limit/http.ts";
+import { policy } from "../../../test/rate-limit/policies.ts";
+import { createCentralRedis } from "../../redis/index.ts";
 import { createRateLimitPlugin, type RateLimitPlugin } from "./plugin.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
-import { createTestApp } from "./test-support/app.ts";
-import { close, listen, timedGet } from "./test-support/http.ts";
-import { policy } from "./test-support/policies.ts";
 
 const open = policy("fixed_window", { limit: 3, windowSeconds: 3600, failMode: "open" });
 const closed = policy("gcra", { limit: 3, windowSeconds: 3600, failMode: "closed" });

@@ -2,13 +2,13 @@ import type { Server } from "node:http";
 import type { RateLimitPolicy } from "@gateway/types";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp } from "../../../test/rate-limit/app.ts";
+import { close, listen, timedGet } from "../../../test/rate-limit/http.ts";
+import { policy } from "../../../test/rate-limit/policies.ts";
+import { useRedis } from "../../../test/rate-limit/redis-for-tests.ts";
 import { createRateLimitPlugin } from "./plugin.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
-import { createTestApp } from "./test-support/app.ts";
-import { close, listen, timedGet } from "./test-support/http.ts";
-import { policy } from "./test-support/policies.ts";
-import { useRedis } from "./test-support/redis-for-tests.ts";
 
 const redis = useRedis({ own: true });
 const perUser = policy("sliding_window", { limit: 3, windowSeconds: 60 });

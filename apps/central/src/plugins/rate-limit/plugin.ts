@@ -19,6 +19,11 @@ export interface RateLimitPluginDeps {
    * pending check is left for the replay-check step.
    */
   replay?: ReplayProtection;
+  /**
+   * Policy names a consumer carries (API key consumers, or a JWT subject with a
+   * consumer record), applied on every route besides the route's own.
+   */
+  consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
 }
 
 export type RateLimitPlugin = RequestHandler & { health(): { redis: "ok" | "degraded" } };
@@ -104,11 +109,31 @@ export function createRateLimitPlugin(
     }
   }
 
+  const known = new Set(policies.map((policy) => policy.name));
+  const NO_NAMES: readonly string[] = [];
+  /** Synchronous on a cache hit (the common case): no extra await on the hot path. */
+  function consumerPolicyNames(
+    identity: GatewayContext["identity"],
+  ): readonly string[] | Promise<readonly string[]> {
+    if (deps.consumerPolicies === undefined || identity === undefined || identity.auth === "anonymous") {
+      return NO_NAMES;
+    }
+    return deps.consumerPolicies(identity.sub);
+  }
+
+  /** A policy removed from the config since the consumer was set up is skipped, not an error. */
+  function knownNames(names: readonly string[]): string[] {
+    return names.length === 0 ? [] : names.filter((name) => known.has(name));
+  }
+
   async function handle(res: Response, next: NextFunction): Promise<void> {
     const context = gatewayContext(res);
-    if ((context.route?.rateLimit ?? []).length === 0) return next();
-    const applicable = applicableTo(context, next);
+    const found = consumerPolicyNames(context.identity);
+    const extra = knownNames(Array.isArray(found) ? (found as readonly string[]) : await found);
+    if ((context.route?.rateLimit ?? []).length === 0 && extra.length === 0) return next();
+    let applicable = applicableTo(context, next);
     if (applicable === undefined) return;
+    if (extra.length > 0) applicable = [...new Set([...applicable, ...table.policiesOf(extra)])];
     const checks = applicable.map((policy) => ({ policy, key: rateLimitKey(policy, context) }));
 
     const mark = replay === undefined ? undefined : takePendingReplay(context, "rate-limit");

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { policy } from "../../../test/rate-limit/policies.ts";
+import { useRedis } from "../../../test/rate-limit/redis-for-tests.ts";
 import { REPLAY_KEY_PREFIX } from "../../replay/index.ts";
 import { EVALUATE_LUA, EVALUATE_SHA } from "./scripts/evaluate.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
-import { policy } from "./test-support/policies.ts";
-import { useRedis } from "./test-support/redis-for-tests.ts";
 import type { RateLimitStore } from "./types.ts";
 
 const redis = useRedis({ own: true });

@@ -5,13 +5,13 @@ import type { FailMode } from "@gateway/types";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCentralRedis } from "../../redis/client.ts";
+import { createTestApp } from "../../../test/rate-limit/app.ts";
+import { close, listen, timedGet } from "../../../test/rate-limit/http.ts";
+import { policy } from "../../../test/rate-limit/policies.ts";
+import { createCentralRedis } from "../../redis/index.ts";
 import { createReplayProtection } from "../../replay/index.ts";
 import { createRateLimitPlugin } from "./plugin.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
-import { createTestApp } from "./test-support/app.ts";
-import { close, listen, timedGet } from "./test-support/http.ts";
-import { policy } from "./test-support/policies.ts";
 
 // A route whose policy fails open: while Redis is down, only identity.replayFailMode decides.
 const lenient = policy("sliding_window", { limit: 100, windowSeconds: 60, failMode: "open" });

@@ -1,8 +1,8 @@
 import { RATE_LIMIT_ALGORITHMS as ALGORITHMS } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policy } from "./test-support/policies.ts";
-import { useRedis } from "./test-support/redis-for-tests.ts";
-import { type Replica, startReplica } from "./test-support/replicas.ts";
+import { policy } from "../../../test/rate-limit/policies.ts";
+import { useRedis } from "../../../test/rate-limit/redis-for-tests.ts";
+import { type Replica, startReplica } from "../../../test/rate-limit/replicas.ts";
 
 const redis = useRedis();
 const LIMIT = 10;

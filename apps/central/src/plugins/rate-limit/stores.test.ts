@@ -1,11 +1,11 @@
 import { RATE_LIMIT_ALGORITHMS as ALGORITHMS } from "@gateway/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { manualClock, policy } from "../../../test/rate-limit/policies.ts";
+import { useRedis } from "../../../test/rate-limit/redis-for-tests.ts";
 import { EVALUATE_LUA, EVALUATE_SHA, EXPIRY_SLACK_MS } from "./scripts/evaluate.ts";
 import { createMemoryRateLimitStore } from "./store-memory.ts";
 import { createRedisRateLimitStore } from "./store-redis.ts";
-import { manualClock, policy } from "./test-support/policies.ts";
-import { useRedis } from "./test-support/redis-for-tests.ts";
 
 const redis = useRedis({ own: true });
 

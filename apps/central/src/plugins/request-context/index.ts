@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { REQUEST_ID_HEADER } from "@gateway/types";
+import { acceptedRequestId, REQUEST_ID_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { GatewayContext } from "../../context.ts";
 
 /** An incoming request id is reused only if it cannot smuggle anything into logs or headers. */
-export const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+  return acceptedRequestId(header) ?? randomUUID();
 }
 
 /** Opens `res.locals.gateway` and echoes the request id on every response. */

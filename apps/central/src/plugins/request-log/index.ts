@@ -1,13 +1,13 @@
+import { targetPath } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../../context.ts";
 
 const MAX_LOGGED_PATH = 512;
 
-function pathOnly(url: string | undefined): string {
+function loggedPath(url: string | undefined): string {
   if (url === undefined) return "";
-  const queryAt = url.indexOf("?");
-  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const path = targetPath(url);
   return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
 }
 
@@ -18,7 +18,7 @@ function pathOnly(url: string | undefined): string {
 export function createRequestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     // Captured now: later middleware rewrites req.url to the upstream path.
-    const receivedPath = pathOnly(req.url);
+    const receivedPath = loggedPath(req.url);
     res.once("close", () => {
       const context = gatewayContext(res);
       const latencyMs = Number(process.hrtime.bigint() - context.startedAt) / 1e6;

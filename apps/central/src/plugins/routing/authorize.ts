@@ -1,5 +1,5 @@
 import type { IdentityClaims, RouteConfig } from "@gateway/types";
-import { GatewayError } from "@gateway/types";
+import { GatewayError, missingGrant } from "@gateway/types";
 
 /**
  * Defence in depth: the edge already enforced the route's auth, roles and
@@ -13,9 +13,8 @@ export function authorizationError(route: RouteConfig, claims: IdentityClaims): 
       return new GatewayError("forbidden", "this route does not accept this authentication method");
     }
   }
-  const missingRole = route.roles.some((role) => !claims.roles.includes(role));
-  if (missingRole) return new GatewayError("forbidden", "a required role is missing");
-  const missingScope = route.scopes.some((scope) => !claims.scopes.includes(scope));
-  if (missingScope) return new GatewayError("forbidden", "a required scope is missing");
-  return undefined;
+  const missing = missingGrant(route, claims);
+  return missing === undefined
+    ? undefined
+    : new GatewayError("forbidden", `a required ${missing} is missing`);
 }

@@ -1,14 +1,9 @@
 import { createRouteMatcher, normalizePath } from "@gateway/config";
 import type { RouteConfig } from "@gateway/types";
-import { GatewayError } from "@gateway/types";
+import { GatewayError, targetPath } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { gatewayContext } from "../../context.ts";
 import { authorizationError } from "./authorize.ts";
-
-export function pathPartOf(target: string): string {
-  const queryAt = target.indexOf("?");
-  return queryAt === -1 ? target : target.slice(0, queryAt);
-}
 
 /**
  * Normalises the path, matches a route, checks the method and re-checks
@@ -18,7 +13,7 @@ export function createRouting(routes: readonly RouteConfig[]): RequestHandler {
   const matcher = createRouteMatcher(routes);
   return (req, res, next) => {
     const context = gatewayContext(res);
-    const normalised = normalizePath(pathPartOf(req.url));
+    const normalised = normalizePath(targetPath(req.url));
     if (!normalised.ok) {
       next(new GatewayError("invalid_path", `invalid request path: ${normalised.reason}`));
       return;

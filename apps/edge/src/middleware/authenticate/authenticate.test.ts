@@ -191,14 +191,14 @@ describe("other auth modes", () => {
     });
   });
 
-  it("api_key routes answer 401: API keys are not configured yet", async () => {
+  it("api_key routes refuse a malformed key as invalid (the key tests are in src/api-keys)", async () => {
     const { app } = await createFixture();
     const response = await app.request("/api/keys", { headers: { "x-api-key": "k-123" } });
     expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toBe('ApiKey realm="gateway"');
+    expect(response.headers.get("www-authenticate")).toBe('ApiKey realm="gateway", error="invalid_api_key"');
     expect(await errorOf(response)).toMatchObject({
-      code: "unauthorized",
-      message: "API keys are not configured on this gateway",
+      code: "invalid_api_key",
+      message: "API key is not valid",
     });
   });
 
@@ -208,10 +208,10 @@ describe("other auth modes", () => {
     expect(seen.identity).toMatchObject({ ok: true, claims: { auth: "jwt" } });
   });
 
-  it("any routes refuse an API key for now and ask for credentials when there are none", async () => {
+  it("any routes take an API key when one is sent and ask for credentials when there are none", async () => {
     const { app } = await createFixture();
     const withKey = await app.request("/api/either", { headers: { "x-api-key": "k-123" } });
-    expect(await errorOf(withKey)).toMatchObject({ message: "API keys are not configured on this gateway" });
+    expect(await errorOf(withKey)).toMatchObject({ code: "invalid_api_key" });
     const without = await app.request("/api/either");
     expect(without.status).toBe(401);
     expect(without.headers.get("www-authenticate")).toBe(CHALLENGE);

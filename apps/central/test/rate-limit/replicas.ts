@@ -11,7 +11,7 @@ export interface Replica {
 
 const REPLICA_SCRIPT = new URL("./replica.ts", import.meta.url);
 
-/** Starts test-support/replica.ts as a separate Node process and waits for its port. */
+/** Starts test/rate-limit/replica.ts as a separate Node process and waits for its port. */
 export async function startReplica(
   redisUrl: string,
   policies: RateLimitPolicy[],

@@ -5,9 +5,9 @@
  * `{"port":N}` once listening; log lines go to stderr as JSON.
  */
 import type { RateLimitPolicy } from "@gateway/types";
-import { createCentralRedis } from "../../../redis/client.ts";
-import { createRateLimitPlugin } from "../plugin.ts";
-import { createRedisRateLimitStore } from "../store-redis.ts";
+import { createRateLimitPlugin } from "../../src/plugins/rate-limit/plugin.ts";
+import { createRedisRateLimitStore } from "../../src/plugins/rate-limit/store-redis.ts";
+import { createCentralRedis } from "../../src/redis/index.ts";
 import { createTestApp } from "./app.ts";
 
 const skewMs = Number(process.env.SKEW_MS ?? 0);

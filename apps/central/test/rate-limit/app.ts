@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { errorBody, GatewayError, type RouteConfig } from "@gateway/types";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
-import type { GatewayContext } from "../../../context.ts";
+import type { GatewayContext } from "../../src/context.ts";
 
 /**
  * A minimal central stand-in around the rate limit plugin: a context

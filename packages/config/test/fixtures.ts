@@ -1,5 +1,5 @@
-import { ConfigError } from "../config-error.ts";
-import { validateConfig } from "../parse-config.ts";
+import { ConfigError } from "../src/config-error.ts";
+import { validateConfig } from "../src/parse-config.ts";
 
 /** A loosely typed document, so tests can break any field. */
 // biome-ignore lint/suspicious/noExplicitAny: tests write arbitrary (invalid) shapes into the document
