@@ -74,11 +74,7 @@ describe("readCentralEnv: network hardening", () => {
       },
       "/srv",
     );
-    expect(env.allowedNetworks?.map(formatCidr)).toEqual([
-      "127.0.0.1/32",
-      "10.0.0.0/8",
-      "0:0:0:0:0:0:0:1/128",
-    ]);
+    expect(env.allowedNetworks?.map(formatCidr)).toEqual(["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
     expect(env.maxConnections).toBe(500);
     expect(env.tls).toEqual({
       certFile: "/srv/tls/cert.pem",

@@ -175,6 +175,15 @@ describe("CIDR matching", () => {
     const hostBits = parseCidr("10.1.2.3/8");
     expect(hostBits.ok && hostBits.hostBitsSet).toBe(true);
     expect(hostBits.ok && formatCidr(hostBits.cidr)).toBe("10.0.0.0/8");
+    for (const [text, canonical] of [
+      ["2001:DB8:0:0:1:0:0:0/128", "2001:db8:0:0:1::/128"],
+      ["::/0", "::/0"],
+      ["fd00::1:2/127", "fd00::1:2/127"],
+      ["1:0:2:3:4:5:6:7/128", "1:0:2:3:4:5:6:7/128"],
+    ]) {
+      const parsed = parseCidr(text as string);
+      expect(parsed.ok && formatCidr(parsed.cidr)).toBe(canonical);
+    }
   });
 
   it("explains bad entries", () => {

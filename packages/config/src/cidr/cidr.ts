@@ -68,8 +68,20 @@ export function formatCidr(cidr: Cidr): string {
     const n = cidr.network;
     return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${cidr.prefix}`;
   }
-  const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n)
-    groups.push(((cidr.network >> shift) & 0xffffn).toString(16));
-  return `${groups.join(":")}/${cidr.prefix}`;
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((cidr.network >> shift) & 0xffffn));
+  return `${compressV6(groups)}/${cidr.prefix}`;
+}
+
+/** RFC 5952 text: lower-case hex, the longest run (2+) of zero groups as "::". */
+function compressV6(groups: number[]): string {
+  let best = { at: -1, length: 1 };
+  for (let at = 0; at < groups.length; at++) {
+    let length = 0;
+    while (groups[at + length] === 0) length++;
+    if (length > best.length) best = { at, length };
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (best.at === -1) return hex.join(":");
+  return `${hex.slice(0, best.at).join(":")}::${hex.slice(best.at + best.length).join(":")}`;
 }
