@@ -10,6 +10,7 @@ import { baselineContestant } from "./contestants/baseline.ts";
 import {
   centralFullContestant,
   centralLeanContestant,
+  centralReuseContestant,
   centralVariantsFromEnv,
 } from "./contestants/central.ts";
 import {
@@ -19,6 +20,7 @@ import {
   SkipContestant,
 } from "./contestants/contestant.ts";
 import { edgeContestant } from "./contestants/edge.ts";
+import { floorContestant } from "./contestants/floor.ts";
 import { nginxContestant } from "./contestants/nginx.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./lib/args.ts";
 import { runFixedRateAgainst } from "./lib/fixed-rate-runner.ts";
@@ -44,13 +46,21 @@ const RESULTS_DIR = join(BENCH_DIR, "results");
 const BENCH_PATH = "/bench/hello";
 const SERVER_CORES = "0";
 /** Node contestants: the default fixed rate is one the slowest of them sustains. */
-const NODE_CONTESTANTS: ReadonlySet<string> = new Set(["baseline", "central", "central-lean"]);
+const NODE_CONTESTANTS: ReadonlySet<string> = new Set([
+  "floor",
+  "baseline",
+  "central",
+  "central-reuse",
+  "central-lean",
+]);
 const FIXED_RATE_SHARE = 0.5;
 const LOAD_CORES = "1";
 const DEFINITIONS: ContestantDefinition[] = [
   nginxContestant,
+  floorContestant,
   baselineContestant,
   centralFullContestant,
+  centralReuseContestant,
   centralLeanContestant,
   ...centralVariantsFromEnv(process.env.BENCH_CENTRAL_VARIANTS),
   edgeContestant,
@@ -154,10 +164,12 @@ function summarise(summaries: ContestantSummary[]) {
   const rps = (id: string) =>
     summaries.find((summary) => summary.id === id && summary.status === "ok")?.requestsPerSecond;
   const nginx = rps("nginx");
+  const floor = rps("floor");
   const baseline = rps("baseline");
   for (const summary of summaries) {
     if (summary.requestsPerSecond === undefined) continue;
     if (nginx) summary.ratioToNginx = summary.requestsPerSecond / nginx;
+    if (floor) summary.ratioToFloor = summary.requestsPerSecond / floor;
     if (baseline) summary.ratioToBaseline = summary.requestsPerSecond / baseline;
   }
 }

@@ -1,9 +1,49 @@
 // `./gw dev`: the whole stack on this machine. Ports come from the environment
 // (EDGE_PORT, CENTRAL_PORT, DEMO_USERS_PORT, DEMO_ISSUER_PORT, DEMO_ORDERS_PORT, EDGE_INSPECTOR_PORT),
 // state from GW_STATE_DIR, so a second stack can run beside the first.
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readPortEnv } from "@gateway/config/env";
-import { REPO_ROOT, startStack } from "./stack.ts";
+import { busyPortMessage, claimStateDir, firstBusyPort } from "./dev-preflight.ts";
+import { REPO_ROOT, type StackPorts, startStack } from "./stack.ts";
+
+/** The variable that moves each port (named in the refusal when a port is taken). */
+const PORT_ENV: Record<keyof StackPorts, string> = {
+  edge: "EDGE_PORT",
+  central: "CENTRAL_PORT",
+  demoUsers: "DEMO_USERS_PORT",
+  demoIssuer: "DEMO_ISSUER_PORT",
+  demoOrders: "DEMO_ORDERS_PORT",
+  centralAdmin: "CENTRAL_ADMIN_PORT",
+  edgeInspector: "EDGE_INSPECTOR_PORT",
+};
+
+const USAGE = `usage: ./gw dev
+
+Starts the dev issuer, demo services, central and the edge (wrangler dev) and
+prints how to call them. Ctrl-C stops everything.
+
+Environment:
+  EDGE_PORT (8787), CENTRAL_PORT (8080), DEMO_USERS_PORT (8081),
+  DEMO_ISSUER_PORT (8790), DEMO_ORDERS_PORT (50051),
+  EDGE_INSPECTOR_PORT (9229),
+  CENTRAL_ADMIN_PORT (8089)    where each process listens
+  GW_STATE_DIR (.dev)          keys, generated config and wrangler state of this stack
+  GATEWAY_CONFIG               the config file (default gateway.config.yaml)
+  REDIS_URL                    central's Redis (unset: in-process limiter)
+
+Every port is checked before anything starts; a second stack needs other ports
+and its own GW_STATE_DIR (README, "Two commands").`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.length > 0) {
+  console.error(`gw dev: unexpected argument "${args[0]}"\n${USAGE}`);
+  process.exit(2);
+}
 
 function port(name: string, fallback: number): number {
   try {
@@ -28,6 +68,28 @@ const ports = {
 };
 const stateDir = resolve(process.env.GW_STATE_DIR ?? join(REPO_ROOT, ".dev"));
 const configPath = resolve(process.env.GATEWAY_CONFIG ?? join(REPO_ROOT, "gateway.config.yaml"));
+
+const busy = await firstBusyPort(
+  "127.0.0.1",
+  (Object.keys(PORT_ENV) as Array<keyof StackPorts>).flatMap((key) => {
+    const port = ports[key];
+    return port === undefined ? [] : [{ name: key, port, env: PORT_ENV[key] }];
+  }),
+);
+if (busy !== undefined) {
+  console.error(`gw dev: ${busyPortMessage(busy)}`);
+  process.exit(1);
+}
+mkdirSync(stateDir, { recursive: true });
+const claim = claimStateDir(stateDir);
+if (!claim.ok) {
+  console.error(
+    `gw dev: another ./gw dev (pid ${claim.pid}) uses the state folder ${stateDir}; set GW_STATE_DIR to another folder`,
+  );
+  process.exit(1);
+}
+process.on("exit", () => claim.release());
+
 const colors: Record<string, string> = { issuer: "35", users: "36", orders: "34", central: "33", edge: "32" };
 
 const stack = await startStack({

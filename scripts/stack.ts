@@ -7,7 +7,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareEdgeLaunch } from "@gateway/edge/launch";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
+import {
+  generateHopSecret,
+  generateIdentityKeyPair,
+  type HopSecretJwk,
+  type IdentityKeyPair,
+} from "@gateway/identity";
 import { createDemoKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
 
 export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
@@ -38,7 +43,10 @@ export interface StackOptions {
 }
 
 export interface StackKeys {
+  /** Ed25519: signs edge → central tokens when identity.hop.algorithm is EdDSA. */
   edge: IdentityKeyPair;
+  /** HS256 keys shared by edge and central (EDGE_CENTRAL_KEYS), for the default hop. */
+  hop: { keys: HopSecretJwk[] };
   central: IdentityKeyPair;
 }
 
@@ -80,9 +88,17 @@ export function demoIssuerLaunch(options: { host: string; port: number; keysFile
 
 export async function loadOrCreateKeys(stateDir: string): Promise<StackKeys> {
   const file = join(stateDir, "identity-keys.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackKeys;
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, "utf8")) as Partial<StackKeys> & Omit<StackKeys, "hop">;
+    if (stored.hop !== undefined) return stored as StackKeys;
+    // A state folder from before the HS256 hop: add the shared key, keep the rest.
+    const upgraded: StackKeys = { ...stored, hop: { keys: [generateHopSecret("edge-central-dev-1")] } };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const keys: StackKeys = {
     edge: await generateIdentityKeyPair("edge-dev-1"),
+    hop: { keys: [generateHopSecret("edge-central-dev-1")] },
     central: await generateIdentityKeyPair("central-dev-1"),
   };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
@@ -175,6 +191,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         GATEWAY_CONFIG: options.configPath,
         CENTRAL_PORT: String(ports.central),
         CENTRAL_HOST: host,
+        EDGE_CENTRAL_KEYS: JSON.stringify(keys.hop),
         EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
         CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
         CENTRAL_ADMIN_PORT: String(ports.centralAdmin),
@@ -201,6 +218,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         configEnv,
         centralUrl: urls.central,
         edgePrivateJwk: keys.edge.privateJwk,
+        edgeCentralKeys: keys.hop,
         // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
         logLevel: "log",
       }),

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateIdentityKeyPair, type IdentityKeyPair } from "@gateway/identity";
-import { createNodeIdentitySigner } from "@gateway/identity/node";
+import { generateHopSecret, generateIdentityKeyPair, type HopSecretJwk } from "@gateway/identity";
+import { createNodeHmacIdentitySigner } from "@gateway/identity/node";
 import { freePort } from "@gateway/testing";
 import { writeBenchGatewayConfig } from "../lib/gateway-config.ts";
 import type { Child } from "../lib/processes.ts";
@@ -29,7 +29,8 @@ export async function startCentral(
   options: {
     name: string;
     configPath: string;
-    edgeKeys: IdentityKeyPair;
+    /** The HS256 key central shares with the (simulated) edge: EDGE_CENTRAL_KEYS, the default hop. */
+    hopKey: HopSecretJwk;
     env?: Record<string, string>;
     centralDir?: string;
   },
@@ -52,7 +53,7 @@ export async function startCentral(
         CENTRAL_PORT: String(port),
         CENTRAL_HOST: "127.0.0.1",
         REDIS_URL: context.redisUrl,
-        EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [options.edgeKeys.publicJwk] }),
+        EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [options.hopKey] }),
         CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKeys.privateJwk),
         ...options.env,
       },
@@ -77,6 +78,8 @@ interface CentralVariant {
   centralDir?: string;
   /** Extra env: e.g. a quieter log level when optional features are off. */
   env: Record<string, string>;
+  /** routes[].serviceToken; default per-request. */
+  serviceToken?: "per-request" | "reuse";
 }
 
 function centralContestant(variant: CentralVariant): ContestantDefinition {
@@ -92,17 +95,18 @@ function centralContestant(variant: CentralVariant): ContestantDefinition {
         rateLimit: variant.rateLimit,
         jwksUrl: PLACEHOLDER_JWKS,
         replayProtection: variant.replayProtection,
+        ...(variant.serviceToken === undefined ? {} : { serviceToken: variant.serviceToken }),
       });
-      const edgeKeys = await generateIdentityKeyPair("bench-edge-1");
+      const hopKey = generateHopSecret("bench-hop-1");
       const { child, baseUrl } = await startCentral(context, {
         name: variant.id,
         configPath,
-        edgeKeys,
+        hopKey,
         env: variant.env,
         ...(variant.centralDir === undefined ? {} : { centralDir: variant.centralDir }),
       });
-      const signer = await createNodeIdentitySigner({
-        privateJwk: edgeKeys.privateJwk,
+      const signer = await createNodeHmacIdentitySigner({
+        secretJwk: hopKey,
         issuer: "edge",
         ttlSeconds: 300,
       });
@@ -158,6 +162,16 @@ export const centralFullContestant = centralContestant({
   label: "central, full path",
   rateLimit: true,
   replayProtection: true,
+  env: {},
+});
+
+/** The full path with `serviceToken: reuse` on the route: one service token per identity, reused. */
+export const centralReuseContestant = centralContestant({
+  id: "central-reuse",
+  label: "central, full path, serviceToken: reuse",
+  rateLimit: true,
+  replayProtection: true,
+  serviceToken: "reuse",
   env: {},
 });
 

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { generateIdentityKeyPair } from "@gateway/identity";
+import { generateHopSecret } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { demoIssuerLaunch, type Launch, prepareEdgeLaunch, REPO_ROOT } from "../../scripts/stack.ts";
 import { writeBenchGatewayConfig } from "../lib/gateway-config.ts";
@@ -68,8 +68,8 @@ export const edgeContestant: ContestantDefinition = {
       // Central's default: the edge signs a fresh identity token for every request.
       replayProtection: true,
     });
-    const edgeKeys = await generateIdentityKeyPair("bench-edge-1");
-    const central = await startCentral(context, { name: "edge-central", configPath, edgeKeys });
+    const hopKey = generateHopSecret("bench-hop-1");
+    const central = await startCentral(context, { name: "edge-central", configPath, hopKey });
 
     const edgePort = await freePort();
     const edgeLaunch = await prepareEdgeLaunch({
@@ -80,7 +80,7 @@ export const edgeContestant: ContestantDefinition = {
       configPath,
       configEnv: {},
       centralUrl: central.baseUrl,
-      edgePrivateJwk: edgeKeys.privateJwk,
+      edgeCentralKeys: { keys: [hopKey] },
       logLevel: "warn",
     });
     const edge = spawnLaunch(registry, "wrangler-dev", edgeLaunch, {

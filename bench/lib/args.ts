@@ -19,7 +19,7 @@ export interface BenchArgs {
   write: boolean;
 }
 
-export const USAGE = `usage: pnpm bench [options]     (or ./gw bench, node bench/run.ts)
+export const USAGE = `usage: ./gw bench [options]     (or pnpm bench, node bench/run.ts)
   --duration S        seconds per round (env BENCH_DURATION, default 10)
   --rounds N          interleaved rounds A B C D E A B ... (env BENCH_ROUNDS, default 3)
   --connections N     wrk connections (env BENCH_CONNECTIONS, default 64)

@@ -19,6 +19,8 @@ export interface BenchConfigOptions {
    * repeat one pre-signed token for a whole round.
    */
   replayProtection: boolean;
+  /** routes[].serviceToken of the bench route (default per-request). */
+  serviceToken?: "per-request" | "reuse";
 }
 
 export function benchGatewayConfig(options: BenchConfigOptions): Record<string, unknown> {
@@ -58,6 +60,7 @@ export function benchGatewayConfig(options: BenchConfigOptions): Record<string, 
         auth: "jwt",
         upstream: options.upstreamUrl,
         rateLimit: options.rateLimit ? [BENCH_POLICY] : [],
+        ...(options.serviceToken === undefined ? {} : { serviceToken: options.serviceToken }),
       },
     ],
   };

@@ -22,6 +22,8 @@ export interface ContestantSummary {
   errors?: number;
   cpuMicrosPerRequest?: number;
   ratioToNginx?: number;
+  /** Throughput relative to the floor contestant (a featureless node:http proxy). */
+  ratioToFloor?: number;
   ratioToBaseline?: number;
   fixedRate?: FixedRateResult & { targetRate: number; addedP50Ms?: number; addedP99Ms?: number };
 }

@@ -20,11 +20,22 @@ function row(summary: ContestantSummary): string[] {
     String(summary.errors ?? 0),
     fixed(summary.cpuMicrosPerRequest, 1),
     ratio(summary.ratioToNginx),
+    ratio(summary.ratioToFloor),
     ratio(summary.ratioToBaseline),
   ];
 }
 
-const HEADER = ["contestant", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/req", "vs nginx", "vs baseline"];
+const HEADER = [
+  "contestant",
+  "req/s",
+  "p50 ms",
+  "p99 ms",
+  "errors",
+  "CPU µs/req",
+  "vs nginx",
+  "vs floor",
+  "vs baseline",
+];
 
 export function textTable(results: BenchResults): string {
   const rows = [HEADER, ...results.contestants.map(row)];

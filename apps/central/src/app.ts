@@ -4,7 +4,8 @@ import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
-import { createHealthEndpoints, type ReadinessCheck } from "./plugins/health/index.ts";
+import { createGatewayJwksEndpoint } from "./plugins/gateway-jwks/index.ts";
+import { createHealthEndpoints, type ReadinessCheck, type ReadinessDetails } from "./plugins/health/index.ts";
 import { createIdentityVerification } from "./plugins/identity/index.ts";
 import { createRequestContext } from "./plugins/request-context/index.ts";
 import { createRequestGuard } from "./plugins/request-guard/index.ts";
@@ -26,6 +27,8 @@ export interface CentralPipeline {
    * Redis script) or else the replay check settles it.
    */
   replay?: ReplayProtection;
+  /** Central's public keys, served at /.well-known/gateway-jwks.json for services' verifiers. */
+  publishedKeys?: JsonWebKey[];
   /** Precise rate limiting; runs after identity + routing, before the replay check, the body limit and proxy. */
   rateLimit?: RequestHandler;
   /** Transcodes requests on routes with `grpc` (REST → gRPC, see docs/grpc.md); passes the others on. */
@@ -36,6 +39,8 @@ export interface CentralPipeline {
   readinessChecks: ReadinessCheck[];
   /** The edge's API key verification endpoint (consumers/), answered right after identity verification. */
   keyVerification?: RequestHandler;
+  /** Sections of /readyz?verbose (e.g. `upstreams`: breakers, ejections, bulkheads). */
+  readinessDetails?: ReadinessDetails;
 }
 
 /**
@@ -55,7 +60,8 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   app.use(createRequestContext());
   app.use(createRequestLog(parts.logger));
   app.use(createRequestGuard(config.limits));
-  app.use(createHealthEndpoints(parts.readinessChecks));
+  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails));
+  if (parts.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(parts.publishedKeys));
   app.use(
     createIdentityVerification({
       verifier: parts.verifier,
@@ -64,7 +70,7 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
     }),
   );
   if (parts.keyVerification !== undefined) app.use(parts.keyVerification);
-  app.use(createTrustedHeaders());
+  app.use(createTrustedHeaders(config.identity.stripHeaders));
   app.use(createRouting(config.routes));
   if (parts.rateLimit !== undefined) app.use(parts.rateLimit);
   if (parts.replay !== undefined) app.use(createReplayCheck(parts.replay));

@@ -1,12 +1,15 @@
 import { formatCidr } from "@gateway/config/cidr";
-import { generateIdentityKeyPair } from "@gateway/identity";
+import { generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG_PATH, readCentralEnv } from "./env.ts";
 
+/** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
+const edgeHop = generateHopSecret("e-hop");
+
 const keys = async () => {
-  const [edge, central] = await Promise.all([generateIdentityKeyPair("e"), generateIdentityKeyPair("c")]);
+  const central = await generateIdentityKeyPair("c");
   return {
-    EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+    EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
     CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
   };
 };
@@ -39,9 +42,12 @@ describe("readCentralEnv", () => {
     expect(() => readCentralEnv({ ...good, CENTRAL_PORT: "99999" })).toThrow(/CENTRAL_PORT/);
     expect(() => readCentralEnv({ ...good, REDIS_URL: "http://x" })).toThrow(/REDIS_URL/);
     expect(() => readCentralEnv({ ...good, LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
-    expect(() => readCentralEnv({ ...good, EDGE_IDENTITY_PUBLIC_JWKS: undefined })).toThrow(
-      /EDGE_IDENTITY_PUBLIC_JWKS/,
+    expect(() => readCentralEnv({ ...good, CENTRAL_IDENTITY_PRIVATE_JWK: undefined })).toThrow(
+      /CENTRAL_IDENTITY_PRIVATE_JWK/,
     );
+    expect(() =>
+      readCentralEnv({ ...good, EDGE_CENTRAL_KEYS: '{"keys":[{"kty":"oct","kid":"a","k":"c2hvcnQ"}]}' }),
+    ).toThrow(/^EDGE_CENTRAL_KEYS keys\[0\]: key "a" is 40 bits; HS256 keys must be at least 256 bits$/);
     const secret = JSON.parse(good.CENTRAL_IDENTITY_PRIVATE_JWK) as { d: string };
     // A private key where the public JWKS belongs is refused, and the error does not quote it.
     try {
@@ -51,6 +57,10 @@ describe("readCentralEnv", () => {
       expect((error as Error).message).toContain("EDGE_IDENTITY_PUBLIC_JWKS");
       expect((error as Error).message).not.toContain(secret.d);
     }
+    // The hop keys are optional here: which set is required follows identity.hop.algorithm.
+    const { EDGE_CENTRAL_KEYS: _hop, ...withoutHop } = good;
+    expect(readCentralEnv(withoutHop).edgeCentralKeys).toBeUndefined();
+    expect(readCentralEnv(good).edgeCentralKeys?.keys).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,12 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readPortEnv } from "@gateway/config/env";
-import { type IdentityPrivateJwk, parseJwksEnv, parsePrivateJwkEnv } from "@gateway/identity";
+import {
+  type IdentityPrivateJwk,
+  parseHopKeysEnv,
+  parseJwksEnv,
+  parsePrivateJwkEnv,
+} from "@gateway/identity";
 import { DEFAULT_MAX_CONNECTIONS } from "./server/index.ts";
 import { type Cidr, parseCidrList } from "./server/network-allowlist/index.ts";
 
@@ -18,8 +23,13 @@ export interface CentralEnv {
   port: number;
   host: string;
   redisUrl?: string;
-  edgePublicKeys: { keys: JsonWebKey[] };
+  /** EDGE_CENTRAL_KEYS: the HS256 keys shared with the edge (identity.hop.algorithm HS256). */
+  edgeCentralKeys?: { keys: JsonWebKey[] };
+  /** EDGE_IDENTITY_PUBLIC_JWKS: the edge's Ed25519 public keys (identity.hop.algorithm EdDSA). */
+  edgePublicKeys?: { keys: JsonWebKey[] };
   centralPrivateJwk: IdentityPrivateJwk;
+  /** CENTRAL_IDENTITY_PUBLIC_JWKS: more public keys to publish at /.well-known/gateway-jwks.json (rotation). */
+  publishedKeys?: { keys: JsonWebKey[] };
   logLevel: string;
   /** CENTRAL_ALLOWED_CIDRS: only these peer networks are served (unset = any peer). */
   allowedNetworks?: Cidr[];
@@ -99,6 +109,16 @@ function tlsFiles(env: NodeJS.ProcessEnv, cwd: string): CentralTlsFiles | undefi
   return { certFile, keyFile, ...(clientCaFile === undefined ? {} : { clientCaFile }) };
 }
 
+/** Unset or empty: absent (which keys are required depends on the config; see identity/edge-token-verifier.ts). */
+function optionalKeys<Name extends string>(
+  name: Name,
+  raw: string | undefined,
+  parse: () => { keys: JsonWebKey[] },
+): { [K in Name]?: { keys: JsonWebKey[] } } {
+  if (raw === undefined || raw.trim() === "") return {};
+  return { [name]: parse() } as { [K in Name]: { keys: JsonWebKey[] } };
+}
+
 /** Reads and validates central's environment; relative config paths resolve against `cwd`. */
 export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): CentralEnv {
   const logLevel = env.LOG_LEVEL || "info";
@@ -129,7 +149,15 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
     port: port(env.CENTRAL_PORT, "CENTRAL_PORT", 8080),
     host: env.CENTRAL_HOST || "127.0.0.1",
     ...(url === undefined ? {} : { redisUrl: url }),
-    edgePublicKeys: wrap(() => parseJwksEnv(env.EDGE_IDENTITY_PUBLIC_JWKS, "EDGE_IDENTITY_PUBLIC_JWKS")),
+    ...optionalKeys("edgeCentralKeys", env.EDGE_CENTRAL_KEYS, () =>
+      wrap(() => parseHopKeysEnv(env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS")),
+    ),
+    ...optionalKeys("edgePublicKeys", env.EDGE_IDENTITY_PUBLIC_JWKS, () =>
+      wrap(() => parseJwksEnv(env.EDGE_IDENTITY_PUBLIC_JWKS, "EDGE_IDENTITY_PUBLIC_JWKS")),
+    ),
+    ...optionalKeys("publishedKeys", env.CENTRAL_IDENTITY_PUBLIC_JWKS, () =>
+      wrap(() => parseJwksEnv(env.CENTRAL_IDENTITY_PUBLIC_JWKS, "CENTRAL_IDENTITY_PUBLIC_JWKS")),
+    ),
     centralPrivateJwk: wrap(() =>
       parsePrivateJwkEnv(env.CENTRAL_IDENTITY_PRIVATE_JWK, "CENTRAL_IDENTITY_PRIVATE_JWK"),
     ),

@@ -1,5 +1,11 @@
 import type { ServerResponse } from "node:http";
-import { type ErrorCode, errorBody, GatewayError } from "@gateway/types";
+import {
+  type ErrorCode,
+  errorBody,
+  GatewayError,
+  PROXY_STATUS_HEADER,
+  proxyStatusEntry,
+} from "@gateway/types";
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "./context.ts";
@@ -38,6 +44,7 @@ export function sendGatewayError(res: ServerResponse, error: GatewayError, reque
   const body = errorJson(error.code, error.message, requestId);
   res.statusCode = error.status;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.setHeader(PROXY_STATUS_HEADER, proxyStatusEntry("central", error.code, error.proxyError));
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.setHeader("cache-control", "no-store");

@@ -29,10 +29,16 @@ export function stripHopByHopHeaders(headers: HeaderBag): void {
   }
 }
 
-/** Deletes every header a client could use to claim identity or origin. Mutates `headers`. */
-export function stripClientTrustHeaders(headers: HeaderBag): void {
+/**
+ * Deletes every header a client could use to claim identity or origin, and those `alsoStrip`
+ * matches (other proxies' identity headers). Names in a Node header bag are lower case. Mutates `headers`.
+ */
+export function stripClientTrustHeaders(
+  headers: HeaderBag,
+  alsoStrip: (lowerName: string) => boolean = () => false,
+): void {
   for (const name of Object.keys(headers)) {
-    if (isClientTrustHeader(name)) delete headers[name];
+    if (isClientTrustHeader(name) || alsoStrip(name.toLowerCase())) delete headers[name];
   }
 }
 

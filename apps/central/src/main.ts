@@ -10,7 +10,9 @@ import { composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
 import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
+import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
 import { createLogDestination } from "./logging/index.ts";
+import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
@@ -51,12 +53,13 @@ function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
     );
     return undefined;
   }
-  const redis = createCentralRedis(env.redisUrl, (err) =>
-    logger.warn({ err: { message: err.message } }, "redis error"),
-  );
-  redis
-    .connect()
-    .catch((err: Error) => logger.warn({ err: { message: err.message } }, "redis not reachable yet"));
+  // One line when Redis becomes unreachable, one when it is back (not one per reconnect attempt).
+  const connectionLog = createRedisConnectionLog(logger);
+  const redis = createCentralRedis(env.redisUrl, connectionLog.onError);
+  redis.on("ready", connectionLog.onReady);
+  // Not awaited (/readyz reports Redis until it is reachable) and not logged here: the
+  // connection log reports an unreachable Redis once.
+  redis.connect().catch(() => {});
   return redis;
 }
 
@@ -126,7 +129,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     for (const issue of error.issues) console.error(`central: config error: ${issue}`);
-  } else if (error instanceof EnvError) {
+  } else if (error instanceof EnvError || error instanceof MissingHopKeysError) {
     console.error(`central: environment error: ${error.message}`);
   } else {
     console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,4 +1,4 @@
-import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { createHmacIdentitySigner, generateHopSecret } from "@gateway/identity";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { useCentralWithUpstream } from "./support/central-with-upstream.ts";
@@ -41,9 +41,9 @@ describe("the edge identity token", () => {
   });
 
   it("must be signed by a known edge key: forged → 401 invalid_identity", async () => {
-    const stranger = await generateIdentityKeyPair("edge-test");
-    const forger = await createIdentitySigner({
-      privateJwk: stranger.privateJwk,
+    // Same kid as central's key, another secret.
+    const forger = await createHmacIdentitySigner({
+      secretJwk: generateHopSecret("edge-test"),
       issuer: "edge",
       ttlSeconds: 30,
     });
@@ -77,8 +77,8 @@ describe("the edge identity token", () => {
   });
 
   it("must not be expired", async () => {
-    const past = await createIdentitySigner({
-      privateJwk: central.edgeKeys.privateJwk,
+    const past = await createHmacIdentitySigner({
+      secretJwk: central.edgeHopSecret,
       issuer: "edge",
       ttlSeconds: 30,
       now: () => Date.now() - 120_000,

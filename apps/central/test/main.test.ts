@@ -3,12 +3,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { createHmacIdentitySigner, generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testConfigYaml } from "./support/config.ts";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
+
+/** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
+const edgeHop = generateHopSecret("edge-main-hop");
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -52,14 +55,10 @@ function run(env: Record<string, string>): {
 }
 
 async function keyEnv() {
-  const [edge, central] = await Promise.all([
-    generateIdentityKeyPair("edge-main"),
-    generateIdentityKeyPair("central-main"),
-  ]);
+  const central = await generateIdentityKeyPair("central-main");
   return {
-    edge,
     env: {
-      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+      EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
       CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
     },
   };
@@ -92,10 +91,16 @@ describe("main.ts", () => {
   it("exits 1 naming the variable for a missing or bad key", async () => {
     const file = join(dir, "ok.yaml");
     await writeFile(file, testConfigYaml({ upstream: upstream.url, downUpstream: upstream.url }));
-    const proc = run({ GATEWAY_CONFIG: file, CENTRAL_IDENTITY_PRIVATE_JWK: "{}" });
-    expect(await proc.exit).toBe(1);
-    expect(proc.output()).toContain("EDGE_IDENTITY_PUBLIC_JWKS");
-    expect(proc.output()).not.toMatch(/\n\s+at /);
+    const badKey = run({ GATEWAY_CONFIG: file, CENTRAL_IDENTITY_PRIVATE_JWK: "{}" });
+    expect(await badKey.exit).toBe(1);
+    expect(badKey.output()).toContain("CENTRAL_IDENTITY_PRIVATE_JWK");
+    expect(badKey.output()).not.toMatch(/\n\s+at /);
+    const { env } = await keyEnv();
+    const { EDGE_CENTRAL_KEYS: _hop, ...withoutHopKeys } = env;
+    const missing = run({ ...withoutHopKeys, GATEWAY_CONFIG: file });
+    expect(await missing.exit).toBe(1);
+    expect(missing.output()).toMatch(/EDGE_CENTRAL_KEYS is not set: identity.hop.algorithm is HS256/);
+    expect(missing.output()).not.toMatch(/\n\s+at /);
   });
 
   it("with a good environment listens on CENTRAL_PORT, answers /healthz and proxies", async () => {
@@ -104,7 +109,7 @@ describe("main.ts", () => {
       file,
       testConfigYaml({ upstream: upstream.url, downUpstream: `http://127.0.0.1:${await freePort()}` }),
     );
-    const { env, edge } = await keyEnv();
+    const { env } = await keyEnv();
     const port = await freePort();
     const proc = run({ ...env, GATEWAY_CONFIG: file, CENTRAL_PORT: String(port), CENTRAL_HOST: "127.0.0.1" });
     try {
@@ -112,11 +117,7 @@ describe("main.ts", () => {
       expect(proc.output()).toContain("single-replica dev mode");
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(await health.json()).toEqual({ status: "ok" });
-      const signer = await createIdentitySigner({
-        privateJwk: edge.privateJwk,
-        issuer: "edge",
-        ttlSeconds: 30,
-      });
+      const signer = await createHmacIdentitySigner({ secretJwk: edgeHop, issuer: "edge", ttlSeconds: 30 });
       const token = await signer.sign({
         identity: { sub: "bob", roles: [], scopes: [], auth: "jwt" },
         audience: "central",

@@ -6,11 +6,19 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
+import {
+  createHmacIdentitySigner,
+  generateHopSecret,
+  generateIdentityKeyPair,
+  type IdentitySigner,
+} from "@gateway/identity";
 import { freePort, type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
+
+/** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
+const edgeHop = generateHopSecret("edge-o-hop");
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const ANSWER_WITHIN_MS = 1000;
@@ -66,11 +74,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "central-outage-"));
   redis = await startRedisServer();
   upstream = await startUpstream();
-  const [edge, centralKey] = await Promise.all([
-    generateIdentityKeyPair("edge-o"),
-    generateIdentityKeyPair("central-o"),
-  ]);
-  signer = await createIdentitySigner({ privateJwk: edge.privateJwk, issuer: "edge", ttlSeconds: 30 });
+  const centralKey = await generateIdentityKeyPair("central-o");
+  signer = await createHmacIdentitySigner({ secretJwk: edgeHop, issuer: "edge", ttlSeconds: 30 });
   await writeFile(join(dir, "gateway.config.yaml"), configYaml(upstream.url));
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
@@ -79,7 +84,8 @@ beforeAll(async () => {
       GATEWAY_CONFIG: join(dir, "gateway.config.yaml"),
       CENTRAL_PORT: String(port),
       REDIS_URL: redis.url,
-      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+      LOG_LEVEL: "debug",
+      EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
       CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKey.privateJwk),
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -143,6 +149,11 @@ describe("central when Redis dies and comes back", () => {
   });
 
   it("returns to exact limiting once Redis is back, and logs the recovery once", async () => {
+    // Several reconnects fail (debug lines) before Redis returns, yet the outage is one warning.
+    await expect
+      .poll(() => logCount("redis connection attempt failed"), { timeout: 10_000, interval: 100 })
+      .toBeGreaterThanOrEqual(3);
+    expect(logCount('"msg":"redis unavailable"')).toBe(1);
     await redis.restart();
     await expect
       .poll(async () => (await call("/closed", "after-outage-probe")).status, {
@@ -155,6 +166,10 @@ describe("central when Redis dies and comes back", () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     // Logs are written asynchronously: wait for the line, then make sure there is only one.
     await expect.poll(() => logCount("rate limit store recovered")).toBe(1);
+    // The connection itself: one line down, one line back, however many reconnects failed between.
+    await expect.poll(() => logCount('"msg":"redis recovered"')).toBe(1);
+    expect(logCount('"msg":"redis unavailable"')).toBe(1);
+    expect(logCount("redis error")).toBe(0);
     expect((await fetch(`${central.url}/readyz`)).status).toBe(200);
   });
 });

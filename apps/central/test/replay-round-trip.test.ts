@@ -106,7 +106,9 @@ describe.each(["redis", "in process"] as const)("replay check folded into the ra
 describe("Redis round trips per request, replay protection on", () => {
   let central: CentralProcess;
   let monitor: Redis;
-  const commands: Array<{ name: string; source: string }> = [];
+  let probe: Redis;
+  const commands: Array<{ name: string; args: string[]; source: string }> = [];
+  let awaitedMarker: { value: string; seen: () => void } | undefined;
   beforeAll(async () => {
     central = await startCentralProcess(configYaml(upstream.url), redisServer.url);
     // warm-up: loads the script (EVALSHA → NOSCRIPT → EVAL happens at most once per Redis)
@@ -114,24 +116,60 @@ describe("Redis round trips per request, replay protection on", () => {
       const response = await central.get(path, await central.token(path, "warm-up"));
       await response.arrayBuffer();
     }
-    monitor = await new Redis(redisServer.url).monitor();
+    // The test's own connections are named, so only central's commands are counted: a client's
+    // connection handshake (INFO, CLIENT SETNAME) would otherwise show up as a "round trip".
+    probe = new Redis(redisServer.url, { connectionName: "test-probe" });
+    monitor = await new Redis(redisServer.url, {
+      connectionName: "test-monitor",
+      lazyConnect: true,
+    }).monitor();
     monitor.on("monitor", (_time: string, args: string[], source: string) => {
-      commands.push({ name: String(args[0]).toLowerCase(), source });
+      const name = String(args[0]).toLowerCase();
+      if (awaitedMarker !== undefined && name === "echo" && args[1] === awaitedMarker.value) {
+        awaitedMarker.seen();
+        return;
+      }
+      commands.push({ name, args: args.map(String), source });
     });
   }, 20_000);
   afterAll(async () => {
     monitor?.disconnect();
+    probe?.disconnect();
     await central?.stop();
   });
 
-  /** Commands central sent while `requests` ran, by name; commands run inside a script (source "lua") are not round trips. */
+  /** Source addresses (ip:port) of central's connections: every client not opened by this test. */
+  async function centralSources(): Promise<Set<string>> {
+    const list = String(await probe.client("LIST"));
+    const sources = new Set<string>();
+    for (const line of list.split("\n")) {
+      const addr = /(?:^| )addr=(\S+)/.exec(line)?.[1];
+      const name = /(?:^| )name=(\S*)/.exec(line)?.[1] ?? "";
+      if (addr !== undefined && !name.startsWith("test-")) sources.add(addr);
+    }
+    return sources;
+  }
+
+  /**
+   * Commands central sent while `requests` ran, by name; commands run inside a script (source
+   * "lua") are not round trips. MONITOR reports commands in execution order, so once a marker
+   * sent after the last response has been seen, every command central sent before it has been too.
+   */
   async function roundTrips(requests: () => Promise<void>): Promise<Record<string, number>> {
+    const sources = await centralSources();
     commands.length = 0;
     await requests();
-    // MONITOR lines trail the replies by a moment
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const value = `marker-${randomUUID()}`;
+    await new Promise<void>((seen) => {
+      awaitedMarker = { value, seen };
+      void probe.echo(value);
+    });
+    awaitedMarker = undefined;
     const byName: Record<string, number> = {};
-    for (const { name, source } of commands) if (source !== "lua") byName[name] = (byName[name] ?? 0) + 1;
+    for (const { name, source } of commands) {
+      if (source === "lua" || !sources.has(source)) continue;
+      byName[name] = (byName[name] ?? 0) + 1;
+    }
     return byName;
   }
 

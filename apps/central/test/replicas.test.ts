@@ -7,11 +7,19 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createIdentitySigner, generateIdentityKeyPair, type IdentitySigner } from "@gateway/identity";
+import {
+  createHmacIdentitySigner,
+  generateHopSecret,
+  generateIdentityKeyPair,
+  type IdentitySigner,
+} from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER, RATE_LIMIT_ALGORITHMS, type RateLimitAlgorithm } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
+
+/** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
+const edgeHop = generateHopSecret("edge-r-hop");
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const SKEW_CLOCK = fileURLToPath(new URL("./support/skew-clock.ts", import.meta.url));
@@ -110,15 +118,12 @@ async function burst(
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "central-replicas-"));
   upstream = await startUpstream();
-  const [edge, central] = await Promise.all([
-    generateIdentityKeyPair("edge-r"),
-    generateIdentityKeyPair("central-r"),
-  ]);
+  const central = await generateIdentityKeyPair("central-r");
   centralEnv = {
-    EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+    EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
     CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
   };
-  signer = await createIdentitySigner({ privateJwk: edge.privateJwk, issuer: "edge", ttlSeconds: 30 });
+  signer = await createHmacIdentitySigner({ secretJwk: edgeHop, issuer: "edge", ttlSeconds: 30 });
   await writeFile(join(dir, "gateway.config.yaml"), configYaml(upstream.url));
 });
 

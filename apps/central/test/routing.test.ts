@@ -34,7 +34,7 @@ describe("routing", () => {
   it("answers 405 with Allow for a method the route does not accept", async () => {
     const response = await call("DELETE", "/api/users/1");
     expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("GET, POST, PUT");
+    expect(response.headers.get("allow")).toBe("GET, HEAD, POST, PUT");
     expect(await errorCode(response)).toBe("method_not_allowed");
   });
 

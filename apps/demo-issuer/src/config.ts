@@ -24,8 +24,11 @@ export function readIssuerConfig(env: Env): IssuerConfig {
   };
 }
 
+/** DEMO_ISSUER_KEYS_FILE, else the dev stack's state folder (GW_STATE_DIR, as `./gw dev` uses it), else `.dev/`. */
 export function keysFileFrom(env: Env): string {
-  return env.DEMO_ISSUER_KEYS_FILE ? resolve(env.DEMO_ISSUER_KEYS_FILE) : DEFAULT_KEYS_FILE;
+  if (env.DEMO_ISSUER_KEYS_FILE) return resolve(env.DEMO_ISSUER_KEYS_FILE);
+  if (env.GW_STATE_DIR) return resolve(env.GW_STATE_DIR, "issuer-keys.json");
+  return DEFAULT_KEYS_FILE;
 }
 
 /** A comma list becomes an array `aud`; a single value stays a string. */

@@ -8,6 +8,13 @@ const keys = await loadOrCreateIssuerKeys(config.keysFile);
 const issuer = createIssuer({ issuer: config.issuer, audience: config.audience, keys });
 const server = createIssuerServer({ issuer });
 
+// One line, not a stack trace, when the port is taken (e.g. by another dev stack).
+server.once("error", (err: NodeJS.ErrnoException) => {
+  const reason =
+    err.code === "EADDRINUSE" ? "address already in use (set DEMO_ISSUER_PORT to move it)" : err.message;
+  process.stderr.write(`demo-issuer: cannot listen on ${config.host}:${config.port}: ${reason}\n`);
+  process.exit(1);
+});
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;

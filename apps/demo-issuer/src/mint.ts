@@ -4,9 +4,11 @@ import { createIssuer } from "./issuer.ts";
 import { loadOrCreateIssuerKeys } from "./key-file.ts";
 import { parseTokenRequest, type TokenRequest } from "./token-request.ts";
 
-const USAGE = `usage: node apps/demo-issuer/src/mint.ts [--sub alice] [--roles admin,ops] [--scopes users:read]
+const USAGE = `usage: ./gw token [--sub alice] [--roles admin,ops] [--scopes users:read]
                   [--ttl 3600] [--tenant acme] [--aud gateway-api]
-Prints a token signed with the dev issuer's key file (DEMO_ISSUER_KEYS_FILE) to stdout.`;
+Prints a token signed with the dev issuer's key to stdout. The key file is
+$DEMO_ISSUER_KEYS_FILE, else $GW_STATE_DIR/issuer-keys.json, else .dev/issuer-keys.json:
+the same one \`./gw dev\` (with the same GW_STATE_DIR) gives its issuer.`;
 
 function fail(message: string): never {
   process.stderr.write(`mint: ${message}\n${USAGE}\n`);

@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -79,5 +81,39 @@ describe("mint CLI and main", () => {
     expect(badTtl.code).toBe(2);
     expect(badTtl.stderr).toContain("ttlSeconds");
     expect(badTtl.stdout).toBe("");
+  });
+
+  it("mint follows GW_STATE_DIR: the token verifies with that stack's key, not the default one", async () => {
+    const stateDir = join(dir.path, "stack2");
+    const minted = await runScript("mint.ts", ["--sub", "bob"], { GW_STATE_DIR: stateDir });
+    expect(minted.code).toBe(0);
+    const file = JSON.parse(await readFile(join(stateDir, "issuer-keys.json"), "utf8"));
+    const publicJwk = { ...file.keys[0].privateJwk, d: undefined, kid: file.keys[0].kid };
+    const { payload } = await jwtVerify(minted.stdout.trim(), createLocalJWKSet({ keys: [publicJwk] }));
+    expect(payload.sub).toBe("bob");
+  });
+
+  it("--help prints the ./gw token usage and exits 0", async () => {
+    const help = await runScript("mint.ts", ["--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("usage: ./gw token");
+  });
+
+  it("main on a taken port says so in one line naming DEMO_ISSUER_PORT, no stack trace, exit 1", async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, "127.0.0.1", done));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const result = await runScript("main.ts", [], {
+        DEMO_ISSUER_KEYS_FILE: keysFile,
+        DEMO_ISSUER_PORT: String(port),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `demo-issuer: cannot listen on 127.0.0.1:${port}: address already in use (set DEMO_ISSUER_PORT to move it)`,
+      );
+    } finally {
+      blocker.close();
+    }
   });
 });

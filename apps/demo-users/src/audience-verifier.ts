@@ -23,6 +23,8 @@ export async function createAudienceVerifier(options: AudienceVerifierOptions): 
         audience,
         issuers: options.issuers ?? ["central"],
         clockSkewSeconds: options.clockSkewSeconds ?? 5,
+        // Routes with serviceToken: reuse send one unbound token per identity; accept and cache them.
+        acceptReusableTokens: true,
         ...(options.now ? { now: options.now } : {}),
       }),
     ),

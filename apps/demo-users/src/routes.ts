@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ReusableIdentityClaims } from "@gateway/identity";
 import type { IdentityClaims } from "@gateway/types";
 import { HttpError, readBody, readJsonBody, sendJson } from "./http-json.ts";
 import { parseNewUser } from "./user-input.ts";
@@ -12,7 +13,8 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
-  claims: IdentityClaims;
+  /** Request-bound claims, or a reusable token's (routes with serviceToken: reuse). */
+  claims: IdentityClaims | ReusableIdentityClaims;
 }
 
 export interface RouteDeps {
@@ -130,7 +132,9 @@ export async function dispatch(context: Omit<RouteContext, "params">, deps: Rout
   for (const route of ROUTES) {
     const match = route.pattern.exec(path);
     if (match === null) continue;
-    if (route.method !== "*" && route.method !== context.req.method) {
+    // HEAD is served wherever GET is; Node leaves the body out.
+    const method = context.req.method === "HEAD" ? "GET" : context.req.method;
+    if (route.method !== "*" && route.method !== method) {
       allowed.add(route.method);
       continue;
     }

@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
 import { describe, expect, it } from "vitest";
 import { ALICE } from "./harness.ts";
@@ -38,5 +40,24 @@ describe("demo-users main.ts", () => {
     const result = await runScript("main.ts", [], { DEMO_USERS_PORT: "0", GATEWAY_IDENTITY_JWKS: "" });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("GATEWAY_IDENTITY_JWKS");
+  });
+
+  it("a taken port is one line naming the port and DEMO_USERS_PORT, no stack trace, exit 1", async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, "127.0.0.1", done));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const central = await generateIdentityKeyPair("central-main-2");
+      const result = await runScript("main.ts", [], {
+        DEMO_USERS_PORT: String(port),
+        GATEWAY_IDENTITY_JWKS: JSON.stringify({ keys: [central.publicJwk] }),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `demo-users: cannot listen on 127.0.0.1:${port}: address already in use (set DEMO_USERS_PORT to move it)`,
+      );
+    } finally {
+      blocker.close();
+    }
   });
 });

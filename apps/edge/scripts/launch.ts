@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { IdentityKeyPair } from "@gateway/identity";
+import type { HopSecretJwk, IdentityKeyPair } from "@gateway/identity";
 import ts from "typescript";
 
 const NODE = process.execPath;
@@ -30,7 +30,10 @@ export interface EdgeLaunchOptions {
   /** Environment the config's ${VARS} are read from while compiling. */
   configEnv: Record<string, string>;
   centralUrl: string;
-  edgePrivateJwk: IdentityKeyPair["privateJwk"];
+  /** EDGE_IDENTITY_PRIVATE_JWK (identity.hop.algorithm EdDSA). */
+  edgePrivateJwk?: IdentityKeyPair["privateJwk"];
+  /** EDGE_CENTRAL_KEYS (the default HS256 hop). */
+  edgeCentralKeys?: { keys: HopSecretJwk[] };
   /** wrangler's --log-level: "log" keeps the Worker's console output (the edge access log). */
   logLevel: "log" | "warn";
 }
@@ -45,16 +48,18 @@ export async function prepareEdgeLaunch(options: EdgeLaunchOptions): Promise<Edg
   await compileEdgeConfig(options.configPath, edgeConfigFile, options.configEnv);
   const edgeWranglerConfig = writeStackWranglerConfig(stateDir, edgeConfigFile, options.centralUrl);
   const edgeEnvFile = join(stateDir, "edge.env");
+  const secrets = [
+    ...(options.edgePrivateJwk === undefined
+      ? []
+      : [`EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'`]),
+    ...(options.edgeCentralKeys === undefined
+      ? []
+      : [`EDGE_CENTRAL_KEYS='${JSON.stringify(options.edgeCentralKeys)}'`]),
+  ];
   // CACHE_PURGE_SECRET from the environment turns on the edge cache's purge endpoint (docs/caching.md).
   const purgeSecret = process.env.CACHE_PURGE_SECRET;
-  const purgeLine = purgeSecret ? `CACHE_PURGE_SECRET='${purgeSecret.replace(/'/g, "")}'\n` : "";
-  writeFileSync(
-    edgeEnvFile,
-    `EDGE_IDENTITY_PRIVATE_JWK='${JSON.stringify(options.edgePrivateJwk)}'\n${purgeLine}`,
-    {
-      mode: 0o600,
-    },
-  );
+  if (purgeSecret) secrets.push(`CACHE_PURGE_SECRET='${purgeSecret.replace(/'/g, "")}'`);
+  writeFileSync(edgeEnvFile, `${secrets.join("\n")}\n`, { mode: 0o600 });
   return {
     command: join(EDGE_DIR, "node_modules/.bin/wrangler"),
     args: [

@@ -1,13 +1,37 @@
-// Writes .dev.vars (git-ignored) for `wrangler dev` unless it already has the identity key.
+// Writes .dev.vars (git-ignored) for `wrangler dev`: EDGE_CENTRAL_KEYS (the default HS256 hop; the
+// same value must be given to central) and, below, the Ed25519 key for identity.hop.algorithm EdDSA.
 // The key comes from $EDGE_IDENTITY_PRIVATE_JWK when set, else a fresh pair is generated and its
 // public half is written to .dev/edge-identity-public.jwks.json for central to trust.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { generateIdentityKeyPair, parsePrivateJwkEnv } from "@gateway/identity";
+import {
+  generateHopSecret,
+  generateIdentityKeyPair,
+  parseHopKeysEnv,
+  parsePrivateJwkEnv,
+} from "@gateway/identity";
 
 const DEV_VARS = ".dev.vars";
 const PUBLIC_JWKS = ".dev/edge-identity-public.jwks.json";
 
-const existing = existsSync(DEV_VARS) ? readFileSync(DEV_VARS, "utf8") : "";
+const HOP_KEYS = ".dev/edge-central-keys.json";
+
+let existing = existsSync(DEV_VARS) ? readFileSync(DEV_VARS, "utf8") : "";
+if (/^EDGE_CENTRAL_KEYS=/m.test(existing)) {
+  console.log(`${DEV_VARS}: EDGE_CENTRAL_KEYS already set`);
+} else {
+  const keys = process.env.EDGE_CENTRAL_KEYS
+    ? parseHopKeysEnv(process.env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS")
+    : { keys: [generateHopSecret()] };
+  if (!process.env.EDGE_CENTRAL_KEYS) {
+    mkdirSync(".dev", { recursive: true });
+    writeFileSync(HOP_KEYS, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
+    console.log(`generated an edge-central HS256 key; give central EDGE_CENTRAL_KEYS from ${HOP_KEYS}`);
+  }
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  existing = `${existing}${separator}EDGE_CENTRAL_KEYS=${JSON.stringify(keys)}\n`;
+  writeFileSync(DEV_VARS, existing, { mode: 0o600 });
+  console.log(`${DEV_VARS}: wrote EDGE_CENTRAL_KEYS`);
+}
 if (/^EDGE_IDENTITY_PRIVATE_JWK=/m.test(existing)) {
   console.log(`${DEV_VARS}: EDGE_IDENTITY_PRIVATE_JWK already set`);
 } else {

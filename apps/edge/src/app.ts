@@ -156,7 +156,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.use(
     createHeaderLimits(deps.config.limits),
     createRefuseUpgrade(),
-    createStripTrustHeaders(),
+    createStripTrustHeaders(deps.config.identity.stripHeaders),
     createRouting(deps.config),
     createDeprecationHeaders(deps.config),
     createIpRules(deps.config),

@@ -1,4 +1,10 @@
-import { createIdentitySigner, parsePrivateJwkEnv } from "@gateway/identity";
+import {
+  createHmacIdentitySigner,
+  createIdentitySigner,
+  type IdentitySigner,
+  parseHopKeysEnv,
+  parsePrivateJwkEnv,
+} from "@gateway/identity";
 import type { EdgeConfig } from "@gateway/types";
 import type { EdgeDeps } from "./app.ts";
 import type { CacheIndex } from "./durable/cache-index.ts";
@@ -9,6 +15,9 @@ import { resolveCoarseLimiters } from "./middleware/rate-limit/index.ts";
 /** Bindings the Worker reads (wrangler.jsonc vars + secrets). */
 export interface EdgeBindings {
   CENTRAL_URL?: string;
+  /** HS256 keys shared with central (identity.hop.algorithm HS256, the default): the first signs. */
+  EDGE_CENTRAL_KEYS?: string;
+  /** The Ed25519 private JWK (identity.hop.algorithm EdDSA). */
   EDGE_IDENTITY_PRIVATE_JWK?: string;
   /** Durable Object namespace for `kind: durable_object` edge policies; RL_<POLICY> bindings serve `kind: binding`. */
   EDGE_LIMITER?: DurableObjectNamespace<EdgeLimiter>;
@@ -24,12 +33,7 @@ export const EDGE_CACHE_NAME = "gateway-edge";
 /** Builds the app's deps from the Worker env. Errors name the variable and never include its value. */
 export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promise<EdgeDeps> {
   const centralUrl = parseCentralUrl(env.CENTRAL_URL);
-  const privateJwk = parsePrivateJwkEnv(env.EDGE_IDENTITY_PRIVATE_JWK, "EDGE_IDENTITY_PRIVATE_JWK");
-  const signer = await createIdentitySigner({
-    privateJwk,
-    issuer: "edge",
-    ttlSeconds: config.identity.ttlSeconds,
-  });
+  const signer = await hopSigner(env, config);
   // A configured limit without its binding is a deployment error: refuse to serve rather than not limit.
   const { limiters, problems } = resolveCoarseLimiters(config.rateLimits.edge, env);
   if (problems.length > 0) throw new Error(problems.join("; "));
@@ -48,6 +52,19 @@ export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promis
           ...(env.CACHE_PURGE_SECRET ? { purgeSecret: env.CACHE_PURGE_SECRET } : {}),
         };
   return { config, signer, centralUrl, coarseLimiters: limiters, ...(cache ? { cache } : {}) };
+}
+
+/** The edge → central signer `identity.hop.algorithm` asks for, from the env var that algorithm uses. */
+async function hopSigner(env: EdgeBindings, config: EdgeConfig): Promise<IdentitySigner> {
+  const rules = { issuer: "edge", ttlSeconds: config.identity.ttlSeconds };
+  if (config.identity.hop.algorithm === "HS256") {
+    const { keys } = parseHopKeysEnv(env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS");
+    return createHmacIdentitySigner({ ...rules, secretJwk: keys[0] as (typeof keys)[number] });
+  }
+  return createIdentitySigner({
+    ...rules,
+    privateJwk: parsePrivateJwkEnv(env.EDGE_IDENTITY_PRIVATE_JWK, "EDGE_IDENTITY_PRIVATE_JWK"),
+  });
 }
 
 function parseCentralUrl(value: string | undefined): string {

@@ -1,4 +1,10 @@
-import { type EdgeConfig, errorBody, GATEWAY_SECURITY_HEADERS } from "@gateway/types";
+import {
+  type EdgeConfig,
+  errorBody,
+  GATEWAY_SECURITY_HEADERS,
+  PROXY_STATUS_HEADER,
+  proxyStatusEntry,
+} from "@gateway/types";
 import { createApp, type EdgeApp } from "./app.ts";
 import { depsFromEnv, type EdgeBindings } from "./env.ts";
 
@@ -33,7 +39,12 @@ export function createEdgeWorker(config: EdgeConfig): ExportedHandler<EdgeBindin
       );
       return Response.json(errorBody("internal_error", "the gateway is misconfigured", requestId), {
         status: 500,
-        headers: { ...GATEWAY_SECURITY_HEADERS, "cache-control": "no-store", "x-request-id": requestId },
+        headers: {
+          ...GATEWAY_SECURITY_HEADERS,
+          "cache-control": "no-store",
+          "x-request-id": requestId,
+          [PROXY_STATUS_HEADER]: proxyStatusEntry("edge", "internal_error"),
+        },
       });
     },
   };

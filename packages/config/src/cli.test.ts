@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_OUTLIER_DETECTION } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -154,7 +155,11 @@ describe("gateway-config compile", () => {
     });
     expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
     const central = JSON.parse(await readFile(out, "utf8"));
-    expect(central.routes[0].upstream).toEqual({ urls: ["http://users.internal:9000"] });
+    expect(central.routes[0].upstream).toEqual({
+      urls: ["http://users.internal:9000"],
+      weights: [1],
+      outlierDetection: DEFAULT_OUTLIER_DETECTION,
+    });
     expect(central.rateLimits.policies[0]).toMatchObject({ name: "per-user", burst: 10 });
   });
 
@@ -180,13 +185,13 @@ describe("usage errors exit 2", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("usage:\n  gateway-config check [path]");
+    expect(run.stderr).toContain("usage:\n  ./gw check [path]");
   });
 
   it("--help prints usage and exits 0", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("gateway-config compile --tier edge|central");
+    expect(run.stdout).toContain("./gw config compile --tier edge|central");
   });
 });
 

@@ -8,20 +8,40 @@ import { wranglerEdgeBindings } from "./edge-rate-limit-bindings.ts";
 import { defaultConfigPath } from "./find-config-file.ts";
 import { loadConfigFile } from "./load-file.ts";
 
-const USAGE = `usage:
-  gateway-config check [path]
-  gateway-config compile --tier edge|central [--config path] [--out file]
-  gateway-config wrangler-bindings [path]   the edge rate-limit bindings wrangler.jsonc must declare
+const SUBCOMMANDS = {
+  check: "./gw check [path]                      validate a config file (also ./gw config check)",
+  compile: "./gw config compile --tier edge|central [--config path] [--out file]",
+  "wrangler-bindings":
+    "./gw config wrangler-bindings [path]   the edge rate-limit bindings wrangler.jsonc must declare",
+} as const;
+type Subcommand = keyof typeof SUBCOMMANDS;
 
-path defaults to $GATEWAY_CONFIG, else the nearest gateway.config.yaml.
+const FOOTER = `path defaults to $GATEWAY_CONFIG, else the nearest gateway.config.yaml.
 Exit status: 0 ok, 1 invalid config, 2 usage error.`;
+
+const USAGE = `usage:
+${Object.values(SUBCOMMANDS)
+  .map((line) => `  ${line}`)
+  .join("\n")}
+
+${FOOTER}`;
+
+function subcommandUsage(name: Subcommand): string {
+  return `usage: ${SUBCOMMANDS[name]}\n\n${FOOTER}`;
+}
 
 class UsageError extends Error {}
 
+const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h";
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "--help" || command === "-h") {
+  if (isHelp(command) || command === "help") {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command !== undefined && Object.hasOwn(SUBCOMMANDS, command) && rest.some(isHelp)) {
+    process.stdout.write(`${subcommandUsage(command as Subcommand)}\n`);
     return 0;
   }
   if (command === "check") return check(rest);

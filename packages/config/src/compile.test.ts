@@ -64,7 +64,7 @@ describe("compileEdge", () => {
     const edge = compileEdge(validateConfig(doc, {}));
     expect(edge.routes[0]?.cors).toEqual({
       origins: ["http://localhost:5173"],
-      methods: ["GET", "POST"],
+      methods: ["GET", "HEAD", "POST"],
       headers: ["content-type", "authorization"],
       exposeHeaders: [],
       credentials: false,

@@ -14,7 +14,7 @@ import type {
  */
 export function compileEdge(config: GatewayConfig): EdgeConfig {
   return {
-    identity: { ...config.identity },
+    identity: copyIdentity(config),
     jwt: {
       issuers: config.jwt.issuers.map((issuer) => ({
         ...issuer,
@@ -69,6 +69,11 @@ function copyGeo(geo: GeoRuleConfig): GeoRuleConfig {
   };
 }
 
+function copyIdentity(config: GatewayConfig): GatewayConfig["identity"] {
+  const { identity } = config;
+  return { ...identity, hop: { ...identity.hop }, stripHeaders: [...identity.stripHeaders] };
+}
+
 function copyCors(cors: CorsConfig): CorsConfig {
   return {
     origins: [...cors.origins],
@@ -93,7 +98,7 @@ function copyGrpc(grpc: GrpcRouteConfig): GrpcRouteConfig {
 /** What a central replica needs: everything but JWT verification, edge limits and edge-only route options. */
 export function compileCentral(config: GatewayConfig): CentralConfig {
   return {
-    identity: { ...config.identity },
+    identity: copyIdentity(config),
     limits: { ...config.limits },
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
@@ -116,7 +121,11 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
         issuers: [...route.issuers],
         roles: [...route.roles],
         scopes: [...route.scopes],
-        upstream: { urls: [...route.upstream.urls] },
+        upstream: structuredClone(route.upstream),
+        ...(route.circuitBreaker === undefined ? {} : { circuitBreaker: { ...route.circuitBreaker } }),
+        ...(route.timeouts === undefined ? {} : { timeouts: { ...route.timeouts } }),
+        ...(route.retry === undefined ? {} : { retry: structuredClone(route.retry) }),
+        ...(route.concurrency === undefined ? {} : { concurrency: { ...route.concurrency } }),
         ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
         rateLimit: [...route.rateLimit],
         edgeRateLimit: [...route.edgeRateLimit],

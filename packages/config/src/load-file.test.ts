@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_OUTLIER_DETECTION } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "./config-error.ts";
 import { loadConfigFile } from "./load-file.ts";
@@ -36,7 +37,11 @@ describe("loadConfigFile", () => {
       "version: 1\nroutes:\n  - { name: a, path: /a, auth: public, upstream: '${UP}' }\n",
     );
     const config = await loadConfigFile(file, { UP: "http://svc:1" });
-    expect(config.routes[0]?.upstream).toEqual({ urls: ["http://svc:1"] });
+    expect(config.routes[0]?.upstream).toEqual({
+      urls: ["http://svc:1"],
+      weights: [1],
+      outlierDetection: DEFAULT_OUTLIER_DETECTION,
+    });
   });
 
   it("prefixes schema issues with file:line:col", async () => {

@@ -1,6 +1,14 @@
 import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
+import type { IdentityClaims } from "./types.ts";
 
 const AUTH_METHODS: ReadonlySet<unknown> = new Set(["jwt", "api_key", "anonymous"]);
+
+/**
+ * Claims of a reusable service token (`serviceToken: reuse`): no request binding
+ * (`htm`, `htp`) and no `jti`, so one token serves many requests of one identity
+ * to one audience until it expires.
+ */
+export type ReusableIdentityClaims = Omit<IdentityClaims, "jti" | "htm" | "htp">;
 
 function isStringArray(value: unknown): value is string[] {
   if (!Array.isArray(value)) return false;
@@ -12,7 +20,10 @@ function isOptionalString(value: unknown): boolean {
   return value === undefined || typeof value === "string";
 }
 
-/** Returns what is wrong with a decoded payload, or null when it has the IdentityClaims shape. */
+/**
+ * Returns what is wrong with a decoded payload, or null when it has the IdentityClaims shape
+ * (or, when `jti`, `htm` and `htp` are all absent, the ReusableIdentityClaims shape).
+ */
 export function claimsShapeProblem(value: unknown): string | null {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     return "payload is not a JSON object";
@@ -26,12 +37,19 @@ export function claimsShapeProblem(value: unknown): string | null {
   if (typeof c.aud !== "string") return "aud must be a string";
   if (!Number.isSafeInteger(c.iat)) return "iat must be an integer";
   if (!Number.isSafeInteger(c.exp)) return "exp must be an integer";
-  if (typeof c.jti !== "string" || c.jti.length < 16 || c.jti.length > 128)
-    return "jti must be 16-128 characters";
-  if (typeof c.htm !== "string") return "htm must be a string";
-  if (typeof c.htp !== "string") return "htp must be a string";
+  if (!isReusableShape(c)) {
+    if (typeof c.jti !== "string" || c.jti.length < 16 || c.jti.length > 128)
+      return "jti must be 16-128 characters";
+    if (typeof c.htm !== "string") return "htm must be a string";
+    if (typeof c.htp !== "string") return "htp must be a string";
+  }
   if (!isOptionalString(c.cip)) return "cip must be a string when present";
   if (c.xfp !== undefined && !isForwardedProto(c.xfp)) return "xfp must be http or https when present";
   if (c.xfh !== undefined && !isForwardedHost(c.xfh)) return "xfh must be a host[:port] when present";
   return null;
+}
+
+/** A reusable token carries none of jti, htm, htp; a token with only some of them is malformed. */
+export function isReusableShape(c: Record<string, unknown>): boolean {
+  return c.jti === undefined && c.htm === undefined && c.htp === undefined;
 }

@@ -1,4 +1,5 @@
 import { assertPrivateJwk, assertPublicJwk, type IdentityPrivateJwk } from "./keys.ts";
+import { assertHopSecretSet, type HopSecretJwk } from "./secret-keys.ts";
 
 function parseJsonEnv(value: string | undefined, name: string, expected: string): unknown {
   if (value === undefined || value.trim() === "") {
@@ -37,4 +38,20 @@ export function parsePrivateJwkEnv(value: string | undefined, name: string): Ide
   const parsed = parseJsonEnv(value, name, "an Ed25519 private JWK with kid");
   assertPrivateJwk(parsed, name);
   return parsed;
+}
+
+/**
+ * Parses the HS256 keys shared by the edge and central (`EDGE_CENTRAL_KEYS`): a JWK set of
+ * `oct` keys of at least 256 bits, each with a kid. The first key signs; all of them verify.
+ * Errors name the variable and never quote key material.
+ */
+export function parseHopKeysEnv(value: string | undefined, name: string): { keys: HopSecretJwk[] } {
+  const expected = 'a JWK set ({"keys":[...]}) of "oct" HS256 keys of at least 256 bits, each with a kid';
+  const parsed = parseJsonEnv(value, name, expected);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${name} must be ${expected}`);
+  }
+  const set = "keys" in parsed ? parsed : { keys: [parsed] };
+  assertHopSecretSet(set, name);
+  return set;
 }

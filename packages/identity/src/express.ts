@@ -1,17 +1,17 @@
-import type { IdentityClaims } from "@gateway/types";
-import { errorBody, IDENTITY_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
 import type { RequestHandler } from "express";
+import type { ReusableIdentityClaims } from "./claims.ts";
 import { requestTargetOf } from "./node.ts";
+import { IDENTITY_HEADER, type IdentityClaims, REQUEST_ID_HEADER } from "./types.ts";
 import type { IdentityVerifier } from "./verifier.ts";
 
 declare global {
   namespace Express {
     interface Request {
       /** Set by requireGatewayIdentity once the identity token has verified. */
-      gatewayIdentity?: IdentityClaims;
+      gatewayIdentity?: IdentityClaims | ReusableIdentityClaims;
     }
     interface Locals {
-      identity?: IdentityClaims;
+      identity?: IdentityClaims | ReusableIdentityClaims;
     }
   }
 }
@@ -43,7 +43,7 @@ export function requireGatewayIdentity(opts: RequireGatewayIdentityOptions): Req
           return;
         }
         const requestId = req.get(REQUEST_ID_HEADER) || crypto.randomUUID();
-        res.status(401).json(errorBody("invalid_identity", result.message, requestId));
+        res.status(401).json({ error: { code: "invalid_identity", message: result.message, requestId } });
       }, next);
   };
 }

@@ -1,4 +1,4 @@
-import type { ForwardedProto } from "@gateway/types";
+import type { ForwardedProto } from "./types.ts";
 
 /** Longest `xfh` claim accepted: a DNS name (253) plus room for a short port is far below it. */
 export const MAX_FORWARDED_HOST_LENGTH = 255;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { IDENTITY_HEADER } from "@gateway/types";
+import { IDENTITY_HEADER } from "./types.ts";
 import type { IdentityVerifier, VerifyResult } from "./verifier.ts";
 
 /** The origin-form target of a Node request; absolute-form targets (`GET http://host/p`) are reduced to path+query. */
@@ -30,4 +30,10 @@ export function verifyNodeRequest(
   return verifier.verify(token, { method: req.method ?? "GET", pathAndQuery: requestTargetOf(req.url) });
 }
 
-export { createNodeIdentitySigner, createNodeIdentityVerifier, nodeBindingHash } from "./node-crypto.ts";
+export {
+  createNodeHmacIdentitySigner,
+  createNodeHmacIdentityVerifier,
+  createNodeIdentitySigner,
+  createNodeIdentityVerifier,
+  nodeBindingHash,
+} from "./node-crypto.ts";

@@ -1,11 +1,11 @@
-import type { ForwardedProto, Identity, IdentityClaims } from "@gateway/types";
+import type { ReusableIdentityClaims } from "./claims.ts";
 import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
-import { encodedHeaderFor } from "./header.ts";
-import { assertPrivateJwk, type IdentityPrivateJwk } from "./keys.ts";
+import { encodedHeaderFor, type IdentityTokenAlgorithm } from "./header.ts";
+import type { ForwardedProto, Identity, IdentityClaims } from "./types.ts";
 
 export interface SignInput {
   identity: Identity;
-  /** `aud`: the next hop that will verify the token. */
+  /** `aud`: the next hop that will verify the token (central, or the route name for a service). */
   audience: string;
   method: string;
   /** Request target as the receiver will see it: path plus "?query" if any. */
@@ -17,13 +17,27 @@ export interface SignInput {
   forwardedHost?: string;
 }
 
+/** A reusable token has no request binding and no jti. */
+export type ReusableSignInput = Omit<SignInput, "method" | "pathAndQuery">;
+
+export interface SignedReusableToken {
+  token: string;
+  /** `iat` and `exp` of the token, unix seconds. */
+  issuedAt: number;
+  expiresAt: number;
+}
+
 export interface IdentitySigner {
   readonly kid: string;
+  /** A request-bound token (method, target, jti): the default for every hop. */
   sign(input: SignInput): Promise<string>;
+  /** A token for `serviceToken: reuse` routes: same identity claims, no binding, no jti. */
+  signReusable(input: ReusableSignInput): Promise<SignedReusableToken>;
 }
 
 export interface IdentitySignerOptions {
-  privateJwk: IdentityPrivateJwk;
+  /** An Ed25519 private JWK with a kid. */
+  privateJwk: JsonWebKey & { kid: string };
   /** `iss`: the signing tier, e.g. "edge" or "central". */
   issuer: string;
   ttlSeconds: number;
@@ -31,10 +45,10 @@ export interface IdentitySignerOptions {
   now?: () => number;
 }
 
-/** The runtime-specific part of signing; the token layout is shared so every implementation emits the same format. */
+/** The runtime- and algorithm-specific part of signing; the token layout is shared. */
 export interface SignerCrypto<Key> {
-  importPrivateKey(jwk: IdentityPrivateJwk): Key | Promise<Key>;
-  /** base64url Ed25519 signature of the ASCII `signingInput`. */
+  algorithm: IdentityTokenAlgorithm;
+  /** base64url signature of the ASCII `signingInput`. */
   signBase64Url(key: Key, signingInput: string): string | Promise<string>;
   /** `htp`: base64url(SHA-256(UTF-8 pathAndQuery)). */
   bindingHash(pathAndQuery: string): string;
@@ -44,16 +58,21 @@ export interface SignerCrypto<Key> {
   randomJti(): string;
 }
 
+export interface SignerRules {
+  issuer: string;
+  ttlSeconds: number;
+  now?: () => number;
+}
+
 /** Checked by every implementation with the same messages. */
-export function assertSignerOptions(opts: IdentitySignerOptions): void {
-  assertPrivateJwk(opts.privateJwk, "identity signer privateJwk");
+export function assertSignerRules(opts: SignerRules): void {
   if (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds <= 0) {
     throw new Error(`identity signer ttlSeconds must be a positive integer, got ${opts.ttlSeconds}`);
   }
 }
 
 /** A token verifiers would reject as malformed is never signed. */
-function assertForwardedInput(input: SignInput): void {
+function assertForwardedInput(input: ReusableSignInput): void {
   if (input.forwardedProto !== undefined && !isForwardedProto(input.forwardedProto)) {
     throw new Error("identity signer forwardedProto must be http or https");
   }
@@ -68,7 +87,7 @@ function assertForwardedInput(input: SignInput): void {
  */
 export function signingInputFor(
   encodedHeader: string,
-  opts: Pick<IdentitySignerOptions, "issuer" | "ttlSeconds">,
+  opts: Pick<SignerRules, "issuer" | "ttlSeconds">,
   nowMs: number,
   input: SignInput,
   backend: Pick<SignerCrypto<unknown>, "bindingHash" | "encodeText" | "randomJti">,
@@ -96,22 +115,53 @@ export function signingInputFor(
   return `${encodedHeader}.${backend.encodeText(JSON.stringify(claims))}`;
 }
 
-/** Builds a signer from the shared token layout and a runtime's crypto. */
-export async function buildIdentitySigner<Key>(
-  opts: IdentitySignerOptions,
+function reusableClaimsFor(
+  opts: Pick<SignerRules, "issuer" | "ttlSeconds">,
+  iat: number,
+  input: ReusableSignInput,
+): ReusableIdentityClaims {
+  assertForwardedInput(input);
+  const { identity } = input;
+  return {
+    sub: identity.sub,
+    roles: identity.roles,
+    scopes: identity.scopes,
+    auth: identity.auth,
+    ...(identity.tenant === undefined ? {} : { tenant: identity.tenant }),
+    iss: opts.issuer,
+    aud: input.audience,
+    iat,
+    exp: iat + opts.ttlSeconds,
+    ...(input.clientIp === undefined ? {} : { cip: input.clientIp }),
+    ...(input.forwardedProto === undefined ? {} : { xfp: input.forwardedProto }),
+    ...(input.forwardedHost === undefined ? {} : { xfh: input.forwardedHost }),
+  };
+}
+
+/** Builds a signer from the shared token layout, an imported key and a runtime's crypto. */
+export function buildIdentitySigner<Key>(
+  opts: SignerRules,
+  kid: string,
+  key: Key,
   backend: SignerCrypto<Key>,
-): Promise<IdentitySigner> {
-  assertSignerOptions(opts);
-  const key = await backend.importPrivateKey(opts.privateJwk);
-  const { kid } = opts.privateJwk;
-  const encodedHeader = encodedHeaderFor(kid);
+): IdentitySigner {
+  assertSignerRules(opts);
+  const encodedHeader = encodedHeaderFor(kid, backend.algorithm);
   const now = opts.now ?? Date.now;
+  const finish = async (signingInput: string) => {
+    const signature = backend.signBase64Url(key, signingInput);
+    return `${signingInput}.${typeof signature === "string" ? signature : await signature}`;
+  };
   return {
     kid,
     async sign(input) {
-      const signingInput = signingInputFor(encodedHeader, opts, now(), input, backend);
-      const signature = backend.signBase64Url(key, signingInput);
-      return `${signingInput}.${typeof signature === "string" ? signature : await signature}`;
+      return finish(signingInputFor(encodedHeader, opts, now(), input, backend));
+    },
+    async signReusable(input) {
+      const iat = Math.floor(now() / 1000);
+      const claims = reusableClaimsFor(opts, iat, input);
+      const token = await finish(`${encodedHeader}.${backend.encodeText(JSON.stringify(claims))}`);
+      return { token, issuedAt: iat, expiresAt: claims.exp };
     },
   };
 }

@@ -387,7 +387,7 @@ function registerContract(impl: IdentityImplementation): void {
       });
       const token = await signerA.sign(GET_USERS);
       const result = await verifier.verify(token, GET_USERS_REQUEST);
-      if (!result.ok) throw new Error(result.message);
+      if (!result.ok || result.reusable) throw new Error("expected a request-bound token");
       expect(remembered).toEqual([[result.claims.jti, result.claims.exp + 5]]);
     });
   });

@@ -52,3 +52,37 @@ describe("request targets", () => {
     expect(requestTargetOf(undefined)).toBe("/");
   });
 });
+
+describe("nodeDecodeSegment (the node:crypto verifier's codec)", () => {
+  it("accepts and rejects exactly what decodeBase64Url does", async () => {
+    const { nodeDecodeSegment } = await import("../src/node-crypto.ts");
+    const { decodeBase64Url } = await import("../src/base64url.ts");
+    const samples = [
+      "",
+      "A",
+      "AA",
+      "AB",
+      "AAA",
+      "AAB",
+      "AAAA",
+      "-_-_",
+      "ab+c",
+      "ab/c",
+      "ab=c",
+      "abc=",
+      "é",
+      "QUJD",
+      "QUI",
+      "QUJ",
+      "QR",
+      "QUK",
+    ];
+    for (let n = 0; n < 40; n++)
+      samples.push(Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString("base64url"));
+    for (const sample of samples) {
+      const strict = decodeBase64Url(sample);
+      const native = nodeDecodeSegment(sample);
+      expect(native === null ? null : [...native], sample).toEqual(strict === null ? null : [...strict]);
+    }
+  });
+});

@@ -5,6 +5,16 @@
  * Durations are plain numbers with their unit in the name.
  */
 
+import type {
+  BalancerConfig,
+  CircuitBreakerConfig,
+  ConcurrencyConfig,
+  HealthCheckConfig,
+  OutlierDetectionConfig,
+  RetryConfig,
+  TimeoutsConfig,
+} from "./resilience.ts";
+
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
@@ -175,7 +185,7 @@ export interface RouteConfig {
   /** Every listed scope is required. */
   scopes: string[];
   /** HTTP upstreams; empty on a gRPC route (see `grpc`). */
-  upstream: { urls: string[] };
+  upstream: UpstreamConfig;
   /** Central only: the route is transcoded REST → gRPC (see docs/grpc.md) instead of proxied. */
   grpc?: GrpcRouteConfig;
   /** If set, the matched prefix is replaced by this path before proxying. */
@@ -194,6 +204,15 @@ export interface RouteConfig {
    */
   forwardAuthorization?: boolean;
   /**
+   * Central → service token: `per-request` (default) signs a fresh token bound to method, path
+   * and a jti for every request; `reuse` signs one unbound token per (identity, route) and
+   * reuses it for `reuseSeconds`, so the service verifies each token once (its verifier must set
+   * `acceptReusableTokens`).
+   */
+  serviceToken?: ServiceTokenMode;
+  /** With `serviceToken: reuse`: how long one token is reused; at most identity.ttlSeconds / 2. */
+  reuseSeconds?: number;
+  /**
    * Edge only: an API key may also come in this query parameter (auth api_key / any).
    * The edge removes the parameter before forwarding; absent = header only.
    */
@@ -206,6 +225,26 @@ export interface RouteConfig {
   deprecation?: DeprecationConfig;
   /** Edge only: the HTTP cache in front of central; absent = not cached. */
   cache?: RouteCacheConfig;
+  /** Central only (filled by the schema; see ./resilience.ts for the defaults). */
+  circuitBreaker?: CircuitBreakerConfig;
+  /** Central only: connect / first byte / total; `firstByteMs` equals `timeoutMs`. */
+  timeouts?: TimeoutsConfig;
+  /** Central only: retries of failed attempts, limited by a retry budget. */
+  retry?: RetryConfig;
+  /** Central only: per-route bulkhead. */
+  concurrency?: ConcurrencyConfig;
+}
+
+/** The targets of a route and how central spreads requests over them. */
+export interface UpstreamConfig {
+  urls: string[];
+  /** Relative weight of each URL, same order (default 1 each). */
+  weights?: number[];
+  balancer?: BalancerConfig;
+  /** Active health checks; absent = none. */
+  healthCheck?: HealthCheckConfig;
+  /** Passive: targets that keep failing are ejected for a while. */
+  outlierDetection?: OutlierDetectionConfig;
 }
 
 /** How a server-streaming method's messages are written to the HTTP response. */
@@ -240,6 +279,11 @@ export interface ApiKeysConfig {
   cacheMaxEntries: number;
 }
 
+export type ServiceTokenMode = "per-request" | "reuse";
+
+/** The edge → central identity token's algorithm: HS256 (shared secrets, fast) or EdDSA (edge-only signing key). */
+export type HopAlgorithm = "HS256" | "EdDSA";
+
 export interface IdentityConfig {
   /** Lifetime of identity tokens signed by either tier. */
   ttlSeconds: number;
@@ -252,6 +296,13 @@ export interface IdentityConfig {
    * once per outage; closed = 503. Open keeps rate-limit `failMode: open` meaningful.
    */
   replayFailMode: FailMode;
+  /** Edge → central token. HS256 keys: EDGE_CENTRAL_KEYS on both tiers; EdDSA: EDGE_IDENTITY_PRIVATE_JWK / EDGE_IDENTITY_PUBLIC_JWKS. */
+  hop: { algorithm: HopAlgorithm };
+  /**
+   * Request headers both tiers remove besides their own trust headers: identity headers other
+   * proxies set (lower case; a trailing "*" is a prefix). Compiled: "default" already expanded.
+   */
+  stripHeaders: string[];
 }
 
 export interface LimitsConfig {
@@ -295,7 +346,18 @@ export interface EdgeConfig {
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */
 export type EdgeRouteConfig = Omit<
   RouteConfig,
-  "upstream" | "rewrite" | "rateLimit" | "timeoutMs" | "forwardAuthorization" | "apiKeyQueryParam"
+  | "upstream"
+  | "rewrite"
+  | "rateLimit"
+  | "timeoutMs"
+  | "forwardAuthorization"
+  | "serviceToken"
+  | "reuseSeconds"
+  | "apiKeyQueryParam"
+  | "circuitBreaker"
+  | "timeouts"
+  | "retry"
+  | "concurrency"
 > & { forwardAuthorization: boolean; apiKeyQueryParam?: string };
 
 /** What a central replica runs with. */

@@ -1,3 +1,5 @@
+import type { ProxyErrorType } from "./proxy-status.ts";
+
 /**
  * The one error shape both tiers answer with:
  *   {"error":{"code":"<ErrorCode>","message":"...","requestId":"..."}}
@@ -29,6 +31,10 @@ export const ERROR_STATUS = {
   not_implemented: 501,
   upstream_error: 502,
   service_unavailable: 503,
+  /** Central will not call the upstream: its circuit breaker is open, or no target is healthy. */
+  upstream_unavailable: 503,
+  /** Central shed the request: the route's concurrency limit and queue are full. */
+  overloaded: 503,
   upstream_timeout: 504,
   /** Cache-Control: only-if-cached and the edge cache holds no usable response (RFC 9111 §5.2.1.7). */
   not_cached: 504,
@@ -63,12 +69,20 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** The Proxy-Status error type when the code's default is too vague (e.g. connection_refused). */
+  readonly proxyError: ProxyErrorType | undefined;
 
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    options: { proxyError?: ProxyErrorType } = {},
+  ) {
     super(message);
     this.name = "GatewayError";
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.headers = headers;
+    this.proxyError = options.proxyError;
   }
 }

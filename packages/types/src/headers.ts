@@ -58,6 +58,71 @@ export function connectionHeaderNames(
   return names;
 }
 
+/**
+ * Identity headers that other proxies and platforms set for the service behind them. A service
+ * moved from behind one of them may still trust these, so both tiers remove them from client
+ * requests by default (`identity.stripHeaders`, where "default" stands for this list).
+ * Entries ending in "*" are prefixes.
+ */
+export const FOREIGN_IDENTITY_HEADERS = [
+  // oauth2-proxy
+  "x-forwarded-user",
+  "x-forwarded-email",
+  "x-forwarded-groups",
+  "x-forwarded-preferred-username",
+  "x-forwarded-access-token",
+  "x-auth-request-*",
+  // Apache, IIS, nginx auth_request, Grafana-style auth proxies
+  "remote-user",
+  "x-remote-user",
+  "x-remote-group",
+  "x-webauth-user",
+  // Kong
+  "x-consumer-*",
+  "x-credential-*",
+  "x-authenticated-*",
+  "x-anonymous-consumer",
+  // Kong OIDC, APISIX, Traefik plugins, others
+  "x-userinfo",
+  "x-jwt-*",
+  "x-id-token",
+  "x-access-token",
+  // Cloud platforms' authenticating front ends
+  "x-ms-client-principal*",
+  "x-goog-authenticated-user-*",
+  "x-goog-iap-jwt-assertion",
+  "x-amzn-oidc-*",
+  "cf-access-authenticated-user-email",
+  "cf-access-jwt-assertion",
+  // Client-certificate identity set by TLS-terminating proxies
+  "x-forwarded-client-cert",
+  "x-ssl-client-*",
+  "ssl-client-*",
+  "x-client-cert*",
+] as const;
+
+/** The `stripHeaders` entry that stands for FOREIGN_IDENTITY_HEADERS. */
+export const DEFAULT_STRIP_HEADERS_ENTRY = "default";
+
+/**
+ * A predicate for lower-case header names: exact names, and prefixes written with a trailing "*".
+ * Built once at start-up; the check is one Set lookup plus one startsWith per prefix.
+ */
+export function headerNameMatcher(patterns: readonly string[]): (lowerName: string) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const pattern of patterns) {
+    const lower = pattern.toLowerCase();
+    if (lower.endsWith("*")) prefixes.push(lower.slice(0, -1));
+    else exact.add(lower);
+  }
+  return (name) => {
+    if (exact.has(name)) return true;
+    for (const prefix of prefixes) if (name.startsWith(prefix)) return true;
+    return false;
+  };
+}
+
 export function isClientTrustHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return (

@@ -1,6 +1,6 @@
 // The whole request path through real processes: client → edge (wrangler dev,
 // workerd) → central (Node) → demo-users, with the dev issuer's JWKS.
-import { createIdentitySigner, createIdentityVerifier } from "@gateway/identity";
+import { createHmacIdentitySigner, createIdentityVerifier, type HopSecretJwk } from "@gateway/identity";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningStack } from "../../../scripts/stack.ts";
@@ -102,6 +102,40 @@ describe("edge → central → service", () => {
     expect(body.headers["x-forwarded-for"]).not.toContain("1.2.3.4");
   });
 
+  it("identity headers set by other proxies (oauth2-proxy, Kong, Apache, IAP...) never reach the service", async () => {
+    const token = await mintToken(stack, { sub: "bob", roles: ["reader"] });
+    const foreign: Record<string, string> = {
+      "X-Forwarded-User": "admin",
+      "X-Forwarded-Email": "admin@example.com",
+      "X-Forwarded-Groups": "admins",
+      "X-Forwarded-Preferred-Username": "admin",
+      "X-Auth-Request-User": "admin",
+      "X-Auth-Request-Groups": "admins",
+      "Remote-User": "admin",
+      "X-Remote-User": "admin",
+      "X-Consumer-Username": "admin",
+      "X-Consumer-Custom-Id": "admin",
+      "X-Credential-Identifier": "admin",
+      "X-Authenticated-Userid": "admin",
+      "X-Authenticated-Groups": "admins",
+      "X-Userinfo": "eyJzdWIiOiJhZG1pbiJ9",
+      "X-Jwt-Claim-Sub": "admin",
+      "X-Goog-Authenticated-User-Email": "admin@example.com",
+      "X-Amzn-Oidc-Identity": "admin",
+      "X-Ms-Client-Principal-Name": "admin",
+      "X-Forwarded-Client-Cert": "Hash=1;URI=spiffe://admin",
+    };
+    const response = await fetch(`${stack.urls.edge}/api/users/me`, {
+      headers: { ...foreign, authorization: `Bearer ${token}`, "x-harmless": "kept" },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as MeResponse;
+    const arrived = Object.keys(foreign).filter((name) => body.headers[name.toLowerCase()] !== undefined);
+    expect(arrived).toEqual([]);
+    expect(body.headers["x-harmless"]).toBe("kept");
+    expect(body.identity.sub).toBe("bob");
+  });
+
   it("role requirements are enforced", async () => {
     const token = await mintToken(stack, { sub: "carol", roles: ["reader"] });
     const response = await fetch(`${stack.urls.edge}/api/admin/stats`, {
@@ -113,8 +147,9 @@ describe("edge → central → service", () => {
 
 describe("central accepts only fresh edge tokens", () => {
   async function edgeToken(options: { path: string; ttlSeconds?: number; nowMs?: number }) {
-    const signer = await createIdentitySigner({
-      privateJwk: stack.keys.edge.privateJwk,
+    // The default hop: HS256 with the key the stack shares between edge and central.
+    const signer = await createHmacIdentitySigner({
+      secretJwk: stack.keys.hop.keys[0] as HopSecretJwk,
       issuer: "edge",
       ttlSeconds: options.ttlSeconds ?? 30,
       ...(options.nowMs === undefined ? {} : { now: () => options.nowMs as number }),
@@ -161,4 +196,58 @@ describe("central accepts only fresh edge tokens", () => {
     });
     expect(response.status).toBe(401);
   });
+});
+
+describe("which layer answered (Proxy-Status) and HEAD", () => {
+  it("HEAD works on a route configured for GET only, through both tiers", async () => {
+    const response = await fetch(`${stack.urls.edge}/api/public/hello`, { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("proxy-status")).toBeNull();
+    expect(await response.text()).toBe("");
+    const get = await fetch(`${stack.urls.edge}/api/public/hello`);
+    await get.arrayBuffer();
+    expect(response.headers.get("content-type")).toBe(get.headers.get("content-type"));
+  });
+
+  it("a gateway 404 is marked; the service's own 404 is not", async () => {
+    const gateway = await fetch(`${stack.urls.edge}/nowhere`);
+    expect(gateway.status).toBe(404);
+    expect(gateway.headers.get("proxy-status")).toBe(
+      'edge; error=destination_not_found; details="not_found"',
+    );
+
+    const token = await mintToken(stack, { sub: "alice", roles: ["admin"], scopes: ["users:read"] });
+    const service = await fetch(`${stack.urls.edge}/api/users/no-such-user`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(service.status).toBe(404);
+    expect(service.headers.get("proxy-status")).toBeNull();
+  });
+
+  it("the service's 413 (its own 1 MiB cap, the route allows 10 MiB) is not marked; the gateway's is", async () => {
+    const token = await mintToken(stack, { sub: "alice", roles: ["admin"], scopes: ["users:read"] });
+    const body = JSON.stringify({ name: "x".repeat(1_200_000) });
+    const service = await fetch(`${stack.urls.edge}/api/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
+    expect(service.status).toBe(413);
+    expect(service.headers.get("proxy-status")).toBeNull();
+
+    // The admin route caps bodies at 1 MiB in the gateway itself.
+    const gateway = await fetch(`${stack.urls.edge}/api/admin/upload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
+    expect(gateway.status).toBe(413);
+    expect(gateway.headers.get("proxy-status")).toBe(
+      'edge; error=http_request_error; details="payload_too_large"',
+    );
+  });
+
+  // Runs last: after the service answered 413 while the upload was still arriving, the next
+  // request on that route waits for the route's timeout (504), so later tests would be affected.
+  it.todo("a request after the service refused a large upload early is not stuck behind it");
 });

@@ -6,22 +6,25 @@ import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
-import { createProxy } from "../proxy/index.ts";
-import type { UpstreamAgentOptions } from "../proxy/upstreams.ts";
+import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
-import { buildEdgeTokenVerifier, buildServiceSigner } from "./identity.ts";
+import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
 import { redisReadiness } from "./readiness.ts";
 import { type CentralRegistry, type Clock, closeRegistry, createRegistry } from "./registry.ts";
 
 export type { CentralRegistry, Clock } from "./registry.ts";
 
-/** Key material from the environment (EDGE_IDENTITY_PUBLIC_JWKS, CENTRAL_IDENTITY_PRIVATE_JWK). */
+/** Key material from the environment; which edge keys are required follows identity.hop.algorithm. */
 export interface CentralKeys {
-  /** The edge's public identity keys (several = rotation). */
-  edgePublicKeys: { keys: JsonWebKey[] };
-  /** Central's signing key for services. */
+  /** EDGE_CENTRAL_KEYS: HS256 keys shared with the edge (the default hop). */
+  edgeCentralKeys?: { keys: JsonWebKey[] };
+  /** EDGE_IDENTITY_PUBLIC_JWKS: the edge's public identity keys (identity.hop.algorithm EdDSA). */
+  edgePublicKeys?: { keys: JsonWebKey[] };
+  /** CENTRAL_IDENTITY_PRIVATE_JWK: central's signing key for services. */
   centralPrivateJwk: JsonWebKey & { kid: string };
+  /** CENTRAL_IDENTITY_PUBLIC_JWKS: more public keys to publish at /.well-known/gateway-jwks.json. */
+  publishedKeys?: { keys: JsonWebKey[] };
 }
 
 /** What the environment decides beyond the config file. */
@@ -43,6 +46,8 @@ export interface CentralClients {
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */
   metrics?: GatewayMetrics;
+  /** Randomness for retry jitter and load balancing; default Math.random. */
+  random?: () => number;
 }
 
 export interface CompositionOverrides {
@@ -119,6 +124,8 @@ export async function composeCentral(
       signer,
       logger,
       ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
+      ...(clients.clock === undefined ? {} : { now: clients.clock }),
+      ...(clients.random === undefined ? {} : { random: clients.random }),
     },
   );
   registry.closers.push(() => proxy.close());
@@ -130,6 +137,8 @@ export async function composeCentral(
     ...(grpc === undefined ? {} : { grpc: grpc.handler }),
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
+    publishedKeys: publishedServiceKeys(settings),
+    readinessDetails: { upstreams: () => proxy.snapshot() },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
   });

@@ -8,8 +8,8 @@ export type Clock = () => number;
  * State that lives as long as one central app and that more than one
  * capability reads or feeds. The composition root creates it, hands the parts
  * to the factories that need them, and releases it in `close()`. A new shared
- * piece (planned: circuit-breaker state, upstream pools) becomes one more
- * field here, built in `composeCentral`, not a module-level singleton.
+ * piece (upstream pools and their breakers live in the proxy, see src/upstream/) becomes one
+ * more field here, built in `composeCentral`, not a module-level singleton.
  */
 export interface CentralRegistry {
   readonly clock: Clock;

@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { GatewayError, type RouteConfig } from "@gateway/types";
 import { sendGatewayError } from "../errors.ts";
 
@@ -8,42 +8,45 @@ type ExchangeState = "waiting" | "streaming" | "over";
  * One proxied request. Who answers it (the upstream, or central with an error)
  * is decided exactly once, and every failure path (timeout, oversized body,
  * upstream error, client gone) goes through `fail` or `abandon`, so a late
- * event can never write a second response or leave an upstream socket open.
+ * event can never write a second response or leave an upstream socket open:
+ * whatever holds upstream resources registers its release with `onOver`.
  */
 export interface Exchange {
   readonly route: RouteConfig;
   readonly requestId: string;
-  /** The request to the upstream, once it has a socket. */
-  proxyReq?: ClientRequest;
   /** waiting: no response yet; streaming: the upstream's response is being relayed; over: nothing more to do. */
   readonly state: ExchangeState;
   /**
-   * Waiting: central answers with `error` and aborts the upstream request.
+   * Waiting: central answers with `error` (and the upstream side is released).
    * Streaming: the response cannot be replaced, so both sides are cut.
    */
   fail(error: GatewayError): void;
-  /** The upstream's response headers arrived; stops the response timer. Returns false if it is too late. */
+  /** The upstream's response head arrived and will be relayed. Returns false if it is too late. */
   respond(): boolean;
   /** The client is gone, or the relay finished: release everything without answering. */
   abandon(): void;
-  /** Runs once when the exchange is over (listeners, timers). */
+  /** Runs once when the exchange is over (release upstream requests, timers, slots). */
   onOver(cleanup: () => void): void;
 }
 
 /** What createExchange builds: `state` is a field it updates, read-only to everyone else. */
 type MutableExchange = Omit<Exchange, "state"> & { state: ExchangeState };
 
-export function createExchange(res: ServerResponse, route: RouteConfig, requestId: string): Exchange {
+/** `totalMs`: the whole exchange, retries and response body included, or 504 / cut. */
+export function createExchange(
+  res: ServerResponse,
+  route: RouteConfig,
+  requestId: string,
+  totalMs: number | undefined,
+): Exchange {
   const cleanups: Array<() => void> = [];
   const end = () => {
     exchange.state = "over";
     for (const cleanup of cleanups.splice(0)) cleanup();
-    exchange.proxyReq?.destroy();
   };
   // `state` is a data property, not a getter: a getter in an object literal is a new closure per
-  // exchange, stored in an AccessorPair that V8 allocates in the old generation. That pair kept the
-  // getter's context (the response, and through it the whole request) alive through every young-
-  // generation GC until the next full one: ~10 KB promoted per proxied request, long scavenges.
+  // exchange, stored in an AccessorPair that V8 allocates in the old generation, which kept the
+  // whole request alive through young-generation GCs.
   const exchange: MutableExchange = {
     route,
     requestId,
@@ -58,7 +61,6 @@ export function createExchange(res: ServerResponse, route: RouteConfig, requestI
     respond() {
       if (exchange.state !== "waiting") return false;
       exchange.state = "streaming";
-      clearTimeout(timer);
       return true;
     },
     abandon() {
@@ -69,29 +71,12 @@ export function createExchange(res: ServerResponse, route: RouteConfig, requestI
       else cleanups.push(cleanup);
     },
   };
-  // The upstream must produce response headers within the route's timeout.
-  const timer = setTimeout(() => {
-    exchange.fail(new GatewayError("upstream_timeout", "upstream did not respond in time"));
-  }, route.timeoutMs);
-  exchange.onOver(() => clearTimeout(timer));
+  if (totalMs !== undefined) {
+    const timer = setTimeout(() => {
+      exchange.fail(new GatewayError("upstream_timeout", "upstream did not respond in time"));
+    }, totalMs);
+    exchange.onOver(() => clearTimeout(timer));
+  }
   res.once("close", () => exchange.abandon());
   return exchange;
-}
-const EXCHANGE = Symbol("central.exchange");
-type CarriesExchange = IncomingMessage & { [EXCHANGE]?: Exchange };
-
-/**
- * The exchange travels on the request object rather than in a
- * WeakMap<IncomingMessage, Exchange>: V8's young-generation GC treats WeakMap
- * values as strong, and an exchange reaches its request (through the
- * response), so every finished request stayed reachable until the next full
- * GC and its whole object graph (~16 KB) was promoted to the old generation.
- */
-export function attachExchange(req: IncomingMessage, exchange: Exchange): void {
-  (req as CarriesExchange)[EXCHANGE] = exchange;
-}
-
-/** The exchange of a proxied request (also once it is over), undefined for any other request. */
-export function exchangeOf(req: IncomingMessage): Exchange | undefined {
-  return (req as CarriesExchange)[EXCHANGE];
 }

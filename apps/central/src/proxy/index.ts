@@ -1,144 +1,200 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { rewritePath } from "@gateway/config";
 import type { IdentitySigner } from "@gateway/identity";
 import { GatewayError, type RouteConfig, targetQuery } from "@gateway/types";
-import type { Request, RequestHandler, Response } from "express";
-import { createProxyMiddleware, type Plugin } from "http-proxy-middleware";
+import type { Request, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { gatewayContext } from "../context.ts";
-import { attachExchange, createExchange, type Exchange, exchangeOf } from "./exchange.ts";
+import { type GatewayContext, gatewayContext } from "../context.ts";
+import { callUpstream } from "../upstream/call.ts";
+import {
+  type AgentRegistry,
+  createAgentRegistry,
+  type UpstreamAgentOptions,
+} from "../upstream/http/agents.ts";
+import { createRequestBody, hasChunkedBody, type RequestBody } from "../upstream/http/body.ts";
+import { upstreamPath } from "../upstream/http/target.ts";
+import type { HttpRequestSpec } from "../upstream/http/transport.ts";
+import type { Lease, TargetSnapshot } from "../upstream/types.ts";
+import { createExchange, type Exchange } from "./exchange.ts";
 import { setForwardHeaders } from "./forward-headers.ts";
 import { relayResponse } from "./relay-response.ts";
-import { createUpstreamPool, type Upstream, type UpstreamAgentOptions, upstreamPath } from "./upstreams.ts";
+import { createRouteUpstream, type RouteUpstream } from "./route-upstreams.ts";
+
+export type { UpstreamAgentOptions } from "../upstream/http/agents.ts";
 
 export interface ProxyDeps {
   signer: IdentitySigner;
   logger: Logger;
   agentOptions?: UpstreamAgentOptions;
+  /** Clock for breakers, ejections and retry budgets (epoch ms); default Date.now. */
+  now?: () => number;
+  /** Randomness for backoff jitter and power-of-two choices; default Math.random. */
+  random?: () => number;
+  /** Every circuit-breaker transition, per route and target (metrics). */
+  onBreakerChange?: (route: string, target: string, state: "closed" | "open" | "half_open") => void;
+}
+
+export interface RouteSnapshot {
+  targets: TargetSnapshot[];
+  concurrency: { active: number; queued: number; limit: number; queue: number };
 }
 
 export interface Proxy {
   handler: RequestHandler;
-  /** Destroys pooled upstream sockets. */
+  /** Per route: each target's breaker, ejection, health and in-flight count, and the bulkhead (for /readyz?verbose). */
+  snapshot(): Record<string, RouteSnapshot>;
+  /** Stops health checks and destroys pooled upstream sockets. */
   close(): void;
 }
 
-/** Node's parser only accepts chunked as a request's final transfer coding; its presence means "no declared length". */
-function hasChunkedBody(req: IncomingMessage): boolean {
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (req.rawHeaders[i]?.toLowerCase() === "transfer-encoding") return true;
-  }
-  return false;
+function hashKeyOf(
+  upstream: RouteUpstream,
+  req: IncomingMessage,
+  context: GatewayContext,
+): string | undefined {
+  const { balancer } = upstream.settings;
+  if (balancer.strategy !== "consistent_hash") return undefined;
+  if (balancer.hashBy === "consumer") return context.identity?.sub;
+  if (balancer.hashBy === "client_ip") return context.clientIp;
+  const value = balancer.header === undefined ? undefined : req.headers[balancer.header];
+  return typeof value === "string" ? value : undefined;
 }
 
-const UPSTREAM_UNREACHABLE = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-]);
-
-function upstreamErrorMessage(err: Error & { code?: string }): string {
-  if (err.code !== undefined && UPSTREAM_UNREACHABLE.has(err.code)) return "upstream is unreachable";
-  return "upstream connection failed";
-}
-
-/**
- * Counts body bytes as they stream to the upstream: a chunked body (no declared
- * length) that grows past the route's limit aborts the upstream request → 413.
- * Attached in the proxyReq event, right before httpxy pipes the body, so both
- * listeners see every chunk.
- */
-function countBody(req: IncomingMessage, exchange: Exchange): void {
+/** Counts body bytes as they stream: a chunked body that grows past the route's limit ends in 413. */
+function bodyCounter(exchange: Exchange): (chunk: Buffer) => void {
   const limit = exchange.route.maxBodyBytes;
   let received = 0;
-  const onData = (chunk: Buffer) => {
+  return (chunk) => {
     received += chunk.length;
-    if (received > limit) {
+    if (received > limit)
       exchange.fail(new GatewayError("payload_too_large", `request body exceeds ${limit} bytes`));
+  };
+}
+
+/** The upstream's response: relayed as it streams; the lease learns how it ended. */
+function relay(
+  proxyRes: IncomingMessage,
+  res: ServerResponse,
+  exchange: Exchange,
+  lease: Lease,
+  startedAt: number,
+  now: () => number,
+) {
+  const status = proxyRes.statusCode ?? 502;
+  proxyRes.once("end", () => lease.report({ kind: "response", status, latencyMs: now() - startedAt }));
+  proxyRes.once("close", () => {
+    if (proxyRes.complete) return;
+    if (exchange.state === "over") {
+      lease.report({ kind: "cancelled" });
+      return;
     }
-  };
-  req.on("data", onData);
-  exchange.onOver(() => req.off("data", onData));
+    lease.report({ kind: "failure", failure: "reset", latencyMs: now() - startedAt });
+    exchange.fail(
+      new GatewayError(
+        "upstream_error",
+        "upstream response broke off",
+        {},
+        { proxyError: "http_response_incomplete" },
+      ),
+    );
+  });
+  relayResponse(proxyRes, res);
 }
 
 /**
- * The httpxy event wiring shared by every upstream. State lives in the Exchange
- * found by request; an event for a request without one (cannot happen through
- * the handler) is answered conservatively.
- */
-function exchangeEvents(logger: Logger): Plugin<Request, Response> {
-  return (proxyServer) => {
-    proxyServer.on("proxyReq", (proxyReq: ClientRequest, req: IncomingMessage) => {
-      const exchange = exchangeOf(req);
-      if (exchange === undefined || exchange.state !== "waiting") {
-        proxyReq.destroy();
-        return;
-      }
-      exchange.proxyReq = proxyReq;
-      if (hasChunkedBody(req)) proxyReq.setHeader("transfer-encoding", "chunked");
-      countBody(req, exchange);
-      // Idle timeout for the rest of the exchange (slow body upload or a stalled response body).
-      proxyReq.setTimeout(exchange.route.timeoutMs, () => {
-        exchange.fail(new GatewayError("upstream_timeout", "upstream did not respond in time"));
-      });
-    });
-    proxyServer.on("proxyRes", (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {
-      const exchange = exchangeOf(req);
-      if (exchange === undefined || !exchange.respond()) {
-        proxyRes.destroy();
-        return;
-      }
-      relayResponse(proxyRes, res);
-    });
-    proxyServer.on("error", (err: Error, req?: IncomingMessage, res?: unknown) => {
-      const exchange = req === undefined ? undefined : exchangeOf(req);
-      if (exchange === undefined) {
-        logger.error({ err }, "proxy error outside an exchange");
-        if (res !== null && typeof res === "object" && "destroy" in res)
-          (res as { destroy(): void }).destroy();
-        return;
-      }
-      if (exchange.state === "over") return;
-      logger.warn(
-        {
-          requestId: exchange.requestId,
-          err: { message: err.message, code: (err as { code?: string }).code },
-        },
-        "upstream error",
-      );
-      exchange.fail(new GatewayError("upstream_error", upstreamErrorMessage(err)));
-    });
-    // The client went away mid-request: httpxy already destroyed the upstream request.
-    proxyServer.on("econnreset", (_err: Error, req: IncomingMessage) => {
-      exchangeOf(req)?.abandon();
-    });
-  };
-}
-
-/**
- * Proxies a routed request: one http-proxy-middleware instance per configured
- * upstream URL, one keep-alive agent per origin, round-robin over the route's URLs. Bodies stream;
- * nothing is buffered or parsed. Needs `context.route`, `context.path` and
+ * Proxies a routed request through the route's upstream pool: bulkhead, then
+ * attempts (balancer, breakers, outlier ejection, health checks in the pool;
+ * retries within the retry budget), then the response streams back. Bodies
+ * stream; nothing is parsed. Needs `context.route`, `context.path` and
  * `context.identity` (runs last in the chain).
  */
 export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Proxy {
-  const pool = createUpstreamPool(routes, deps.agentOptions);
-  const events = exchangeEvents(deps.logger);
-  const middlewareByUpstream = new Map<Upstream, RequestHandler>();
-  for (const upstream of pool.all()) {
-    const middleware = createProxyMiddleware<Request, Response>({
-      target: upstream.origin,
-      agent: upstream.agent,
-      changeOrigin: true,
-      xfwd: false,
-      selfHandleResponse: true,
-      ejectPlugins: true,
-      plugins: [events],
-    });
-    middlewareByUpstream.set(upstream, middleware as unknown as RequestHandler);
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const agents: AgentRegistry = createAgentRegistry(deps.agentOptions);
+  const upstreams = new Map<string, RouteUpstream>();
+  for (const route of routes) {
+    upstreams.set(
+      route.name,
+      createRouteUpstream(route, {
+        agents,
+        logger: deps.logger,
+        now,
+        random,
+        ...(deps.onBreakerChange === undefined ? {} : { onBreakerChange: deps.onBreakerChange }),
+      }),
+    );
   }
+
+  const forward = (
+    req: Request,
+    res: ServerResponse,
+    context: GatewayContext,
+    upstream: RouteUpstream,
+    exchange: Exchange,
+    next: (error?: unknown) => void,
+  ) => {
+    const route = exchange.route;
+    const { retry } = upstream.settings;
+    const identity = context.identity;
+    const path = context.path;
+    if (identity === undefined || path === undefined) return;
+    const retryableMethod = (retry.methods as readonly string[]).includes(req.method);
+    const rewritten = rewritePath(route, path);
+    const query = targetQuery(req.url);
+    const chunked = hasChunkedBody(req);
+    let body: RequestBody | undefined;
+    const hashKey = hashKeyOf(upstream, req, context);
+    callUpstream<HttpRequestSpec, IncomingMessage>({
+      pool: upstream.pool,
+      transport: upstream.transport,
+      retry,
+      budget: upstream.budget,
+      mayRetry: () => retryableMethod && body?.replayable() === true,
+      ...(hashKey === undefined ? {} : { hashKey }),
+      now,
+      random,
+      cancel: {
+        get cancelled() {
+          return exchange.state === "over";
+        },
+        onCancel: (listener) => exchange.onOver(listener),
+      },
+      async prepare(target) {
+        const http = upstream.targets[target.index];
+        if (http === undefined) throw new Error(`no HTTP target at index ${target.index}`);
+        const pathAndQuery = upstreamPath(http, rewritten) + query;
+        await setForwardHeaders(
+          req,
+          context,
+          identity,
+          { method: req.method, pathAndQuery, audience: route.name },
+          deps.signer,
+        );
+        context.upstream = http.origin;
+        req.url = pathAndQuery;
+        body ??= createRequestBody(
+          req,
+          Math.min(retry.maxBufferedBodyBytes, route.maxBodyBytes),
+          bodyCounter(exchange),
+        );
+        const headers = { ...req.headers };
+        if (chunked) headers["transfer-encoding"] = "chunked";
+        return { method: req.method, pathAndQuery, headers, body };
+      },
+    }).then((result) => {
+      if (!result.ok) {
+        if ("error" in result) exchange.fail(result.error);
+        return;
+      }
+      if (!exchange.respond()) {
+        result.response.destroy();
+        result.lease.report({ kind: "cancelled" });
+        return;
+      }
+      relay(result.response, res, exchange, result.lease, result.startedAt, now);
+    }, next);
+  };
 
   const handler: RequestHandler = (req, res, next) => {
     const context = gatewayContext(res);
@@ -147,18 +203,42 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
       next(new Error("proxy reached without route, path and identity"));
       return;
     }
-    const upstream = pool.pick(route);
-    const pathAndQuery = upstreamPath(upstream, rewritePath(route, path)) + targetQuery(req.url);
-    const target = { method: req.method, pathAndQuery, audience: route.name };
-    setForwardHeaders(req, context, identity, target, deps.signer).then(() => {
-      // The client may have left while the token was being signed.
-      if (res.destroyed || req.socket.destroyed) return;
-      context.upstream = upstream.origin;
-      req.url = pathAndQuery;
-      attachExchange(req, createExchange(res, route, context.requestId));
-      void middlewareByUpstream.get(upstream)?.(req, res, next);
-    }, next);
+    const upstream = upstreams.get(route.name);
+    if (upstream === undefined) {
+      next(new Error(`route "${route.name}" has no upstream`));
+      return;
+    }
+    const exchange = createExchange(res, route, context.requestId, upstream.settings.timeouts.totalMs);
+    const dequeue = upstream.bulkhead.acquire(
+      (release) => {
+        exchange.onOver(release);
+        if (exchange.state === "waiting") forward(req, res, context, upstream, exchange, next);
+      },
+      (reason) =>
+        exchange.fail(
+          new GatewayError(
+            "overloaded",
+            reason === "full"
+              ? "too many requests in flight for this route"
+              : "waited too long for a free slot",
+            { "retry-after": "1" },
+          ),
+        ),
+    );
+    exchange.onOver(dequeue);
   };
 
-  return { handler, close: () => pool.destroy() };
+  return {
+    handler,
+    snapshot() {
+      const result: Record<string, RouteSnapshot> = {};
+      for (const [name, upstream] of upstreams)
+        result[name] = { targets: upstream.pool.snapshot(), concurrency: upstream.bulkhead.snapshot() };
+      return result;
+    },
+    close() {
+      for (const upstream of upstreams.values()) upstream.pool.close();
+      agents.destroy();
+    },
+  };
 }

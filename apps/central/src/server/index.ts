@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
-import type { LimitsConfig } from "@gateway/types";
-import { GATEWAY_SECURITY_HEADERS } from "@gateway/types";
+import { GATEWAY_SECURITY_HEADERS, type LimitsConfig, proxyStatusEntry } from "@gateway/types";
 import { errorJson } from "../errors.ts";
 import type { NetworkAllowlist } from "./network-allowlist/index.ts";
 
@@ -46,6 +45,7 @@ export function rawErrorResponse(code: RawErrorCode, message: string): string {
     "Content-Type: application/json; charset=utf-8\r\n" +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     "Cache-Control: no-store\r\n" +
+    `Proxy-Status: ${proxyStatusEntry("central", code)}\r\n` +
     security +
     "Connection: close\r\n\r\n" +
     body

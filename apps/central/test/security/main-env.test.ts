@@ -3,12 +3,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateIdentityKeyPair } from "@gateway/identity";
+import { generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki, type TestPki } from "./support/certs.ts";
 import { securityConfigYaml } from "./support/config.ts";
 import { sendRaw } from "./support/raw.ts";
+
+/** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
+const edgeHop = generateHopSecret("e-hop");
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -22,9 +25,9 @@ beforeAll(async () => {
   configFile = join(dir, "gateway.config.yaml");
   await writeFile(configFile, securityConfigYaml({ upstream: "http://127.0.0.1:9" }));
   pki = createTestPki();
-  const [edge, central] = await Promise.all([generateIdentityKeyPair("e"), generateIdentityKeyPair("c")]);
+  const central = await generateIdentityKeyPair("c");
   keys = {
-    EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+    EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
     CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(central.privateJwk),
   };
 }, 30_000);

@@ -3,9 +3,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createIdentitySigner, generateIdentityKeyPair } from "@gateway/identity";
+import { createHmacIdentitySigner, generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER } from "@gateway/types";
+
+/** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
+const edgeHop = generateHopSecret("edge-p-hop");
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -22,11 +25,8 @@ export interface CentralProcess {
 export async function startCentralProcess(configYaml: string, redisUrl?: string): Promise<CentralProcess> {
   const dir = await mkdtemp(join(tmpdir(), "central-process-"));
   await writeFile(join(dir, "gateway.config.yaml"), configYaml);
-  const [edge, centralKey] = await Promise.all([
-    generateIdentityKeyPair("edge-p"),
-    generateIdentityKeyPair("central-p"),
-  ]);
-  const signer = await createIdentitySigner({ privateJwk: edge.privateJwk, issuer: "edge", ttlSeconds: 30 });
+  const centralKey = await generateIdentityKeyPair("central-p");
+  const signer = await createHmacIdentitySigner({ secretJwk: edgeHop, issuer: "edge", ttlSeconds: 30 });
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
     env: {
@@ -34,7 +34,7 @@ export async function startCentralProcess(configYaml: string, redisUrl?: string)
       GATEWAY_CONFIG: join(dir, "gateway.config.yaml"),
       CENTRAL_PORT: String(port),
       CENTRAL_HOST: "127.0.0.1",
-      EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [edge.publicJwk] }),
+      EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
       CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKey.privateJwk),
       ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
     },

@@ -1,8 +1,11 @@
 import { Writable } from "node:stream";
 import { compileCentral, parseConfig } from "@gateway/config";
 import {
+  createHmacIdentitySigner,
   createIdentitySigner,
+  generateHopSecret,
   generateIdentityKeyPair,
+  type HopSecretJwk,
   type IdentityKeyPair,
   type IdentitySigner,
 } from "@gateway/identity";
@@ -26,7 +29,10 @@ export interface TestCentral {
   logs: LogLine[];
   /** Raw log output, to assert that secrets never appear in it. */
   logText(): string;
+  /** The edge's Ed25519 pair: signs edge tokens when the config's identity.hop.algorithm is EdDSA. */
   edgeKeys: IdentityKeyPair;
+  /** The HS256 key shared with the edge (EDGE_CENTRAL_KEYS): signs edge tokens with the default hop. */
+  edgeHopSecret: HopSecretJwk;
   centralKeys: IdentityKeyPair;
   edgeSigner: IdentitySigner;
   /** An edge identity token for this method + request target. */
@@ -44,12 +50,15 @@ export async function composeTestCentral(opts: {
   redis?: Redis;
   rateLimit?: RequestHandler;
   keyPrefix: string;
+  /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
+  resilience?: { now?: () => number; random?: () => number };
 }): Promise<TestCentral> {
   const config = compileCentral(parseConfig(opts.yaml, {}));
   const [edgeKeys, centralKeys] = await Promise.all([
     generateIdentityKeyPair(`edge-${opts.keyPrefix}`),
     generateIdentityKeyPair(`central-${opts.keyPrefix}`),
   ]);
+  const edgeHopSecret = generateHopSecret(`edge-${opts.keyPrefix}`);
   const logs: LogLine[] = [];
   let logText = "";
   const sink = new Writable({
@@ -62,21 +71,38 @@ export async function composeTestCentral(opts: {
   });
   const central = await composeCentral(
     config,
-    { edgePublicKeys: { keys: [edgeKeys.publicJwk] }, centralPrivateJwk: centralKeys.privateJwk },
-    { logger: pino({ level: "debug" }, sink), ...(opts.redis === undefined ? {} : { redis: opts.redis }) },
+    {
+      edgeCentralKeys: { keys: [edgeHopSecret] },
+      edgePublicKeys: { keys: [edgeKeys.publicJwk] },
+      centralPrivateJwk: centralKeys.privateJwk,
+    },
+    {
+      logger: pino({ level: "debug" }, sink),
+      ...(opts.redis === undefined ? {} : { redis: opts.redis }),
+      ...(opts.resilience?.now === undefined ? {} : { clock: opts.resilience.now }),
+      ...(opts.resilience?.random === undefined ? {} : { random: opts.resilience.random }),
+    },
     opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit },
   );
-  const edgeSigner = await createIdentitySigner({
-    privateJwk: edgeKeys.privateJwk,
-    issuer: "edge",
-    ttlSeconds: config.identity.ttlSeconds,
-  });
+  const edgeSigner =
+    config.identity.hop.algorithm === "HS256"
+      ? await createHmacIdentitySigner({
+          secretJwk: edgeHopSecret,
+          issuer: "edge",
+          ttlSeconds: config.identity.ttlSeconds,
+        })
+      : await createIdentitySigner({
+          privateJwk: edgeKeys.privateJwk,
+          issuer: "edge",
+          ttlSeconds: config.identity.ttlSeconds,
+        });
   return {
     config,
     central,
     logs,
     logText: () => logText,
     edgeKeys,
+    edgeHopSecret,
     centralKeys,
     edgeSigner,
     mint(method, target, identity = {}) {

@@ -10,7 +10,8 @@ import { composeTestCentral, type LogLine, type TestCentral } from "./compose.ts
 
 export { ALICE, type LogLine } from "./compose.ts";
 
-export interface CentralUnderTest extends Pick<TestCentral, "edgeKeys" | "centralKeys" | "edgeSigner"> {
+export interface CentralUnderTest
+  extends Pick<TestCentral, "edgeKeys" | "edgeHopSecret" | "centralKeys" | "edgeSigner"> {
   url: string;
   port: number;
   config: CentralConfig;
@@ -34,6 +35,8 @@ export async function startCentral(opts: {
   yaml: string;
   redis?: "real" | "none";
   rateLimit?: RequestHandler;
+  /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
+  resilience?: { now?: () => number; random?: () => number };
 }): Promise<CentralUnderTest> {
   const redis = opts.redis === "none" ? undefined : new Redis(inject("redisUrl"));
   const test = await composeTestCentral({
@@ -41,6 +44,7 @@ export async function startCentral(opts: {
     keyPrefix: "test",
     ...(redis === undefined ? {} : { redis }),
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
+    ...(opts.resilience === undefined ? {} : { resilience: opts.resilience }),
   });
   const server = createServer(test.central.app, test.config.limits);
   const { port, url } = await listen(server);
@@ -52,6 +56,7 @@ export async function startCentral(opts: {
     logs: test.logs,
     logText: test.logText,
     edgeKeys: test.edgeKeys,
+    edgeHopSecret: test.edgeHopSecret,
     centralKeys: test.centralKeys,
     edgeSigner: test.edgeSigner,
     mint: test.mint,

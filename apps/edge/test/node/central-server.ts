@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createIdentityVerifier, type IdentityPublicJwk, type IdentityVerifier } from "@gateway/identity";
+import {
+  createIdentityVerifier,
+  type HopSecretJwk,
+  type IdentityPublicJwk,
+  type IdentityVerifier,
+} from "@gateway/identity";
+import { createNodeHmacIdentityVerifier } from "@gateway/identity/node";
 import { targetPath } from "@gateway/types";
 import type { RecordedRequest } from "../shared/provided-context.ts";
 import { createKeyVerifyStub } from "./key-verify.ts";
@@ -13,17 +19,24 @@ import { createKeyVerifyStub } from "./key-verify.ts";
  * GET /__completed?id=<x-request-id> says whether a request with that id was
  * received in full (an aborted upload is not).
  * A request carrying `x-test-central-reply: {"status":429,"retryAfter":"30","code":"rate_limited"}`
- * is answered with that status, Retry-After and error code instead of the echo.
+ * is answered with that status, Retry-After and error code instead of the echo (and with
+ * `"proxyStatus":"..."`, that Proxy-Status header).
  * GET /__hits?path=<path> says how many requests for that exact path arrived.
  * The API key verification endpoint and its controls: see key-verify.ts.
  */
-export async function startCentralServer(edgePublicJwk: IdentityPublicJwk): Promise<Server> {
-  const verifier = await createIdentityVerifier({
-    publicKeys: { keys: [edgePublicJwk] },
-    audience: "central",
-    issuers: ["edge"],
-    clockSkewSeconds: 5,
-  });
+export async function startCentralServer(
+  edgePublicJwk: IdentityPublicJwk,
+  edgeCentralKeys: { keys: HopSecretJwk[] },
+): Promise<Server> {
+  const rules = { audience: "central", issuers: ["edge"], clockSkewSeconds: 5 };
+  // Both hops, like a real central in either configuration: an HS256 token (the Worker's
+  // default, signed in workerd) is verified with node:crypto, an EdDSA one with WebCrypto.
+  const ed25519 = await createIdentityVerifier({ ...rules, publicKeys: { keys: [edgePublicJwk] } });
+  const hmac = await createNodeHmacIdentityVerifier({ ...rules, secretKeys: edgeCentralKeys });
+  const verifier: IdentityVerifier = {
+    verify: (token, request) =>
+      (typeof token === "string" && isHs256(token) ? hmac : ed25519).verify(token, request),
+  };
   const completed = new Set<string>();
   const hits = new Map<string, number>();
   const keyVerify = createKeyVerifyStub(verifier);
@@ -66,10 +79,11 @@ function answerProbe(
   return true;
 }
 
-/** The status, Retry-After and error code the request asked for in x-test-central-reply. */
+/** The status, Retry-After, error code (and Proxy-Status, if any) the request asked for in x-test-central-reply. */
 function answerScripted(req: IncomingMessage, res: ServerResponse, reply: string): void {
-  const { status, retryAfter, code } = JSON.parse(reply) as Record<string, string | number>;
+  const { status, retryAfter, code, proxyStatus } = JSON.parse(reply) as Record<string, string | number>;
   res.statusCode = Number(status);
+  if (proxyStatus !== undefined) res.setHeader("proxy-status", String(proxyStatus));
   if (retryAfter !== undefined) res.setHeader("retry-after", String(retryAfter));
   res.setHeader("ratelimit-policy", '"per-user";q=5;w=60');
   res.setHeader("ratelimit", `"per-user";r=0;t=${retryAfter ?? 0}`);
@@ -124,4 +138,13 @@ async function echo(
   }
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify(recorded));
+}
+
+function isHs256(token: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8"));
+    return (header as { alg?: unknown }).alg === "HS256";
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { generateIdentityKeyPair } from "@gateway/identity";
+import { generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import type { TestProject } from "vitest/node";
 import type { IssuerKeyName } from "../shared/provided-context.ts";
@@ -25,7 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     generateIdentityKeyPair("edge-test"),
   ]);
   const jwks = await startJwksServer(issuerKeys);
-  const central = await startCentralServer(edgeIdentity.publicJwk);
+  const edgeCentralKeys = { keys: [generateHopSecret("edge-hop-test")] };
+  const central = await startCentralServer(edgeIdentity.publicJwk, edgeCentralKeys);
   const origin = await startProgrammableOrigin();
   const privateKeys = Object.fromEntries(
     Object.entries(issuerKeys).map(([name, key]) => [name, key.privateJwk]),
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     programmableOrigin: originOf(origin),
     issuerKeys: privateKeys,
     edgeIdentityPrivateJwk: edgeIdentity.privateJwk,
+    edgeCentralKeys,
   });
   return async () => {
     await Promise.all([close(jwks), close(central), close(origin)]);

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createIdentityVerifier, generateIdentityKeyPair, type IdentityVerifier } from "@gateway/identity";
+import { generateHopSecret, type IdentityVerifier } from "@gateway/identity";
+import { createNodeHmacIdentityVerifier } from "@gateway/identity/node";
 import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIssuerKeys, type IssuerKey } from "./issuer-keys.ts";
@@ -76,12 +77,13 @@ const CLOSE: readonly [string, string] = ["Connection", "close"];
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "edge-wrangler-"));
-  const edgeIdentity = await generateIdentityKeyPair("edge-wrangler-test");
+  const edgeHop = generateHopSecret("edge-wrangler-test");
   issuerKeys = await generateIssuerKeys();
   jwks = await startJwksServer(issuerKeys as Parameters<typeof startJwksServer>[0]);
   central = await startRecordingCentral();
-  verifier = await createIdentityVerifier({
-    publicKeys: { keys: [edgeIdentity.publicJwk] },
+  // The Worker (workerd) signs HS256; central's node:crypto verifier checks it.
+  verifier = await createNodeHmacIdentityVerifier({
+    secretKeys: { keys: [edgeHop] },
     audience: "central",
     issuers: ["edge"],
     clockSkewSeconds: 5,
@@ -90,7 +92,7 @@ beforeAll(async () => {
     stateDir,
     configYaml: configYaml(originOf(jwks)),
     centralUrl: central.origin,
-    edgeIdentityPrivateJwk: edgeIdentity.privateJwk,
+    edgeCentralKeys: { keys: [edgeHop] },
     onOutput: (line) => output.push(line),
   });
 }, 50_000);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { IdentityKeyPair } from "@gateway/identity";
+import type { HopSecretJwk, IdentityKeyPair } from "@gateway/identity";
 import { freePort } from "@gateway/testing";
 import { prepareEdgeLaunch } from "../../scripts/launch.ts";
 
@@ -11,7 +11,9 @@ export interface WranglerDevOptions {
   /** The gateway config (YAML) to compile (--tier edge) into the Worker. */
   configYaml: string;
   centralUrl: string;
-  edgeIdentityPrivateJwk: IdentityKeyPair["privateJwk"];
+  edgeIdentityPrivateJwk?: IdentityKeyPair["privateJwk"];
+  /** EDGE_CENTRAL_KEYS (the default HS256 hop). */
+  edgeCentralKeys?: { keys: HopSecretJwk[] };
   /** Output lines, for debugging a failed start. */
   onOutput?: (line: string) => void;
 }
@@ -43,7 +45,10 @@ export async function startWranglerDev(
     configPath,
     configEnv: {},
     centralUrl: options.centralUrl,
-    edgePrivateJwk: options.edgeIdentityPrivateJwk,
+    ...(options.edgeIdentityPrivateJwk === undefined
+      ? {}
+      : { edgePrivateJwk: options.edgeIdentityPrivateJwk }),
+    ...(options.edgeCentralKeys === undefined ? {} : { edgeCentralKeys: options.edgeCentralKeys }),
     logLevel: "warn",
   });
   const child = spawn(launch.command, launch.args, {

@@ -14,6 +14,8 @@ export interface TestServers {
   issuerKeys: Record<IssuerKeyName, JsonWebKey & { kid: string; alg: string }>;
   /** The edge's identity signing key; central verifies with its public half. */
   edgeIdentityPrivateJwk: JsonWebKey & { kid: string };
+  /** EDGE_CENTRAL_KEYS for the default HS256 hop; the recording central verifies with node:crypto. */
+  edgeCentralKeys: { keys: Array<JsonWebKey & { kid: string }> };
 }
 
 export type IssuerKeyName = "es256" | "rs256" | "late" | "ghost";

@@ -14,7 +14,7 @@ describe("routes[].cors", () => {
     const config = validateConfig(withCors({ origins: ["http://localhost:5173"] }), {});
     expect(config.routes[0]?.cors).toEqual({
       origins: ["http://localhost:5173"],
-      methods: ["GET", "POST"],
+      methods: ["GET", "HEAD", "POST"],
       headers: [],
       exposeHeaders: [],
       credentials: false,
@@ -70,7 +70,7 @@ describe("routes[].cors", () => {
     [
       "method the route does not have",
       { origins: ["*"], methods: ["GET", "DELETE"] },
-      ["routes[0].cors.methods[1]: DELETE is not one of the route's methods (GET, POST)"],
+      ["routes[0].cors.methods[1]: DELETE is not one of the route's methods (GET, HEAD, POST)"],
     ],
     [
       "header that the gateway strips",

@@ -1,11 +1,24 @@
-import { HTTP_METHODS, JWT_ALGORITHMS, RATE_LIMIT_ALGORITHMS } from "@gateway/types";
+import {
+  DEFAULT_STRIP_HEADERS_ENTRY,
+  HTTP_METHODS,
+  type HttpMethod,
+  JWT_ALGORITHMS,
+  RATE_LIMIT_ALGORITHMS,
+} from "@gateway/types";
 import { z } from "zod";
 import { cacheSchema } from "./cache-schema.ts";
 import { corsSchema } from "./cors-schema.ts";
 import { grpcSchema } from "./grpc-schema.ts";
 import { name, nonEmptyString, nonNegativeInt, positiveInt, routePath, uniqueList } from "./primitives.ts";
+import {
+  circuitBreakerSchema,
+  concurrencySchema,
+  retrySchema,
+  timeoutsSchema,
+  upstreamSchema,
+} from "./resilience-schema.ts";
 import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
-import { jwksUrlProblem, upstreamUrlProblem } from "./url-problem.ts";
+import { jwksUrlProblem } from "./url-problem.ts";
 
 /**
  * The shape of gateway.config.yaml: types, ranges and field-level formats.
@@ -20,16 +33,21 @@ const jwksUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) =
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const upstreamUrl = z.string({ error: "must be a string" }).superRefine((url, ctx) => {
-  const problem = upstreamUrlProblem(url);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+/** identity.stripHeaders[]: "default", a header name, or a prefix written "name-*"; stored lower case. */
+const stripHeaderPattern = z
+  .string({ error: "must be a string" })
+  .regex(/^(?:default|[!#$%&'+.^_`|~0-9A-Za-z-]+\*?)$/, {
+    error: 'must be "default", a header name, or a header-name prefix ending in "*" (e.g. x-auth-request-*)',
+  })
+  .transform((name) => name.toLowerCase());
 
 const identitySchema = z.strictObject({
   ttlSeconds: positiveInt(300).default(30),
   clockSkewSeconds: nonNegativeInt(60).default(5),
   replayProtection: z.boolean({ error: "must be true or false" }).default(true),
   replayFailMode: z.enum(["open", "closed"]).default("open"),
+  hop: z.strictObject({ algorithm: z.enum(["HS256", "EdDSA"]).default("HS256") }).prefault({}),
+  stripHeaders: uniqueList(stripHeaderPattern).default(() => [DEFAULT_STRIP_HEADERS_ENTRY]),
 });
 
 const issuerSchema = z.strictObject({
@@ -40,7 +58,7 @@ const issuerSchema = z.strictObject({
   algorithms: uniqueList(z.enum(JWT_ALGORITHMS)).min(1, {
     error: "must list at least one algorithm (algorithms are pinned)",
   }),
-  clockSkewSeconds: nonNegativeInt(300).default(30),
+  clockSkewSeconds: nonNegativeInt(300).default(5),
   jwksCacheSeconds: positiveInt(86_400).default(600),
   jwksMinRefetchSeconds: positiveInt(86_400).default(30),
   rolesClaim: nonEmptyString.default("roles"),
@@ -80,17 +98,12 @@ const edgePolicySchema = z.strictObject({
   key: uniqueList(z.enum(["consumer", "ip"])).min(1, { error: "must list at least one key part" }),
 });
 
-// The transform sits outside the union: inside a branch it would abort that branch
-// and hide its precise message behind the union's generic one.
-const upstreamSchema = z
-  .union(
-    [
-      upstreamUrl,
-      z.strictObject({ urls: uniqueList(upstreamUrl).min(1, { error: "must list at least one URL" }) }),
-    ],
-    { error: "must be a URL or a mapping { urls: [...] }" },
-  )
-  .transform((upstream) => (typeof upstream === "string" ? { urls: [upstream] } : { urls: upstream.urls }));
+/** HTTP semantics (RFC 9110 §9.3.2): a resource that answers GET answers HEAD too. */
+function withHeadForGet(methods: HttpMethod[]): HttpMethod[] {
+  const get = methods.indexOf("GET");
+  if (get === -1 || methods.includes("HEAD")) return methods;
+  return [...methods.slice(0, get + 1), "HEAD", ...methods.slice(get + 1)];
+}
 
 const routeSchema = z
   .strictObject({
@@ -98,7 +111,8 @@ const routeSchema = z
     path: routePath,
     methods: uniqueList(z.enum(HTTP_METHODS))
       .min(1, { error: "must list at least one method" })
-      .default(() => [...HTTP_METHODS]),
+      .default(() => [...HTTP_METHODS])
+      .transform(withHeadForGet),
     auth: z.enum(["public", "jwt", "api_key", "any"]).default("jwt"),
     issuers: uniqueList(name).default(() => []),
     roles: uniqueList(nonEmptyString).default(() => []),
@@ -107,7 +121,8 @@ const routeSchema = z
     upstream: upstreamSchema.optional(),
     grpc: grpcSchema.optional(),
     rewrite: routePath.optional(),
-    timeoutMs: positiveInt(600_000).default(DEFAULT_ROUTE_TIMEOUT_MS),
+    /** Optional here: shorthand for timeouts.firstByteMs, defaulted after the semantic checks. */
+    timeoutMs: positiveInt(600_000).optional(),
     /** Optional here: defaults to limits.maxBodyBytes after the semantic checks. */
     maxBodyBytes: positiveInt(1024 ** 3).optional(),
     rateLimit: uniqueList(name).default(() => []),
@@ -115,10 +130,17 @@ const routeSchema = z
     cors: corsSchema.optional(),
     forwardAuthorization: z.boolean({ error: "must be true or false" }).default(false),
     cache: cacheSchema.optional(),
+    serviceToken: z.enum(["per-request", "reuse"]).default("per-request"),
+    /** Only with serviceToken: reuse; defaults to identity.ttlSeconds / 2 (rounded down). */
+    reuseSeconds: positiveInt(150).optional(),
     apiKeyQueryParam: z
       .string({ error: "must be a string" })
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1-64 letters, digits, "_", "." or "-"' })
       .optional(),
+    circuitBreaker: circuitBreakerSchema.prefault({}),
+    timeouts: timeoutsSchema.prefault({}),
+    retry: retrySchema.prefault({}),
+    concurrency: concurrencySchema.prefault({}),
     ipRules: ipRulesSchema.optional(),
     geo: geoRuleSchema.optional(),
     deprecation: deprecationSchema.optional(),

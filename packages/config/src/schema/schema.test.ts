@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { HTTP_METHODS } from "@gateway/types";
+import {
+  DEFAULT_CIRCUIT_BREAKER,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_OUTLIER_DETECTION,
+  DEFAULT_RETRY,
+  FOREIGN_IDENTITY_HEADERS,
+  HTTP_METHODS,
+} from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { ConfigError } from "../config-error.ts";
@@ -13,6 +20,8 @@ describe("schema: happy path", () => {
       clockSkewSeconds: 5,
       replayProtection: true,
       replayFailMode: "open",
+      hop: { algorithm: "HS256" },
+      stripHeaders: [...FOREIGN_IDENTITY_HEADERS],
     });
     expect(config.limits).toEqual({
       maxBodyBytes: 10_485_760,
@@ -29,7 +38,7 @@ describe("schema: happy path", () => {
       jwksUrl: "https://issuer.example/jwks.json",
       audiences: ["gateway-api"],
       algorithms: ["ES256"],
-      clockSkewSeconds: 30,
+      clockSkewSeconds: 5,
       jwksCacheSeconds: 600,
       jwksMinRefetchSeconds: 30,
       rolesClaim: "roles",
@@ -45,16 +54,34 @@ describe("schema: happy path", () => {
       issuers: [],
       roles: [],
       scopes: [],
-      upstream: { urls: ["http://127.0.0.1:8081"] },
+      upstream: {
+        urls: ["http://127.0.0.1:8081"],
+        weights: [1],
+        outlierDetection: DEFAULT_OUTLIER_DETECTION,
+      },
       rewrite: "/users",
       timeoutMs: 10_000,
+      timeouts: { connectMs: 5_000, firstByteMs: 10_000 },
       maxBodyBytes: 10_485_760,
       rateLimit: ["per-user"],
       edgeRateLimit: [],
       forwardAuthorization: false,
+      serviceToken: "per-request",
+      circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+      retry: DEFAULT_RETRY,
+      concurrency: DEFAULT_CONCURRENCY,
     });
     expect(config.routes[1]).not.toHaveProperty("rewrite");
     expect(config.routes[1]).not.toHaveProperty("cors");
+  });
+
+  it("a route that allows GET allows HEAD too (RFC 9110), right after GET", () => {
+    const doc = baseDocument();
+    doc.routes[0] = { ...doc.routes[0], methods: ["POST", "GET", "DELETE"] };
+    doc.routes[1] = { ...doc.routes[1], methods: ["POST"] };
+    const config = validateConfig(doc, {});
+    expect(config.routes[0]?.methods).toEqual(["POST", "GET", "HEAD", "DELETE"]);
+    expect(config.routes[1]?.methods).toEqual(["POST"]);
   });
 
   it("keeps explicit values and normalises upstream {urls}", () => {
@@ -76,10 +103,11 @@ describe("schema: happy path", () => {
     expect(config.limits.maxHeaderBytes).toBe(16_384);
     expect(config.rateLimits.policies[1]?.burst).toBe(5);
     expect(config.routes[0]).toMatchObject({
-      methods: ["GET", "POST"],
-      upstream: { urls: ["http://a:1", "https://b"] },
+      methods: ["GET", "HEAD", "POST"],
+      upstream: { urls: ["http://a:1", "https://b"], weights: [1, 1] },
       maxBodyBytes: 1024,
       timeoutMs: 500,
+      timeouts: { connectMs: 500, firstByteMs: 500 },
       issuers: ["dev"],
       roles: ["admin"],
       scopes: ["users:read"],
@@ -103,7 +131,7 @@ describe("schema: happy path", () => {
     expect(config.routes.find((r) => r.name === "partners")?.apiKeyQueryParam).toBe("api_key");
     expect(config.routes.find((r) => r.name === "admin")?.roles).toEqual(["admin"]);
     expect(config.jwt.issuers[0]?.jwksUrl).toBe("http://127.0.0.1:8790/.well-known/jwks.json");
-    expect(config.routes[0]?.upstream).toEqual({ urls: ["http://127.0.0.1:8081"] });
+    expect(config.routes[0]?.upstream.urls).toEqual(["http://127.0.0.1:8081"]);
   });
 
   it("throws ConfigError whose message is the issues joined by newlines", () => {
@@ -353,12 +381,12 @@ describe("schema: field rules (exact messages)", () => {
     [
       "upstream wrong key",
       (d) => (d.routes[0].upstream = { url: "http://a" }),
-      ["routes[0].upstream.urls: is required", "routes[0].upstream.url: unknown key"],
+      ["routes[0].upstream.url: unknown key", "routes[0].upstream: must have exactly one of urls or targets"],
     ],
     [
       "upstream number",
       (d) => (d.routes[0].upstream = 8081),
-      ["routes[0].upstream: must be a URL or a mapping { urls: [...] }"],
+      ["routes[0].upstream: must be a URL or a mapping { urls: [...] } / { targets: [{ url, weight }] }"],
     ],
     ["path without /", (d) => (d.routes[0].path = "api/users"), ['routes[0].path: must start with "/"']],
     ["path trailing /", (d) => (d.routes[0].path = "/api/users/"), ['routes[0].path: must not end with "/"']],

@@ -5,6 +5,7 @@ import { checkCache } from "./cache-rules.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 import { checkGeoSources } from "./geo-rules.ts";
+import { checkResilience } from "./resilience-rules.ts";
 
 /** Central serves its own endpoints (e.g. the edge's API key verification) under this prefix. */
 const RESERVED_PREFIX = "/_gateway";
@@ -17,6 +18,7 @@ export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
   const report = (path: ConfigPath, message: string) => issues.push({ path, message });
 
   checkTimeouts(config, report);
+  checkServiceTokens(config, report);
   checkIssuers(config, report);
   checkPolicies(config, report);
   checkRoutes(config, report);
@@ -25,6 +27,23 @@ export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
 }
 
 type Report = (path: ConfigPath, message: string) => void;
+
+function checkServiceTokens({ identity, routes }: ParsedConfig, report: Report) {
+  routes.forEach((route, index) => {
+    if (route.reuseSeconds === undefined) return;
+    if (route.serviceToken !== "reuse") {
+      report(["routes", index, "reuseSeconds"], "only applies with serviceToken: reuse");
+    } else if (route.reuseSeconds * 2 > identity.ttlSeconds) {
+      report(
+        ["routes", index, "reuseSeconds"],
+        `must be at most half of identity.ttlSeconds (${Math.floor(identity.ttlSeconds / 2)}), so a reused token always has time left when it reaches the service`,
+      );
+    }
+  });
+  if (identity.ttlSeconds < 2 && routes.some((route) => route.serviceToken === "reuse")) {
+    report(["identity", "ttlSeconds"], "must be at least 2 when a route uses serviceToken: reuse");
+  }
+}
 
 function checkTimeouts({ identity, limits }: ParsedConfig, report: Report) {
   if (identity.clockSkewSeconds >= identity.ttlSeconds) {
@@ -130,6 +149,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
       report([...path, "apiKeyQueryParam"], `only applies when auth is api_key or any, not ${route.auth}`);
     }
     checkCors(route, path, report);
+    checkResilience(route, path, report);
     checkUpstreamKind(route, path, report);
     checkCache(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {

@@ -123,7 +123,9 @@ describe("semantic rules (exact messages)", () => {
     const doc = baseDocument();
     doc.routes[0].rateLimit = ["nope"];
     doc.routes[1].upstream = 1;
-    expect(issuesOf(doc)).toEqual(["routes[1].upstream: must be a URL or a mapping { urls: [...] }"]);
+    expect(issuesOf(doc)).toEqual([
+      "routes[1].upstream: must be a URL or a mapping { urls: [...] } / { targets: [{ url, weight }] }",
+    ]);
   });
 });
 

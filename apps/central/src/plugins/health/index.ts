@@ -18,11 +18,25 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 1000;
 
+/** Extra sections of the /readyz body, computed per request (e.g. `upstreams`: breaker and ejection state). */
+export type ReadinessDetails = Record<string, () => unknown>;
+
 /**
  * `/healthz`: the process answers. `/readyz`: config is loaded (it is, or the
- * app would not exist) and every readiness check passes. Neither needs identity.
+ * app would not exist) and every readiness check passes. `/readyz?verbose` adds
+ * the `details` to the body for operators, without changing the status. Neither
+ * needs identity.
  */
-export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler {
+export function createHealthEndpoints(
+  checks: ReadinessCheck[],
+  details: ReadinessDetails = {},
+): RequestHandler {
+  const detailsNow = (url: string) => {
+    const result: Record<string, unknown> = {};
+    if (!/[?&]verbose(=|&|$)/.test(url)) return result;
+    for (const [name, read] of Object.entries(details)) result[name] = read();
+    return result;
+  };
   return (req, res, next) => {
     const path = targetPath(req.url);
     if (path !== "/healthz" && path !== "/readyz") {
@@ -46,8 +60,8 @@ export function createHealthEndpoints(checks: ReadinessCheck[]): RequestHandler 
           .status(200)
           .json(
             degraded.length === 0
-              ? { status: "ready", checks: names }
-              : { status: "degraded", checks: names, degraded },
+              ? { status: "ready", checks: names, ...detailsNow(req.url) }
+              : { status: "degraded", checks: names, degraded, ...detailsNow(req.url) },
           );
         return;
       }

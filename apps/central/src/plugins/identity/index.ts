@@ -52,7 +52,12 @@ export function createIdentityVerification(deps: IdentityVerificationDeps): Requ
     }
     deps.verifier.verify(header, { method: req.method, pathAndQuery: req.url }).then(
       (result) => {
-        if (!result.ok) {
+        if (!result.ok || result.reusable) {
+          // Reusable (unbound) tokens are for services; this verifier never accepts them.
+          if (result.ok) {
+            next(new GatewayError("invalid_identity", CLIENT_MESSAGE.binding_mismatch));
+            return;
+          }
           deps.logger.debug({ requestId: context.requestId, reason: result.reason }, "identity rejected");
           const message =
             result.reason === "missing" ? "identity token required" : CLIENT_MESSAGE[result.reason];

@@ -1,4 +1,9 @@
-import { type IdentityClaims, type RouteConfig, rateLimitPolicyHeader } from "@gateway/types";
+import {
+  advertisedQuota,
+  type IdentityClaims,
+  type RouteConfig,
+  rateLimitPolicyHeader,
+} from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { policy } from "../../../test/rate-limit/policies.ts";
 import { mostRestrictive, rateLimitHeaderOf } from "./headers.ts";
@@ -53,6 +58,18 @@ describe("headers", () => {
         decision: { allowed: true, limit: 100, remaining: 37, resetSeconds: 12 },
       }),
     ).toBe('"per-user";r=37;t=12');
+  });
+
+  it("advertises a token bucket / GCRA burst as the quota, refilled over burst / rate seconds", () => {
+    for (const algorithm of ["token_bucket", "gcra"] as const) {
+      const bucket = { ...policy(algorithm, { limit: 60, windowSeconds: 60, burst: 20 }), name: "per-ip" };
+      expect(rateLimitPolicyHeader([bucket])).toBe('"per-ip";q=20;w=20');
+      // 7 per minute with a burst of 3: the burst refills in 25.7 s, advertised as 26.
+      expect(advertisedQuota({ ...bucket, limit: 7, burst: 3 })).toEqual({ quota: 3, windowSeconds: 26 });
+      expect(advertisedQuota({ ...bucket, limit: 10, burst: 50 })).toEqual({ quota: 50, windowSeconds: 300 });
+    }
+    const window = policy("sliding_window", { limit: 60, windowSeconds: 60, burst: 20 });
+    expect(advertisedQuota(window)).toEqual({ quota: 60, windowSeconds: 60 });
   });
 
   it("picks the denying policy that frees last, else the one with least remaining", () => {

@@ -28,6 +28,9 @@ describe("body limit (route maxBodyBytes 1024)", () => {
     });
     expect(response.status).toBe(413);
     expect(await centralCompleted("cl-413")).toBe(false);
+    expect(response.headers.get("proxy-status")).toBe(
+      'edge; error=http_request_error; details="payload_too_large"',
+    );
     expect((await errorOf(response)).code).toBe("payload_too_large");
   });
 
@@ -42,6 +45,9 @@ describe("body limit (route maxBodyBytes 1024)", () => {
     const response = await app.request(request);
     expect(response.status).toBe(413);
     expect((await errorOf(response)).code).toBe("payload_too_large");
+    expect(response.headers.get("proxy-status")).toBe(
+      'edge; error=http_request_error; details="payload_too_large"',
+    );
     // The upload was cut off, not ended: central never saw a complete (truncated) request.
     expect(await centralCompleted("stream-413")).toBe(false);
   });

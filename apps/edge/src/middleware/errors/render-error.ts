@@ -1,4 +1,4 @@
-import { errorBody, GatewayError } from "@gateway/types";
+import { errorBody, GatewayError, PROXY_STATUS_HEADER, proxyStatusEntry } from "@gateway/types";
 import type { Context } from "hono";
 import type { EdgeHonoEnv } from "../../context.ts";
 
@@ -23,6 +23,7 @@ export function jsonError(error: GatewayError, requestId: string): Response {
   const headers = new Headers(error.headers);
   headers.set("content-type", "application/json; charset=utf-8");
   headers.set("cache-control", "no-store");
+  headers.set(PROXY_STATUS_HEADER, proxyStatusEntry("edge", error.code, error.proxyError));
   return new Response(JSON.stringify(errorBody(error.code, error.message, requestId)), {
     status: error.status,
     headers,

@@ -1,4 +1,4 @@
-import { GatewayError } from "@gateway/types";
+import { GatewayError, type ProxyErrorType } from "@gateway/types";
 import type { PreparedRequest } from "./prepared-request.ts";
 
 /**
@@ -21,5 +21,20 @@ export function centralFailure(
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     }),
   );
-  return new GatewayError("upstream_error", "the gateway could not reach the upstream tier");
+  return new GatewayError(
+    "upstream_error",
+    "the gateway could not reach the upstream tier",
+    {},
+    {
+      proxyError: proxyErrorOf(error),
+    },
+  );
+}
+
+/** workerd's fetch reports failures by message only; refused and timed-out connections are named (Proxy-Status). */
+function proxyErrorOf(error: unknown): ProxyErrorType {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/refused/i.test(message)) return "connection_refused";
+  if (/timed? ?out/i.test(message)) return "connection_timeout";
+  return "destination_unavailable";
 }

@@ -14,12 +14,22 @@ describe("route resolution", () => {
     }
   });
 
-  it("405 with Allow for a method the route does not accept", async () => {
+  it("405 with Allow for a method the route does not accept (a GET route allows HEAD too)", async () => {
     const { app } = await createFixture();
     const response = await app.request("/api/admin", { method: "DELETE" });
     expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("GET");
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
     expect((await errorOf(response)).code).toBe("method_not_allowed");
+  });
+
+  it("HEAD on a route configured with GET only goes to central as HEAD, after the same auth", async () => {
+    const { app } = await createFixture();
+    expect((await app.request("/api/admin", { method: "HEAD" })).status).toBe(401);
+    const token = await signToken({ claims: { roles: ["admin"] } });
+    const response = await app.request("/api/admin", { method: "HEAD", headers: bearer(token) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-central-method")).toBe("HEAD");
+    expect(await response.text()).toBe("");
   });
 
   it("400 invalid_path for encoded traversal and null bytes, before auth", async () => {

@@ -1,3 +1,4 @@
+import { FOREIGN_IDENTITY_HEADERS, headerNameMatcher } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { bearer, createFixture, recorded } from "../../../test/workerd/edge-fixture.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
@@ -64,6 +65,42 @@ describe("client trust headers", () => {
         "X-User-Id": "7",
         accept: "application/json",
       }),
+    );
+    expect([...cleaned.keys()]).toEqual(["accept"]);
+  });
+});
+
+describe("identity headers of other proxies (identity.stripHeaders)", () => {
+  const FOREIGN = {
+    "X-Forwarded-User": "admin",
+    "X-Forwarded-Email": "admin@example.com",
+    "X-Forwarded-Groups": "admins",
+    "X-Forwarded-Preferred-Username": "admin",
+    "X-Auth-Request-Email": "admin@example.com",
+    "Remote-User": "admin",
+    "X-Remote-User": "admin",
+    "X-Credential-Identifier": "admin",
+    "X-Authenticated-Userid": "admin",
+    "X-Userinfo": "e30",
+    "X-Jwt-Assertion": "x.y.z",
+    "Cf-Access-Authenticated-User-Email": "admin@example.com",
+  };
+
+  it("never reach central with the default list", async () => {
+    const { app, config } = await createFixture();
+    expect(config.identity.stripHeaders).toEqual([...FOREIGN_IDENTITY_HEADERS]);
+    const response = await app.request("/api/items/1", {
+      headers: { ...FOREIGN, ...bearer(await signToken()), "x-kept": "yes" },
+    });
+    const seen = await recorded(response);
+    for (const name of Object.keys(FOREIGN)) expect(seen.headers[name.toLowerCase()], name).toBeUndefined();
+    expect(seen.headers["x-kept"]).toBe("yes");
+  });
+
+  it("sanitiseClientHeaders applies a configured list: exact names and * prefixes", () => {
+    const cleaned = sanitiseClientHeaders(
+      new Headers({ "x-sso-user": "a", "x-sso-groups": "b", "remote-user": "c", accept: "*/*" }),
+      headerNameMatcher(["x-sso-*", "Remote-User"]),
     );
     expect([...cleaned.keys()]).toEqual(["accept"]);
   });
