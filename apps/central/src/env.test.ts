@@ -1,3 +1,4 @@
+import { formatCidr } from "@gateway/config/cidr";
 import { generateHopSecret, generateIdentityKeyPair } from "@gateway/identity";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG_PATH, readCentralEnv } from "./env.ts";
@@ -83,11 +84,7 @@ describe("readCentralEnv: network hardening", () => {
       },
       "/srv",
     );
-    expect(env.allowedNetworks).toEqual([
-      { network: "127.0.0.1", prefix: 32, family: "ipv4" },
-      { network: "10.0.0.0", prefix: 8, family: "ipv4" },
-      { network: "::1", prefix: 128, family: "ipv6" },
-    ]);
+    expect(env.allowedNetworks?.map(formatCidr)).toEqual(["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
     expect(env.maxConnections).toBe(500);
     expect(env.tls).toEqual({
       certFile: "/srv/tls/cert.pem",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { RequestListener } from "node:http";
+import { formatCidr } from "@gateway/config/cidr";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig, LimitsConfig } from "@gateway/types";
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
         config: env.configPath,
         routes: config.routes.length,
         tls: env.tls === undefined ? "off" : env.tls.clientCaFile === undefined ? "server-only" : "mutual",
-        allowedNetworks: env.allowedNetworks?.map((c) => `${c.network}/${c.prefix}`) ?? "any",
+        allowedNetworks: env.allowedNetworks?.map(formatCidr) ?? "any",
         maxConnections: env.maxConnections,
       },
       "central listening",

@@ -20,6 +20,7 @@ import {
   type KeyIndex,
 } from "./middleware/cache/index.ts";
 import { createCors } from "./middleware/cors/index.ts";
+import { createDeprecationHeaders } from "./middleware/deprecation/index.ts";
 import { createErrorHandler, createNotFoundHandler } from "./middleware/errors/index.ts";
 import {
   type CentralFetcher,
@@ -31,8 +32,10 @@ import {
   prepareForward,
   signIdentity,
 } from "./middleware/forward/index.ts";
+import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
 import { createHealthEndpoint } from "./middleware/health/index.ts";
+import { createIpRules } from "./middleware/ip-rules/index.ts";
 import {
   type CoarseLimiters,
   createCoarseRateLimit,
@@ -157,6 +160,9 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createRefuseUpgrade(),
     createStripTrustHeaders(deps.config.identity.stripHeaders),
     createRouting(deps.config),
+    createDeprecationHeaders(deps.config),
+    createIpRules(deps.config),
+    createGeoRules(deps.config),
     createCors(),
     createMethodAllowed(),
     createCoarseRateLimit({ ...limits, phase: "ip" }),

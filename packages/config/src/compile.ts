@@ -1,4 +1,12 @@
-import type { CentralConfig, CorsConfig, EdgeConfig, GatewayConfig, GrpcRouteConfig } from "@gateway/types";
+import type {
+  CentralConfig,
+  CorsConfig,
+  EdgeConfig,
+  GatewayConfig,
+  GeoRuleConfig,
+  GrpcRouteConfig,
+  IpRulesConfig,
+} from "@gateway/types";
 
 /**
  * What the edge Worker needs. Built field by field (never by spreading a route)
@@ -35,10 +43,29 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       forwardAuthorization: route.forwardAuthorization ?? false,
       ...(route.apiKeyQueryParam === undefined ? {} : { apiKeyQueryParam: route.apiKeyQueryParam }),
       ...(route.cors ? { cors: copyCors(route.cors) } : {}),
+      ...(route.ipRules ? { ipRules: copyIpRules(route.ipRules) } : {}),
+      ...(route.geo ? { geo: copyGeo(route.geo) } : {}),
+      ...(route.deprecation ? { deprecation: { ...route.deprecation } } : {}),
       ...(route.cache
         ? { cache: { ...route.cache, keyBy: [...route.cache.keyBy], vary: [...route.cache.vary] } }
         : {}),
     })),
+    ...(config.ipRules ? { ipRules: copyIpRules(config.ipRules) } : {}),
+    ...(config.geo ? { geo: { ...config.geo } } : {}),
+  };
+}
+
+function copyIpRules(rules: IpRulesConfig): IpRulesConfig {
+  return { allow: [...rules.allow], deny: [...rules.deny] };
+}
+
+function copyGeo(geo: GeoRuleConfig): GeoRuleConfig {
+  return {
+    allowCountries: [...geo.allowCountries],
+    denyCountries: [...geo.denyCountries],
+    allowContinents: [...geo.allowContinents],
+    denyContinents: [...geo.denyContinents],
+    status: geo.status,
   };
 }
 
@@ -76,9 +103,19 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
     rateLimits: {
       policies: config.rateLimits.policies.map((policy) => ({ ...policy, key: [...policy.key] })),
     },
-    // CORS, forwardAuthorization, the HTTP cache and where API keys are read are decided at the edge only.
+    // CORS, forwardAuthorization, the HTTP cache, where API keys are read, IP / geo rules and
+    // deprecation headers are decided at the edge only.
     routes: config.routes.map(
-      ({ cors: _cors, forwardAuthorization: _forward, cache: _cache, apiKeyQueryParam: _q, ...route }) => ({
+      ({
+        cors: _cors,
+        forwardAuthorization: _forward,
+        cache: _cache,
+        apiKeyQueryParam: _q,
+        ipRules: _ip,
+        geo: _geo,
+        deprecation: _dep,
+        ...route
+      }) => ({
         ...route,
         methods: [...route.methods],
         issuers: [...route.issuers],

@@ -105,6 +105,46 @@ export interface CorsConfig {
 }
 
 /**
+ * CIDR lists the edge checks before authentication (docs/traffic.md). Deny wins
+ * over allow; a non-empty allow list admits only its networks. Entries are
+ * IPv4/IPv6 networks ("10.0.0.0/8", "2001:db8::/32") or single addresses.
+ */
+export interface IpRulesConfig {
+  allow: string[];
+  deny: string[];
+}
+
+export const CONTINENT_CODES = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"] as const;
+export type ContinentCode = (typeof CONTINENT_CODES)[number];
+
+/** Edge only: refuse a route by the client's country / continent (ISO 3166-1 alpha-2, upper case). */
+export interface GeoRuleConfig {
+  allowCountries: string[];
+  denyCountries: string[];
+  allowContinents: ContinentCode[];
+  denyContinents: ContinentCode[];
+  /** 451 Unavailable For Legal Reasons (the default) or 403. */
+  status: 403 | 451;
+}
+
+/** Where the edge reads the client's location: request.cf unless a trusted proxy's header is named. */
+export interface GeoSourceConfig {
+  /** Lower-case header set by a trusted proxy in front of the edge; replaces request.cf.country. */
+  countryHeader?: string;
+  continentHeader?: string;
+}
+
+/** Edge only: Deprecation (RFC 9745) and Sunset (RFC 8594) headers on every response of the route. */
+export interface DeprecationConfig {
+  /** Unix seconds: `Deprecation: @<since>`. */
+  since: number;
+  /** Unix seconds, sent as an HTTP-date: `Sunset: <date>`. */
+  sunset?: number;
+  /** Sent as `Link: <link>; rel="deprecation"`. */
+  link?: string;
+}
+
+/**
  * Edge HTTP cache for a route (RFC 9111 shared cache; docs/caching.md). Defaults applied:
  * enabled true, defaultTtlSeconds 0, keyBy [], vary [], staleWhileRevalidateSeconds 0,
  * staleIfErrorSeconds 0, maxBodyBytes 5 MiB, stripTargetedHeaders true, shareSetCookie false.
@@ -177,6 +217,12 @@ export interface RouteConfig {
    * The edge removes the parameter before forwarding; absent = header only.
    */
   apiKeyQueryParam?: string;
+  /** Edge only: checked after the global ipRules. */
+  ipRules?: IpRulesConfig;
+  /** Edge only. */
+  geo?: GeoRuleConfig;
+  /** Edge only. */
+  deprecation?: DeprecationConfig;
   /** Edge only: the HTTP cache in front of central; absent = not cached. */
   cache?: RouteCacheConfig;
   /** Central only (filled by the schema; see ./resilience.ts for the defaults). */
@@ -279,6 +325,10 @@ export interface GatewayConfig {
   rateLimits: { policies: RateLimitPolicy[]; edge: EdgeRateLimitPolicy[] };
   apiKeys: ApiKeysConfig;
   routes: RouteConfig[];
+  /** Edge only: applies to every route, before the route's own ipRules. */
+  ipRules?: IpRulesConfig;
+  /** Edge only. */
+  geo?: GeoSourceConfig;
 }
 
 /** What the edge Worker is built with (bundled at deploy time). No upstream URLs. */
@@ -289,6 +339,8 @@ export interface EdgeConfig {
   rateLimits: { edge: EdgeRateLimitPolicy[] };
   apiKeys: ApiKeysConfig;
   routes: EdgeRouteConfig[];
+  ipRules?: IpRulesConfig;
+  geo?: GeoSourceConfig;
 }
 
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */

@@ -20,6 +20,8 @@ export interface FixtureOptions {
   deps?: Partial<EdgeDeps>;
   /** YAML lines appended to the routes list (each starting with "  - "). */
   extraRoutes?: string;
+  /** Top-level YAML keys appended after the routes list (ipRules, geo...). */
+  extraTopLevelYaml?: string;
 }
 
 export interface Fixture {
@@ -86,7 +88,9 @@ routes:
     upstream: "http://127.0.0.1:9"
     cors: { origins: ["*"] }
   - { name: passthrough, path: /api/passthrough, forwardAuthorization: true, methods: [GET], upstream: "http://127.0.0.1:9" }
-${options.extraRoutes ?? ""}`;
+${options.extraRoutes ?? ""}
+${options.extraTopLevelYaml ?? ""}
+`;
 }
 
 export async function createFixture(options: FixtureOptions = {}): Promise<Fixture> {

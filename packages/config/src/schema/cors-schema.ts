@@ -29,7 +29,7 @@ const origin = z.string({ error: "must be a string" }).superRefine((text, ctx) =
 });
 
 /** An HTTP field name (RFC 9110 token), compared case-insensitively, so stored in lower case. */
-const headerName = z
+export const headerName = z
   .string({ error: "must be a string" })
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: "must be an HTTP header name" })
   .refine((name) => name !== "*", { error: '"*" is not supported: list the header names' })

@@ -17,6 +17,7 @@ import {
   timeoutsSchema,
   upstreamSchema,
 } from "./resilience-schema.ts";
+import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
 import { jwksUrlProblem } from "./url-problem.ts";
 
 /**
@@ -140,6 +141,9 @@ const routeSchema = z
     timeouts: timeoutsSchema.prefault({}),
     retry: retrySchema.prefault({}),
     concurrency: concurrencySchema.prefault({}),
+    ipRules: ipRulesSchema.optional(),
+    geo: geoRuleSchema.optional(),
+    deprecation: deprecationSchema.optional(),
   })
   .superRefine((route, ctx) => {
     if (route.upstream === undefined && route.grpc === undefined)
@@ -172,6 +176,8 @@ export const gatewayConfigSchema = z.strictObject({
     .prefault({}),
   apiKeys: apiKeysSchema.prefault({}),
   routes: z.array(routeSchema, { error: "must be a list" }),
+  ipRules: ipRulesSchema.optional(),
+  geo: geoSourceSchema.optional(),
 });
 
 /** The schema's output: a GatewayConfig except for defaults applied later (see apply-defaults.ts). */

@@ -4,6 +4,7 @@ import type { ParsedConfig } from "../schema/gateway-schema.ts";
 import { checkCache } from "./cache-rules.ts";
 import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
+import { checkGeoSources } from "./geo-rules.ts";
 import { checkResilience } from "./resilience-rules.ts";
 
 /** Central serves its own endpoints (e.g. the edge's API key verification) under this prefix. */
@@ -21,6 +22,7 @@ export function checkSemantics(config: ParsedConfig): ConfigIssue[] {
   checkIssuers(config, report);
   checkPolicies(config, report);
   checkRoutes(config, report);
+  checkGeoSources(config, report);
   return issues;
 }
 

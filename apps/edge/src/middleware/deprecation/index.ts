@@ -1,0 +1,1 @@
+export { createDeprecationHeaders } from "./deprecation.ts";

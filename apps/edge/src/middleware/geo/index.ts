@@ -1,0 +1,1 @@
+export { createGeoRules } from "./geo.ts";

@@ -1,0 +1,1 @@
+export { createIpRules } from "./ip-rules.ts";
