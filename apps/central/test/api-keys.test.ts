@@ -243,8 +243,10 @@ describe("keys across replicas", () => {
 
     // Nothing about a key, its hash or the admin credential in any replica's log.
     const hash = createHmac("sha256", PEPPER).update(created.key).digest("base64url");
-    const logs = replicas.flatMap((r) => r.logs).join("\n");
-    expect(logs).toContain("admin request");
+    // Central's log destination is buffered (flushed at least every 250 ms): wait for the lines.
+    const allLogs = () => replicas.flatMap((r) => r.logs).join("\n");
+    await expect.poll(allLogs, { timeout: 10_000, interval: 100 }).toContain("admin request");
+    const logs = allLogs();
     for (const secret of [created.key, rotated.key, expiring.key, hash, ADMIN_TOKEN, PEPPER]) {
       expect(logs).not.toContain(secret);
     }
