@@ -35,7 +35,7 @@ import {
 import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
 import { createHealthEndpoint } from "./middleware/health/index.ts";
-import { createIpRules } from "./middleware/ip-rules/index.ts";
+import { createGlobalIpRules, createRouteIpRules } from "./middleware/ip-rules/index.ts";
 import {
   type CoarseLimiters,
   createCoarseRateLimit,
@@ -154,14 +154,15 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   );
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", createHealthEndpoint());
+  // Global IP rules come before routing and before the purge endpoint: a denied client reaches nothing.
+  app.use(createHeaderLimits(deps.config.limits), createGlobalIpRules(deps.config));
   if (cache?.purge) app.post(CACHE_PURGE_PATH, cache.purge);
   app.use(
-    createHeaderLimits(deps.config.limits),
     createRefuseUpgrade(),
     createStripTrustHeaders(deps.config.identity.stripHeaders),
     createRouting(deps.config),
     createDeprecationHeaders(deps.config),
-    createIpRules(deps.config),
+    createRouteIpRules(deps.config),
     createGeoRules(deps.config),
     createCors(),
     createMethodAllowed(),

@@ -23,6 +23,8 @@ export interface EdgeVariables {
   /** The client's headers minus trust and hop-by-hop headers: the only headers later steps read. */
   clientHeaders: Headers;
   identity: Identity;
+  /** The client's country / continent (request.cf, or the configured proxy headers), when known. */
+  location: { country?: string; continent?: string };
   body: LimitedBody | null;
   /** The request for central, ready but for the identity token (createForwardRequest). */
   forwardRequest: PreparedRequest;

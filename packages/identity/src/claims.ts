@@ -1,4 +1,4 @@
-import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
+import { isContinentCode, isCountryCode, isForwardedHost, isForwardedProto } from "./forwarded.ts";
 import type { IdentityClaims } from "./types.ts";
 
 const AUTH_METHODS: ReadonlySet<unknown> = new Set(["jwt", "api_key", "anonymous"]);
@@ -46,6 +46,10 @@ export function claimsShapeProblem(value: unknown): string | null {
   if (!isOptionalString(c.cip)) return "cip must be a string when present";
   if (c.xfp !== undefined && !isForwardedProto(c.xfp)) return "xfp must be http or https when present";
   if (c.xfh !== undefined && !isForwardedHost(c.xfh)) return "xfh must be a host[:port] when present";
+  if (c.country !== undefined && !isCountryCode(c.country))
+    return "country must be a two-character upper-case country code when present";
+  if (c.continent !== undefined && !isContinentCode(c.continent))
+    return "continent must be one of AF AN AS EU NA OC SA when present";
   return null;
 }
 

@@ -17,3 +17,16 @@ export function isForwardedProto(value: unknown): value is ForwardedProto {
 export function isForwardedHost(value: unknown): value is string {
   return typeof value === "string" && value.length <= MAX_FORWARDED_HOST_LENGTH && FORWARDED_HOST.test(value);
 }
+
+/** `country`: an ISO 3166-1 alpha-2 code as Cloudflare reports it (upper case; `XX` unknown, `T1` Tor). */
+const COUNTRY = /^[A-Z][A-Z0-9]$/;
+/** `continent`: one of Cloudflare's continent codes. */
+const CONTINENTS: ReadonlySet<unknown> = new Set(["AF", "AN", "AS", "EU", "NA", "OC", "SA"]);
+
+export function isCountryCode(value: unknown): value is string {
+  return typeof value === "string" && COUNTRY.test(value);
+}
+
+export function isContinentCode(value: unknown): value is string {
+  return CONTINENTS.has(value);
+}

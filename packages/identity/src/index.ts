@@ -1,7 +1,13 @@
 export { bindingHash, pathAndQueryOf } from "./binding.ts";
 export type { ReusableIdentityClaims } from "./claims.ts";
 export { parseHopKeysEnv, parseJwksEnv, parsePrivateJwkEnv } from "./env.ts";
-export { isForwardedHost, isForwardedProto, MAX_FORWARDED_HOST_LENGTH } from "./forwarded.ts";
+export {
+  isContinentCode,
+  isCountryCode,
+  isForwardedHost,
+  isForwardedProto,
+  MAX_FORWARDED_HOST_LENGTH,
+} from "./forwarded.ts";
 export {
   HOP_TOKEN_ALG,
   IDENTITY_TOKEN_ALG,

@@ -1,5 +1,5 @@
 import type { ReusableIdentityClaims } from "./claims.ts";
-import { isForwardedHost, isForwardedProto } from "./forwarded.ts";
+import { isContinentCode, isCountryCode, isForwardedHost, isForwardedProto } from "./forwarded.ts";
 import { encodedHeaderFor, type IdentityTokenAlgorithm } from "./header.ts";
 import type { ForwardedProto, Identity, IdentityClaims } from "./types.ts";
 
@@ -15,6 +15,10 @@ export interface SignInput {
   forwardedProto?: ForwardedProto;
   /** `xfh`: the host[:port] the client used at the edge; see `isForwardedHost`. */
   forwardedHost?: string;
+  /** `country`: the client's ISO 3166-1 alpha-2 country, upper case (see `isCountryCode`). */
+  country?: string;
+  /** `continent`: the client's continent code (AF AN AS EU NA OC SA). */
+  continent?: string;
 }
 
 /** A reusable token has no request binding and no jti. */
@@ -79,6 +83,12 @@ function assertForwardedInput(input: ReusableSignInput): void {
   if (input.forwardedHost !== undefined && !isForwardedHost(input.forwardedHost)) {
     throw new Error("identity signer forwardedHost must be a host[:port] of at most 255 characters");
   }
+  if (input.country !== undefined && !isCountryCode(input.country)) {
+    throw new Error("identity signer country must be a two-character upper-case country code");
+  }
+  if (input.continent !== undefined && !isContinentCode(input.continent)) {
+    throw new Error("identity signer continent must be one of AF AN AS EU NA OC SA");
+  }
 }
 
 /**
@@ -111,6 +121,8 @@ export function signingInputFor(
     ...(input.clientIp === undefined ? {} : { cip: input.clientIp }),
     ...(input.forwardedProto === undefined ? {} : { xfp: input.forwardedProto }),
     ...(input.forwardedHost === undefined ? {} : { xfh: input.forwardedHost }),
+    ...(input.country === undefined ? {} : { country: input.country }),
+    ...(input.continent === undefined ? {} : { continent: input.continent }),
   };
   return `${encodedHeader}.${backend.encodeText(JSON.stringify(claims))}`;
 }
@@ -135,6 +147,8 @@ function reusableClaimsFor(
     ...(input.clientIp === undefined ? {} : { cip: input.clientIp }),
     ...(input.forwardedProto === undefined ? {} : { xfp: input.forwardedProto }),
     ...(input.forwardedHost === undefined ? {} : { xfh: input.forwardedHost }),
+    ...(input.country === undefined ? {} : { country: input.country }),
+    ...(input.continent === undefined ? {} : { continent: input.continent }),
   };
 }
 

@@ -35,4 +35,8 @@ export interface IdentityClaims extends Identity {
   cip?: string;
   xfp?: ForwardedProto;
   xfh?: string;
+  /** The client's country (ISO 3166-1 alpha-2, upper case) as the edge located it. */
+  country?: string;
+  /** The client's continent code (AF AN AS EU NA OC SA) as the edge located it. */
+  continent?: string;
 }

@@ -152,6 +152,22 @@ function registerContract(impl: IdentityImplementation): void {
       }
     });
 
+    it("round-trips the client's country and continent, and refuses to sign malformed ones", async () => {
+      const verifier = await verifierFor([keyA]);
+      const token = await signerA.sign({ ...GET_USERS, country: "DE", continent: "EU" });
+      const claims = decodeSegment(splitToken(token)[1]) as Record<string, unknown>;
+      expect(Object.keys(claims).slice(-2)).toEqual(["country", "continent"]);
+      const result = await verifier.verify(token, GET_USERS_REQUEST);
+      if (!result.ok) throw new Error(`expected ok, got ${result.reason}: ${result.message}`);
+      expect(result.claims).toMatchObject({ country: "DE", continent: "EU" });
+      const plain = decodeSegment(splitToken(await signerA.sign(GET_USERS))[1]) as Record<string, unknown>;
+      expect(Object.hasOwn(plain, "country")).toBe(false);
+      expect(Object.hasOwn(plain, "continent")).toBe(false);
+      for (const bad of [{ country: "de" }, { country: "DEU" }, { country: "D\r" }, { continent: "XX" }]) {
+        await expect(signerA.sign({ ...GET_USERS, ...bad })).rejects.toThrow(/country|continent/);
+      }
+    });
+
     it("verifies a token without xfp/xfh, and omits them from the payload", async () => {
       const token = await signerA.sign(GET_USERS);
       const claims = decodeSegment(splitToken(token)[1]) as Record<string, unknown>;
@@ -576,6 +592,9 @@ function registerContract(impl: IdentityImplementation): void {
         await craftToken(header, { ...good, xfh: "evil.example/admin" }, signing),
         await craftToken(header, { ...good, xfh: "h".repeat(256) }, signing),
         await craftToken(header, { ...good, xfh: 443 }, signing),
+        await craftToken(header, { ...good, country: "de" }, signing),
+        await craftToken(header, { ...good, country: ["DE"] }, signing),
+        await craftToken(header, { ...good, continent: "Europe" }, signing),
       ];
       for (const token of cases) {
         expect(await verifier.verify(token, GET_USERS_REQUEST)).toMatchObject({

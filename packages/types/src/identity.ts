@@ -32,6 +32,10 @@ export interface IdentityClaims extends Identity {
   xfp?: ForwardedProto;
   /** Host (host[:port], at most 255 characters) the client used at the edge; becomes X-Forwarded-Host. */
   xfh?: string;
+  /** The client's country (ISO 3166-1 alpha-2, upper case) as the edge located it (docs/traffic.md). */
+  country?: string;
+  /** The client's continent code (AF AN AS EU NA OC SA) as the edge located it. */
+  continent?: string;
 }
 
 /** The schemes an `xfp` claim may carry. */

@@ -41,6 +41,7 @@ export function prepareForward(c: Context<EdgeHonoEnv>, centralBase: string): Pr
     binding: {
       clientIp: clientIpOf(c.req.raw.headers),
       ...forwardedClaimsOf(new URL(c.req.raw.url)),
+      ...c.get("location"),
     },
   };
 }

@@ -3,7 +3,7 @@ import type { LimitedBody } from "../../context.ts";
 
 /** Facts about the client's request that the identity token binds besides method and target. */
 export type RequestBinding = Required<Pick<SignInput, "clientIp">> &
-  Pick<SignInput, "forwardedProto" | "forwardedHost">;
+  Pick<SignInput, "forwardedProto" | "forwardedHost" | "country" | "continent">;
 
 /**
  * A request to central, ready except for the identity token: what `createForwardRequest`

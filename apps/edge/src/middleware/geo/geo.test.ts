@@ -73,4 +73,36 @@ describe("geo refusal", () => {
     const embargoed = { "x-geo-country": "IR", "x-geo-continent": "AS" };
     expect((await app.request(at("/api/embargo/x", { country: "DE" }, embargoed))).status).toBe(403);
   });
+
+  it("signs the client's country and continent into the identity token central verifies", async () => {
+    const { app } = await createFixture({ extraRoutes: GEO_ROUTES });
+    const seen = await recorded(await app.request(at("/api/public/geo", { country: "DE", continent: "EU" })));
+    if (!seen.identity.ok) throw new Error(`central refused the token: ${seen.identity.message}`);
+    expect(seen.identity.claims).toMatchObject({ country: "DE", continent: "EU" });
+    // Unknown location: no claims; a malformed code is never signed.
+    for (const cf of [{}, { country: "not-a-code", continent: "Atlantis" }]) {
+      const other = await recorded(await app.request(at("/api/public/geo", cf)));
+      if (!other.identity.ok) throw new Error(`central refused the token: ${other.identity.message}`);
+      expect(other.identity.claims.country).toBeUndefined();
+      expect(other.identity.claims.continent).toBeUndefined();
+    }
+  });
+
+  it("behind a trusted proxy the configured headers are what gets signed", async () => {
+    const { app } = await createFixture({
+      extraRoutes: GEO_ROUTES,
+      extraTopLevelYaml: "geo: { countryHeader: X-Geo-Country, continentHeader: X-Geo-Continent }",
+    });
+    const seen = await recorded(
+      await app.request(
+        at(
+          "/api/public/geo",
+          { country: "US", continent: "NA" },
+          { "x-geo-country": "jp", "x-geo-continent": "AS" },
+        ),
+      ),
+    );
+    if (!seen.identity.ok) throw new Error(`central refused the token: ${seen.identity.message}`);
+    expect(seen.identity.claims).toMatchObject({ country: "JP", continent: "AS" });
+  });
 });

@@ -1,6 +1,12 @@
-import { type EdgeConfig, GatewayError, type GeoRuleConfig, type GeoSourceConfig } from "@gateway/types";
+import {
+  CONTINENT_CODES,
+  type EdgeConfig,
+  GatewayError,
+  type GeoRuleConfig,
+  type GeoSourceConfig,
+} from "@gateway/types";
 import { createMiddleware } from "hono/factory";
-import type { EdgeHonoEnv } from "../../context.ts";
+import type { EdgeHonoEnv, EdgeVariables } from "../../context.ts";
 
 export interface ClientLocation {
   country: string | undefined;
@@ -44,12 +50,30 @@ export function geoAdmits(rule: GeoRuleConfig, where: ClientLocation): boolean {
   );
 }
 
-/** 451 unavailable_for_legal_reasons (or 403 geo_denied) when the route's geo rule refuses the client's location. */
+const COUNTRY = /^[A-Z][A-Z0-9]$/;
+const CONTINENTS: ReadonlySet<string> = new Set(CONTINENT_CODES);
+
+/** What central may rely on (signed into the identity token): only well-formed codes. */
+function signableLocation(where: ClientLocation): EdgeVariables["location"] {
+  return {
+    ...(where.country !== undefined && COUNTRY.test(where.country) ? { country: where.country } : {}),
+    ...(where.continent !== undefined && CONTINENTS.has(where.continent)
+      ? { continent: where.continent }
+      : {}),
+  };
+}
+
+/**
+ * Puts the client's location in the context (`location`, signed into the identity
+ * token for central's geo routing), then answers 451 unavailable_for_legal_reasons
+ * (or 403 geo_denied) when the route's geo rule refuses it.
+ */
 export function createGeoRules(config: Pick<EdgeConfig, "geo">) {
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
+    const where = locationOf(c.req.raw, config.geo);
+    c.set("location", signableLocation(where));
     const rule = c.get("route").geo;
     if (rule) {
-      const where = locationOf(c.req.raw, config.geo);
       if (!geoAdmits(rule, where)) {
         const from = where.country ?? where.continent ?? "unknown";
         throw new GatewayError(

@@ -1,1 +1,1 @@
-export { createIpRules } from "./ip-rules.ts";
+export { createGlobalIpRules, createRouteIpRules } from "./ip-rules.ts";

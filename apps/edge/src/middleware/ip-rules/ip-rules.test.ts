@@ -1,7 +1,9 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bearer, createFixture, errorOf, recorded } from "../../../test/workerd/edge-fixture.ts";
 import { centralHits } from "../../../test/workerd/recording-central.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
+import { cacheApiStore, durableObjectIndex } from "../cache/index.ts";
 
 const UPSTREAM = '"http://127.0.0.1:9"';
 
@@ -49,7 +51,7 @@ describe("IP rules", () => {
       expect(response.headers.get("content-type")).toMatch(/^application\/json/);
       const error = await errorOf(response);
       expect(error.code).toBe("ip_denied");
-      expect(error.message).toBe(`client address ${ip} is not allowed on this route`);
+      expect(error.message).toBe(`client address ${ip} is not allowed`);
       expect(error.requestId).toBe(response.headers.get("x-request-id"));
       expect(await centralHits(path)).toBe(0);
     }
@@ -109,5 +111,46 @@ describe("IP rules", () => {
   it("no rules configured: every address passes (the standard fixture)", async () => {
     const { app } = await createFixture();
     expect((await app.request("/api/public/x", from("203.0.113.9"))).status).toBe(200);
+  });
+
+  it("global rules run before routing: a denied client gets 403 on an unknown path, allowed clients 404", async () => {
+    const { app } = await denyFixture();
+    const denied = await app.request("/no/such/route", from("203.0.113.9"));
+    expect(denied.status).toBe(403);
+    expect(await errorOf(denied)).toMatchObject({
+      code: "ip_denied",
+      message: "client address 203.0.113.9 is not allowed",
+    });
+    expect((await app.request("/no/such/route", from("198.51.100.1"))).status).toBe(404);
+    // /health stays open to everyone (load balancers and uptime checks).
+    expect((await app.request("/health", from("203.0.113.9"))).status).toBe(200);
+  });
+
+  it("the cache purge endpoint is behind the global rules: 403 before its secret is looked at", async () => {
+    const { app } = await createFixture({
+      extraTopLevelYaml: 'ipRules: { deny: ["203.0.113.0/24"] }',
+      deps: {
+        cache: {
+          store: cacheApiStore(() => caches.open(`ip-${crypto.randomUUID()}`)),
+          index: durableObjectIndex(env.CACHE_INDEX as NonNullable<typeof env.CACHE_INDEX>),
+          purgeSecret: "purge-secret-for-ip-tests",
+        },
+      },
+    });
+    const purge = (ip: string, secret: string) =>
+      app.request("/_gateway/cache/purge", {
+        method: "POST",
+        headers: {
+          "cf-connecting-ip": ip,
+          authorization: `Bearer ${secret}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ prefixes: ["/api/public"] }),
+      });
+    const denied = await purge("203.0.113.7", "purge-secret-for-ip-tests");
+    expect(denied.status).toBe(403);
+    expect((await errorOf(denied)).code).toBe("ip_denied");
+    expect((await purge("198.51.100.1", "wrong-secret")).status).toBe(401);
+    expect((await purge("198.51.100.1", "purge-secret-for-ip-tests")).status).toBe(200);
   });
 });

@@ -31,14 +31,35 @@ function admits(rules: CompiledRules, ip: IpAddress): boolean {
   return rules.allow === undefined || rules.allow.matches(ip);
 }
 
+function clientAddress(headers: Headers): { text: string | null; ip: IpAddress } {
+  const text = clientIpOf(headers);
+  const ip = parseIp(text);
+  if (ip === undefined) throw new GatewayError("ip_denied", "client address could not be read");
+  return { text, ip };
+}
+
 /**
- * 403 ip_denied unless the client address passes the global rules and then the
- * route's. Runs after routing and before CORS, limits and authentication, so a
- * refused client costs no JWKS fetch and never reaches central. The matchers
- * are compiled here, once per app (isolate).
+ * The global ipRules: 403 ip_denied before routing, so a refused client learns
+ * nothing about which paths exist (an unknown path is 403, not 404) and reaches
+ * no other endpoint after it (the cache purge endpoint included). Compiled once
+ * per app (isolate); without global rules this step is a no-op.
  */
-export function createIpRules(config: Pick<EdgeConfig, "ipRules" | "routes">) {
+export function createGlobalIpRules(config: Pick<EdgeConfig, "ipRules">) {
   const global = compile(config.ipRules);
+  return createMiddleware<EdgeHonoEnv>(async (c, next) => {
+    if (global) {
+      const { text, ip } = clientAddress(c.req.raw.headers);
+      if (!admits(global, ip)) throw new GatewayError("ip_denied", `client address ${text} is not allowed`);
+    }
+    await next();
+  });
+}
+
+/**
+ * A route's ipRules, after routing and the global rules, before CORS, limits and
+ * authentication: a refused client costs no JWKS fetch and never reaches central.
+ */
+export function createRouteIpRules(config: Pick<EdgeConfig, "routes">) {
   const perRoute = new Map<string, CompiledRules>();
   for (const route of config.routes) {
     const compiled = compile(route.ipRules);
@@ -46,13 +67,10 @@ export function createIpRules(config: Pick<EdgeConfig, "ipRules" | "routes">) {
   }
   return createMiddleware<EdgeHonoEnv>(async (c, next) => {
     const route = perRoute.get(c.get("route").name);
-    if (global || route) {
-      const text = clientIpOf(c.req.raw.headers);
-      const ip = parseIp(text);
-      if (ip === undefined) throw new GatewayError("ip_denied", "client address could not be read");
-      if ((global && !admits(global, ip)) || (route && !admits(route, ip))) {
+    if (route) {
+      const { text, ip } = clientAddress(c.req.raw.headers);
+      if (!admits(route, ip))
         throw new GatewayError("ip_denied", `client address ${text} is not allowed on this route`);
-      }
     }
     await next();
   });
