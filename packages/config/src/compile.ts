@@ -127,6 +127,8 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
         ...(route.retry === undefined ? {} : { retry: structuredClone(route.retry) }),
         ...(route.concurrency === undefined ? {} : { concurrency: { ...route.concurrency } }),
         ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
+        ...(route.transform === undefined ? {} : { transform: structuredClone(route.transform) }),
+        ...(route.split === undefined ? {} : { split: structuredClone(route.split) }),
         rateLimit: [...route.rateLimit],
         edgeRateLimit: [...route.edgeRateLimit],
       }),

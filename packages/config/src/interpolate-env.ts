@@ -1,14 +1,20 @@
 import type { ConfigIssue, ConfigPath } from "./issues.ts";
+import { TEMPLATE_NAMESPACES } from "./transform/template.ts";
 
 export type Env = Record<string, string | undefined>;
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `${identity.sub}` and the like are per-request template variables (transforms), not env references. */
+const TEMPLATE_REFERENCE = new RegExp(`^(?:${TEMPLATE_NAMESPACES.join("|")})\\.[A-Za-z0-9_.]*$`);
 
 /**
  * Replaces `${NAME}` and `${NAME:-default}` in every string value of an
  * already-parsed YAML tree (keys are left alone), so an env value can never
  * inject YAML structure. `${NAME:-default}` uses the default when NAME is unset
  * or empty; `$${` is a literal `${`. Missing variables are collected as issues.
+ * `${identity.sub}`-style references (a template namespace, a dot) are left for
+ * the transforms, which check them (env variable names have no dot).
  */
 export function interpolateEnv(tree: unknown, env: Env): { value: unknown; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
@@ -52,6 +58,11 @@ function interpolateString(text: string, path: ConfigPath, env: Env, issues: Con
       return text;
     }
     const reference = text.slice(index + 2, close);
+    if (TEMPLATE_REFERENCE.test(reference)) {
+      result += text.slice(index, close + 1);
+      index = close + 1;
+      continue;
+    }
     const substituted = resolveReference(reference, path, env, issues);
     if (substituted === undefined) return text;
     result += substituted;

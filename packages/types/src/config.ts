@@ -172,6 +172,62 @@ export interface RouteCacheConfig {
   shareSetCookie: boolean;
 }
 
+/** One header a transform sets or adds: lower-case name, and a value (request headers: a template, see docs/traffic.md). */
+export interface HeaderRule {
+  name: string;
+  value: string;
+}
+
+/** Applied in this order: remove, then set (replaces), then add (appends to an existing value). */
+export interface HeaderTransform {
+  remove: string[];
+  set: HeaderRule[];
+  add: HeaderRule[];
+}
+
+/** Central only: what central changes on the way to the service and back (docs/traffic.md). */
+export interface RouteTransformConfig {
+  request?: {
+    /** Values may use `${identity.sub}`, `${request.id}`, `${client.country}`… (TEMPLATE_VARIABLES in @gateway/config). */
+    headers: HeaderTransform;
+    query: { rename: Array<{ from: string; to: string }>; remove: string[] };
+  };
+  response?: {
+    /** Literal values only. */
+    headers: HeaderTransform;
+    /** Wraps the service's 2xx `application/json` bodies up to `maxBodyBytes` as `{ "data": …, "requestId": … }`. */
+    envelope?: { maxBodyBytes: number };
+  };
+}
+
+/** What sends a request to a split variant regardless of weights: any one condition matching is enough. */
+export interface SplitMatchConfig {
+  /** Request header (lower-case name) equal to the value. */
+  headers: HeaderRule[];
+  /** Cookie equal to the value. */
+  cookies: HeaderRule[];
+  /** The client's country as signed by the edge (ISO 3166-1 alpha-2, upper case). */
+  countries: string[];
+  continents: ContinentCode[];
+}
+
+/** One upstream group of a split route. */
+export interface SplitVariantConfig {
+  /** Sent to the service as `x-gateway-variant` and logged. */
+  name: string;
+  upstream: UpstreamConfig;
+  /** Share of the requests no match rule picked (relative to the other variants' weights; 0 = matched requests only). */
+  weight: number;
+  match?: SplitMatchConfig;
+}
+
+/** Central only: a route split between upstream groups (canary, A/B, geo); docs/traffic.md. */
+export interface RouteSplitConfig {
+  variants: SplitVariantConfig[];
+  /** consumer / client_ip: the same caller always gets the same variant (for the same weights). */
+  sticky: "none" | "consumer" | "client_ip";
+}
+
 export interface RouteConfig {
   name: string;
   /** Path prefix, normalised: starts with "/", no trailing slash (except "/" itself). Matches on segment boundaries. */
@@ -225,6 +281,10 @@ export interface RouteConfig {
   deprecation?: DeprecationConfig;
   /** Edge only: the HTTP cache in front of central; absent = not cached. */
   cache?: RouteCacheConfig;
+  /** Central only: header, query and body transforms. */
+  transform?: RouteTransformConfig;
+  /** Central only: upstream groups chosen per request (then `upstream` has no URLs). */
+  split?: RouteSplitConfig;
   /** Central only (filled by the schema; see ./resilience.ts for the defaults). */
   circuitBreaker?: CircuitBreakerConfig;
   /** Central only: connect / first byte / total; `firstByteMs` equals `timeoutMs`. */
@@ -358,6 +418,8 @@ export type EdgeRouteConfig = Omit<
   | "timeouts"
   | "retry"
   | "concurrency"
+  | "transform"
+  | "split"
 > & { forwardAuthorization: boolean; apiKeyQueryParam?: string };
 
 /** What a central replica runs with. */

@@ -17,7 +17,9 @@ import {
   timeoutsSchema,
   upstreamSchema,
 } from "./resilience-schema.ts";
+import { splitSchema } from "./split-schema.ts";
 import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
+import { transformSchema } from "./transform-schema.ts";
 import { jwksUrlProblem } from "./url-problem.ts";
 
 /**
@@ -117,9 +119,10 @@ const routeSchema = z
     issuers: uniqueList(name).default(() => []),
     roles: uniqueList(nonEmptyString).default(() => []),
     scopes: uniqueList(nonEmptyString).default(() => []),
-    /** Exactly one of upstream / grpc (checked in ../semantic). */
+    /** Exactly one of upstream / grpc / split (checked in ../semantic). */
     upstream: upstreamSchema.optional(),
     grpc: grpcSchema.optional(),
+    split: splitSchema.optional(),
     rewrite: routePath.optional(),
     /** Optional here: shorthand for timeouts.firstByteMs, defaulted after the semantic checks. */
     timeoutMs: positiveInt(600_000).optional(),
@@ -144,9 +147,10 @@ const routeSchema = z
     ipRules: ipRulesSchema.optional(),
     geo: geoRuleSchema.optional(),
     deprecation: deprecationSchema.optional(),
+    transform: transformSchema.optional(),
   })
   .superRefine((route, ctx) => {
-    if (route.upstream === undefined && route.grpc === undefined)
+    if (route.upstream === undefined && route.grpc === undefined && route.split === undefined)
       ctx.addIssue({ code: "custom", path: ["upstream"], message: "is required" });
   });
 
