@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${identity.sub} templates are what these tests feed in
 import { describe, expect, it } from "vitest";
 import { baseDocument, issuesOf, type MutableDocument } from "../../test/fixtures.ts";
 import { compileCentral, compileEdge } from "../compile.ts";

@@ -116,7 +116,7 @@ export function checkTransformAndSplit(
   }
   if (split !== undefined && route.upstream !== undefined)
     report([...routePath, "split"], "a route has either upstream or split, not both");
-  const cached = route.cache !== undefined && route.cache.enabled;
+  const cached = route.cache?.enabled;
   if (cached && split !== undefined)
     report(
       [...routePath, "cache"],

@@ -63,9 +63,9 @@ export function usesVariables(parts: readonly TemplatePart[]): boolean {
 /** Expands parsed parts; a variable without a value (no tenant, unknown country) becomes "". */
 export function renderTemplate(
   parts: readonly TemplatePart[],
-  valueOf: (variable: TemplateVariable) => string | undefined,
+  lookup: (variable: TemplateVariable) => string | undefined,
 ): string {
   let out = "";
-  for (const part of parts) out += "literal" in part ? part.literal : (valueOf(part.variable) ?? "");
+  for (const part of parts) out += "literal" in part ? part.literal : (lookup(part.variable) ?? "");
   return out;
 }
