@@ -33,6 +33,10 @@ export interface CentralPipeline {
   rateLimit?: RequestHandler;
   /** Transcodes requests on routes with `grpc` (REST → gRPC, see docs/grpc.md); passes the others on. */
   grpc?: RequestHandler;
+  /** Split routes: picks the variant (upstream group) and tells the service (`x-gateway-variant`). */
+  variants?: RequestHandler;
+  /** Per-route request/response transforms (headers, query, JSON envelope). */
+  transform?: RequestHandler;
   /** Sends the request to the route's upstream and relays the answer. */
   proxy: RequestHandler;
   /** /readyz passes only when all of these resolve (e.g. Redis PING). */
@@ -46,7 +50,7 @@ export interface CentralPipeline {
 /**
  * The request path at central, cheapest rejections first:
  * security headers → context → guard → health → identity → trusted headers → routing → rate limit
- * → replay check → body limit → gRPC transcoder (gRPC routes) | proxy. With replay protection on, identity verifies everything
+ * → replay check → body limit → variant choice (split routes) → transforms → gRPC transcoder (gRPC routes) | proxy. With replay protection on, identity verifies everything
  * but the replay; the rate limit (one Redis script) or else the replay check settles that, so a
  * request costs one Redis round trip and a replayed token consumes no quota.
  */
@@ -75,6 +79,8 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   if (parts.rateLimit !== undefined) app.use(parts.rateLimit);
   if (parts.replay !== undefined) app.use(createReplayCheck(parts.replay));
   app.use(createBodyLimit());
+  if (parts.variants !== undefined) app.use(parts.variants);
+  if (parts.transform !== undefined) app.use(parts.transform);
   if (parts.grpc !== undefined) app.use(parts.grpc);
   app.use(parts.proxy);
   app.use(createErrorHandler(parts.logger));

@@ -21,6 +21,8 @@ export interface GatewayContext {
   route?: RouteConfig;
   /** Normalised request path (no query) used for routing. */
   path?: string;
+  /** The split variant chosen for this request (routes with `split`); names its upstream pool. */
+  variant?: string;
   /** Upstream origin the request was sent to (for the access log). */
   upstream?: string;
 }

@@ -8,6 +8,8 @@ import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
+import { createTransforms } from "../transform/index.ts";
+import { createVariantRouting } from "../upstream/variants/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
 import { redisReadiness } from "./readiness.ts";
@@ -129,6 +131,11 @@ export async function composeCentral(
     },
   );
   registry.closers.push(() => proxy.close());
+  const variants = createVariantRouting(
+    config.routes,
+    clients.random === undefined ? {} : { random: clients.random },
+  );
+  const transform = createTransforms(config.routes);
 
   const app = createApp(config, {
     logger,
@@ -136,6 +143,8 @@ export async function composeCentral(
     rateLimit,
     ...(grpc === undefined ? {} : { grpc: grpc.handler }),
     proxy: proxy.handler,
+    ...(variants === undefined ? {} : { variants }),
+    ...(transform === undefined ? {} : { transform }),
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
     readinessDetails: { upstreams: () => proxy.snapshot() },

@@ -48,6 +48,8 @@ export async function callMetadata(
     ...(identity.cip === undefined ? {} : { clientIp: identity.cip }),
     ...(identity.xfp === undefined ? {} : { forwardedProto: identity.xfp }),
     ...(identity.xfh === undefined ? {} : { forwardedHost: identity.xfh }),
+    ...(identity.country === undefined ? {} : { country: identity.country }),
+    ...(identity.continent === undefined ? {} : { continent: identity.continent }),
   });
   const metadata = new Metadata();
   const set = (name: string, value: string | undefined) => {

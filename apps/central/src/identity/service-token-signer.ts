@@ -20,6 +20,8 @@ function reuseKey(input: ReusableSignInput): string {
     input.clientIp ?? null,
     input.forwardedProto ?? null,
     input.forwardedHost ?? null,
+    input.country ?? null,
+    input.continent ?? null,
   ]);
 }
 

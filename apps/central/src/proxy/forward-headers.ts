@@ -49,6 +49,8 @@ export async function setForwardHeaders(
     ...(identity.cip === undefined ? {} : { clientIp: identity.cip }),
     ...(identity.xfp === undefined ? {} : { forwardedProto: identity.xfp }),
     ...(identity.xfh === undefined ? {} : { forwardedHost: identity.xfh }),
+    ...(identity.country === undefined ? {} : { country: identity.country }),
+    ...(identity.continent === undefined ? {} : { continent: identity.continent }),
   });
   const headers = req.headers;
   headers[IDENTITY_HEADER] = token;

@@ -15,6 +15,7 @@ import { createRequestBody, hasChunkedBody, type RequestBody } from "../upstream
 import { upstreamPath } from "../upstream/http/target.ts";
 import type { HttpRequestSpec } from "../upstream/http/transport.ts";
 import type { Lease, TargetSnapshot } from "../upstream/types.ts";
+import { upstreamKey, upstreamRoutes } from "../upstream/variants/index.ts";
 import { createExchange, type Exchange } from "./exchange.ts";
 import { setForwardHeaders } from "./forward-headers.ts";
 import { relayResponse } from "./relay-response.ts";
@@ -113,9 +114,10 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
   const random = deps.random ?? Math.random;
   const agents: AgentRegistry = createAgentRegistry(deps.agentOptions);
   const upstreams = new Map<string, RouteUpstream>();
-  for (const route of routes) {
+  // One pool per route, or per variant of a split route (upstream/variants).
+  for (const [key, route] of routes.flatMap(upstreamRoutes)) {
     upstreams.set(
-      route.name,
+      key,
       createRouteUpstream(route, {
         agents,
         logger: deps.logger,
@@ -203,9 +205,9 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
       next(new Error("proxy reached without route, path and identity"));
       return;
     }
-    const upstream = upstreams.get(route.name);
+    const upstream = upstreams.get(upstreamKey(route.name, context.variant));
     if (upstream === undefined) {
-      next(new Error(`route "${route.name}" has no upstream`));
+      next(new Error(`route "${upstreamKey(route.name, context.variant)}" has no upstream`));
       return;
     }
     const exchange = createExchange(res, route, context.requestId, upstream.settings.timeouts.totalMs);

@@ -36,7 +36,11 @@ export interface TestCentral {
   centralKeys: IdentityKeyPair;
   edgeSigner: IdentitySigner;
   /** An edge identity token for this method + request target. */
-  mint(method: string, target: string, identity?: Partial<Identity> & { cip?: string }): Promise<string>;
+  mint(
+    method: string,
+    target: string,
+    identity?: Partial<Identity> & { cip?: string; country?: string; continent?: string },
+  ): Promise<string>;
 }
 
 /**
@@ -106,13 +110,15 @@ export async function composeTestCentral(opts: {
     centralKeys,
     edgeSigner,
     mint(method, target, identity = {}) {
-      const { cip, ...rest } = identity;
+      const { cip, country, continent, ...rest } = identity;
       return edgeSigner.sign({
         identity: { ...ALICE, ...rest },
         audience: "central",
         method,
         pathAndQuery: target,
         clientIp: cip ?? "203.0.113.7",
+        ...(country === undefined ? {} : { country }),
+        ...(continent === undefined ? {} : { continent }),
       });
     },
   };

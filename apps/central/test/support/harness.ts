@@ -25,7 +25,7 @@ export interface CentralUnderTest
   mint(
     method: string,
     pathAndQuery: string,
-    identity?: Partial<Identity> & { cip?: string },
+    identity?: Partial<Identity> & { cip?: string; country?: string; continent?: string },
   ): Promise<string>;
   close(): Promise<void>;
 }

@@ -31,6 +31,7 @@ export function createRequestLog(logger: Logger): RequestHandler {
           status: res.statusCode,
           latencyMs: Math.round(latencyMs * 1000) / 1000,
           upstream: context.upstream,
+          ...(context.variant === undefined ? {} : { variant: context.variant }),
           consumer: context.identity?.sub,
           ...(res.writableFinished ? {} : { aborted: true }),
         },
