@@ -86,7 +86,7 @@ describe("request transforms (central → service)", () => {
     expect(seen?.headers.cookie).toBe("a=b; gw=1");
     // The service token binds the transformed target, so the service verifies it as received.
     const verifier = await central.serviceVerifier("shaped");
-    const verified = await verifier.verify(seen?.headers[IDENTITY_HEADER], {
+    const verified = await verifier.verify(String(seen?.headers[IDENTITY_HEADER]), {
       method: "GET",
       pathAndQuery: seen?.url ?? "",
     });
