@@ -27,7 +27,8 @@ export function upstreamRoutes(route: RouteConfig): Array<[key: string, route: R
   if (route.split === undefined) return [[route.name, route]];
   return route.split.variants.map((variant) => [
     upstreamKey(route.name, variant.name),
-    { ...route, upstream: variant.upstream },
+    // Named by its key, so the pool's logs and breaker metrics say which variant.
+    { ...route, name: upstreamKey(route.name, variant.name), upstream: variant.upstream },
   ]);
 }
 
