@@ -1,5 +1,6 @@
 import { CONTINENT_CODES } from "@gateway/types";
 import { z } from "zod";
+import { requestHeaderProblem } from "./managed-headers.ts";
 import { name, nonNegativeInt, uniqueList } from "./primitives.ts";
 import { upstreamSchema } from "./resilience-schema.ts";
 import { headerMap } from "./transform-schema.ts";
@@ -17,7 +18,15 @@ const cookieName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const matchSchema = z
   .strictObject({
-    headers: headerMap({ templates: false, what: "match values" }).default(() => []),
+    headers: headerMap({
+      templates: false,
+      what: "match values",
+      verb: "matched",
+      forbidden: (header) => {
+        const problem = requestHeaderProblem(header);
+        return problem && `${problem}, so clients cannot send it`;
+      },
+    }).default(() => []),
     cookies: z
       .record(z.string(), z.union([z.string(), z.number()]).transform(String), {
         error: "must be a mapping of cookie name to value",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseTemplate } from "../transform/template.ts";
 import { headerName } from "./cors-schema.ts";
+import { requestHeaderProblem, responseHeaderProblem } from "./managed-headers.ts";
 import { positiveInt, uniqueList } from "./primitives.ts";
 
 /**
@@ -29,7 +30,13 @@ const scalar = z
  * name lower case. `templates`: values may use ${…} variables (request headers);
  * otherwise a value is literal and `${` is refused.
  */
-export function headerMap(options: { templates: boolean; what?: string }) {
+export function headerMap(options: {
+  templates: boolean;
+  what?: string;
+  /** Why a rule may not use this (lower-case) header name; `verb` is "set" or "matched". */
+  forbidden?: (lowerName: string) => string | undefined;
+  verb?: string;
+}) {
   return z
     .record(z.string(), scalar, { error: "must be a mapping of header name to value" })
     .superRefine((map, ctx) => {
@@ -49,6 +56,15 @@ export function headerMap(options: { templates: boolean; what?: string }) {
             message: "is listed twice (header names ignore case)",
           });
         seen.add(name.toLowerCase());
+        const problem = options.forbidden?.(name.toLowerCase());
+        if (problem) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `cannot be ${options.verb ?? "set"} by a rule: ${problem}`,
+          });
+          continue;
+        }
         if (value.length > MAX_HEADER_VALUE_LENGTH || !HEADER_VALUE.test(value)) {
           ctx.addIssue({
             code: "custom",
@@ -73,11 +89,22 @@ export function headerMap(options: { templates: boolean; what?: string }) {
     .transform((map) => Object.entries(map).map(([name, value]) => ({ name: name.toLowerCase(), value })));
 }
 
-function headerOps(templates: boolean, what: string) {
-  const map = headerMap({ templates, what });
+function headerOps(templates: boolean, what: string, forbidden: (lowerName: string) => string | undefined) {
+  const map = headerMap({ templates, what, forbidden });
   return z.strictObject({
     remove: uniqueList(headerName)
       .max(MAX_RULES, { error: `must list at most ${MAX_RULES} headers` })
+      .superRefine((names, ctx) => {
+        names.forEach((name, index) => {
+          const problem = forbidden(name);
+          if (problem)
+            ctx.addIssue({
+              code: "custom",
+              path: [index],
+              message: `${name} cannot be removed by a rule: ${problem}`,
+            });
+        });
+      })
       .default(() => []),
     set: map.default(() => []),
     add: map.default(() => []),
@@ -133,13 +160,13 @@ const envelopeSchema = z
 export const transformSchema = z.strictObject({
   request: z
     .strictObject({
-      headers: headerOps(true, "request header values").prefault({}),
+      headers: headerOps(true, "request header values", requestHeaderProblem).prefault({}),
       query: querySchema.prefault({}),
     })
     .optional(),
   response: z
     .strictObject({
-      headers: headerOps(false, "response header values").prefault({}),
+      headers: headerOps(false, "response header values", responseHeaderProblem).prefault({}),
       envelope: envelopeSchema.optional(),
     })
     .transform(({ envelope, ...response }) => ({

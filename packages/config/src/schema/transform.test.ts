@@ -113,7 +113,6 @@ routes:
                 "X-User-Id": "root",
                 "X-Forwarded-For": "1.2.3.4",
                 "X-Request-Id": "r",
-                "Remote-User": "admin",
                 Connection: "close",
               },
               add: { "X-Consumer-Id": "${identity.sub}" },
@@ -130,22 +129,32 @@ routes:
     expect(paths).toEqual([
       "routes[0].transform.request.headers.remove[0]",
       "routes[0].transform.request.headers.remove[1]",
-      "routes[0].transform.request.headers.set.host",
-      "routes[0].transform.request.headers.set.x-gateway-identity",
-      "routes[0].transform.request.headers.set.x-user-id",
-      "routes[0].transform.request.headers.set.x-forwarded-for",
-      "routes[0].transform.request.headers.set.x-request-id",
-      "routes[0].transform.request.headers.set.remote-user",
-      "routes[0].transform.request.headers.set.connection",
-      "routes[0].transform.request.headers.add.x-consumer-id",
+      "routes[0].transform.request.headers.set.Host",
+      "routes[0].transform.request.headers.set.X-Gateway-Identity",
+      "routes[0].transform.request.headers.set.X-User-Id",
+      "routes[0].transform.request.headers.set.X-Forwarded-For",
+      "routes[0].transform.request.headers.set.X-Request-Id",
+      "routes[0].transform.request.headers.set.Connection",
+      "routes[0].transform.request.headers.add.X-Consumer-Id",
       "routes[0].transform.response.headers.remove[0]",
-      "routes[0].transform.response.headers.set.content-length",
-      "routes[0].transform.response.headers.set.proxy-status",
+      "routes[0].transform.response.headers.set.Content-Length",
+      "routes[0].transform.response.headers.set.Proxy-Status",
     ]);
     expect(issues[2]).toBe(
-      "routes[0].transform.request.headers.set.host: cannot be set by a rule: Host is set by the gateway from the upstream URL",
+      "routes[0].transform.request.headers.set.Host: cannot be set by a rule: Host is set by the gateway from the upstream URL",
     );
     expect(issues[3]).toMatch(/identity or gateway header: only the gateway sets it/);
+    // Other proxies' identity headers follow identity.stripHeaders.
+    expect(
+      issuesOf(withRoute({ transform: { request: { headers: { set: { "Remote-User": "admin" } } } } })),
+    ).toEqual([
+      "routes[0].transform.request.headers.set.remote-user: cannot be set by a rule: is an identity header other proxies set (identity.stripHeaders): services may trust it",
+    ]);
+    const custom = withRoute({ transform: { request: { headers: { remove: ["x-sso-user"] } } } });
+    custom.identity = { stripHeaders: ["default", "x-sso-*"] };
+    expect(issuesOf(custom)).toEqual([
+      "routes[0].transform.request.headers.remove[0]: x-sso-user cannot be removed by a rule: is an identity header other proxies set (identity.stripHeaders): services may trust it",
+    ]);
   });
 
   it("refuses the envelope on a cached route and any transform on a grpc route", () => {
@@ -228,6 +237,7 @@ describe("split", () => {
     expect(issuesOf(doc)).toEqual([
       "routes[0].split.variants[1].match: must name at least one header, cookie, country or continent",
       expect.stringMatching(/^routes\[0\]\.split\.variants\[2\]\.upstream: /),
+      "routes[0].split.variants[2].match.headers.X-User-Id: cannot be matched by a rule: is an identity or gateway header: only the gateway sets it, from the verified identity, so clients cannot send it",
       'routes[0].split.variants[2].match.countries[0]: must be a two-letter ISO 3166-1 country code like "DE"',
       'routes[0].split.sticky: must be one of none, consumer, client_ip (got "cookie")',
     ]);
@@ -236,7 +246,7 @@ describe("split", () => {
       split: {
         variants: [
           { ...stable, weight: 0 },
-          { ...canary, name: "stable", weight: 0, match: { headers: { "X-User-Id": "1" } } },
+          { ...canary, name: "stable", weight: 0, match: { headers: { "Remote-User": "1" } } },
         ],
       },
     });
@@ -247,7 +257,7 @@ describe("split", () => {
     semantic.routes[0].split.variants[0].weight = 1;
     semantic.routes[0].split.variants[1].name = "canary";
     expect(issuesOf(semantic)).toEqual([
-      "routes[0].split.variants[1].match.headers.x-user-id: cannot be matched: is an identity or gateway header: only the gateway sets it, from the verified identity, so clients cannot send it",
+      "routes[0].split.variants[1].match.headers.remote-user: cannot be matched: is an identity header other proxies set (identity.stripHeaders): services may trust it, and clients' copies are removed",
       "routes[0].split: a route has either upstream or split, not both",
       "routes[0].cache: cannot be combined with split: the edge cache would serve one variant's response to every client",
     ]);

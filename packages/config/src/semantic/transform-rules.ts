@@ -1,51 +1,12 @@
-import {
-  CLIENT_TRUST_HEADER_PREFIXES,
-  CLIENT_TRUST_HEADERS,
-  DEFAULT_STRIP_HEADERS_ENTRY,
-  FOREIGN_IDENTITY_HEADERS,
-  HOP_BY_HOP_HEADERS,
-  headerNameMatcher,
-  REQUEST_ID_HEADER,
-} from "@gateway/types";
+import { DEFAULT_STRIP_HEADERS_ENTRY, FOREIGN_IDENTITY_HEADERS, headerNameMatcher } from "@gateway/types";
 import type { ConfigPath } from "../issues.ts";
 import type { ParsedConfig } from "../schema/gateway-schema.ts";
 
 type ParsedRoute = ParsedConfig["routes"][number];
 type Report = (path: ConfigPath, message: string) => void;
 
-const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
-const TRUST: ReadonlySet<string> = new Set(CLIENT_TRUST_HEADERS);
-
-/** Why a request rule may not touch this (lower-case) header, or undefined. */
-function requestHeaderProblem(
-  header: string,
-  foreignIdentity: (name: string) => boolean,
-): string | undefined {
-  if (header === "host") return "Host is set by the gateway from the upstream URL";
-  if (HOP_BY_HOP.has(header) || header === "content-length")
-    return "is a hop-by-hop or framing header, which the gateway manages";
-  if (header === REQUEST_ID_HEADER) return "the gateway sets x-request-id";
-  if (TRUST.has(header) || CLIENT_TRUST_HEADER_PREFIXES.some((prefix) => header.startsWith(prefix)))
-    return "is an identity or gateway header: only the gateway sets it, from the verified identity";
-  if (foreignIdentity(header))
-    return "is an identity header other proxies set (identity.stripHeaders): services may trust it";
-  return undefined;
-}
-
-const RESPONSE_MANAGED: ReadonlySet<string> = new Set([
-  "content-length",
-  "content-encoding",
-  REQUEST_ID_HEADER,
-  "proxy-status",
-  "ratelimit",
-  "ratelimit-policy",
-]);
-
-function responseHeaderProblem(header: string): string | undefined {
-  if (HOP_BY_HOP.has(header) || RESPONSE_MANAGED.has(header) || header.startsWith("x-gateway-"))
-    return "is managed by the gateway (framing, encoding, request id, Proxy-Status, rate-limit headers)";
-  return undefined;
-}
+const IDENTITY_HEADER_PROBLEM =
+  "is an identity header other proxies set (identity.stripHeaders): services may trust it";
 
 function checkHeaderOps(
   ops: { remove: string[]; set: Array<{ name: string }>; add: Array<{ name: string }> },
@@ -66,8 +27,10 @@ function checkHeaderOps(
 }
 
 /**
- * Transforms and splits of one route: header names a rule may not touch, and
- * combinations that cannot work (gRPC routes, the edge cache).
+ * Transforms and splits of one route: the other proxies' identity headers
+ * (identity.stripHeaders; the fixed list of managed headers is refused by the
+ * schema, see ../schema/managed-headers.ts), and combinations that cannot work
+ * (gRPC routes, the edge cache).
  */
 export function checkTransformAndSplit(
   route: ParsedRoute,
@@ -85,23 +48,15 @@ export function checkTransformAndSplit(
     checkHeaderOps(
       transform.request.headers,
       [...routePath, "transform", "request", "headers"],
-      (header) => requestHeaderProblem(header, foreignIdentity),
-      report,
-    );
-  if (transform?.response)
-    checkHeaderOps(
-      transform.response.headers,
-      [...routePath, "transform", "response", "headers"],
-      responseHeaderProblem,
+      (header) => (foreignIdentity(header) ? IDENTITY_HEADER_PROBLEM : undefined),
       report,
     );
   split?.variants.forEach((variant, index) => {
     for (const { name } of variant.match?.headers ?? []) {
-      const problem = requestHeaderProblem(name, foreignIdentity);
-      if (problem)
+      if (foreignIdentity(name))
         report(
           [...routePath, "split", "variants", index, "match", "headers", name],
-          `cannot be matched: ${problem}, so clients cannot send it`,
+          `cannot be matched: ${IDENTITY_HEADER_PROBLEM}, and clients' copies are removed`,
         );
     }
   });
