@@ -186,15 +186,11 @@ describe("split routing through edge and central", () => {
 
   it("request.cf.country/continent, signed by the edge, pick the eu group at central; other continents follow the weights", async () => {
     for (const country of ["DE", "FR"]) {
-      const seen = (await (
-        await get("/api/shop/cart", located(country, "EU"))
-      ).json()) as Seen;
+      const seen = (await (await get("/api/shop/cart", located(country, "EU"))).json()) as Seen;
       expect(seen.service).toBe("c");
       expect(seen.headers["x-gateway-variant"]).toBe("eu");
     }
-    const us = (await (
-      await get("/api/shop/cart", located("US", "NA"))
-    ).json()) as Seen;
+    const us = (await (await get("/api/shop/cart", located("US", "NA"))).json()) as Seen;
     expect(["a", "b"]).toContain(us.service);
   });
 });
