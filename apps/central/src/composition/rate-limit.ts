@@ -24,6 +24,7 @@ export function buildRateLimit(
     clock?: Clock;
     /** A consumer's own policies (consumers/), applied besides the route's. */
     consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
+    timeoutMs?: number;
   },
 ): RateLimitPlugin {
   const store =
@@ -32,11 +33,15 @@ export function buildRateLimit(
           ...(deps.replay === undefined ? {} : { replayStore: deps.replay.store }),
           ...(deps.clock === undefined ? {} : { now: deps.clock }),
         })
-      : createRedisRateLimitStore(deps.redis);
+      : createRedisRateLimitStore(
+          deps.redis,
+          deps.timeoutMs === undefined ? {} : { commandTimeoutMs: deps.timeoutMs },
+        );
   return createRateLimitPlugin(config.rateLimits.policies, {
     store,
     logger: deps.logger,
     ...(deps.replay === undefined ? {} : { replay: deps.replay }),
     ...(deps.consumerPolicies === undefined ? {} : { consumerPolicies: deps.consumerPolicies }),
+    ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
   });
 }
