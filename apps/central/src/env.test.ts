@@ -70,7 +70,6 @@ describe("readCentralEnv: network hardening", () => {
     expect(env.allowedNetworks).toBeUndefined();
     expect(env.tls).toBeUndefined();
     expect(env.maxConnections).toBe(4096);
-    expect(env.rateLimitTimeoutMs).toBe(300);
   });
 
   it("parses CIDRs, the connection cap and TLS file paths (relative to cwd)", async () => {
@@ -79,7 +78,6 @@ describe("readCentralEnv: network hardening", () => {
         ...(await keys()),
         CENTRAL_ALLOWED_CIDRS: "127.0.0.1/32,10.0.0.0/8,::1/128",
         CENTRAL_MAX_CONNECTIONS: "500",
-        CENTRAL_RATE_LIMIT_TIMEOUT_MS: "1500",
         CENTRAL_TLS_CERT_FILE: "tls/cert.pem",
         CENTRAL_TLS_KEY_FILE: "/etc/central/key.pem",
         CENTRAL_TLS_CLIENT_CA_FILE: "tls/ca.pem",
@@ -88,7 +86,6 @@ describe("readCentralEnv: network hardening", () => {
     );
     expect(env.allowedNetworks?.map(formatCidr)).toEqual(["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
     expect(env.maxConnections).toBe(500);
-    expect(env.rateLimitTimeoutMs).toBe(1500);
     expect(env.tls).toEqual({
       certFile: "/srv/tls/cert.pem",
       keyFile: "/etc/central/key.pem",
@@ -104,9 +101,6 @@ describe("readCentralEnv: network hardening", () => {
     );
     expect(() => readCentralEnv({ ...good, CENTRAL_MAX_CONNECTIONS: "0" })).toThrow(
       /CENTRAL_MAX_CONNECTIONS/,
-    );
-    expect(() => readCentralEnv({ ...good, CENTRAL_RATE_LIMIT_TIMEOUT_MS: "soon" })).toThrow(
-      /CENTRAL_RATE_LIMIT_TIMEOUT_MS/,
     );
     expect(() => readCentralEnv({ ...good, CENTRAL_ALLOWED_CIDRS: "10.0.0.0/8,nope" })).toThrow(
       /CENTRAL_ALLOWED_CIDRS: "nope"/,

@@ -18,9 +18,6 @@ export interface CentralTlsFiles {
   clientCaFile?: string;
 }
 
-/** Redis answers in well under a millisecond; 300 ms means it is unreachable or stalled. */
-export const DEFAULT_RATE_LIMIT_TIMEOUT_MS = 300;
-
 export interface CentralEnv {
   configPath: string;
   port: number;
@@ -38,8 +35,6 @@ export interface CentralEnv {
   allowedNetworks?: Cidr[];
   /** CENTRAL_MAX_CONNECTIONS: open connections per process. */
   maxConnections: number;
-  /** CENTRAL_RATE_LIMIT_TIMEOUT_MS: how long a limit decision may take before the policy's fail mode applies. */
-  rateLimitTimeoutMs: number;
   /** CENTRAL_TLS_CERT_FILE + CENTRAL_TLS_KEY_FILE (+ CENTRAL_TLS_CLIENT_CA_FILE for mTLS). */
   tls?: CentralTlsFiles;
 }
@@ -172,11 +167,6 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       env.CENTRAL_MAX_CONNECTIONS,
       "CENTRAL_MAX_CONNECTIONS",
       DEFAULT_MAX_CONNECTIONS,
-    ),
-    rateLimitTimeoutMs: positiveInt(
-      env.CENTRAL_RATE_LIMIT_TIMEOUT_MS,
-      "CENTRAL_RATE_LIMIT_TIMEOUT_MS",
-      DEFAULT_RATE_LIMIT_TIMEOUT_MS,
     ),
     ...(tls === undefined ? {} : { tls }),
   };

@@ -13,7 +13,7 @@ import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
 import { createLogDestination } from "./logging/index.ts";
 import { createRedisConnectionLog } from "./redis/connection-log.ts";
-import { CENTRAL_REDIS_OPTIONS, createCentralRedis } from "./redis/index.ts";
+import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 
@@ -55,10 +55,7 @@ function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
   }
   // One line when Redis becomes unreachable, one when it is back (not one per reconnect attempt).
   const connectionLog = createRedisConnectionLog(logger);
-  // A limit decision may wait CENTRAL_RATE_LIMIT_TIMEOUT_MS: the client must not give up sooner.
-  const redis = createCentralRedis(env.redisUrl, connectionLog.onError, {
-    commandTimeout: Math.max(CENTRAL_REDIS_OPTIONS.commandTimeout, env.rateLimitTimeoutMs),
-  });
+  const redis = createCentralRedis(env.redisUrl, connectionLog.onError);
   redis.on("ready", connectionLog.onReady);
   // Not awaited (/readyz reports Redis until it is reachable) and not logged here: the
   // connection log reports an unreachable Redis once.

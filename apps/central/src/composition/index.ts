@@ -35,8 +35,6 @@ export interface CentralSettings extends CentralKeys {
   grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
   /** Consumers and API keys (API_KEY_PEPPER, CENTRAL_ADMIN_*); absent = no API keys. */
   consumers?: ConsumersEnv;
-  /** CENTRAL_RATE_LIMIT_TIMEOUT_MS (default 300). */
-  rateLimitTimeoutMs?: number;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
@@ -109,7 +107,6 @@ export async function composeCentral(
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
       ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
-      ...(settings.rateLimitTimeoutMs === undefined ? {} : { timeoutMs: settings.rateLimitTimeoutMs }),
     });
   // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
   // grpc-js and protobufjs are only loaded when a route needs them (start-up time).

@@ -24,7 +24,6 @@ export function buildRateLimit(
     clock?: Clock;
     /** A consumer's own policies (consumers/), applied besides the route's. */
     consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
-    timeoutMs?: number;
   },
 ): RateLimitPlugin {
   const store =
@@ -33,15 +32,11 @@ export function buildRateLimit(
           ...(deps.replay === undefined ? {} : { replayStore: deps.replay.store }),
           ...(deps.clock === undefined ? {} : { now: deps.clock }),
         })
-      : createRedisRateLimitStore(
-          deps.redis,
-          deps.timeoutMs === undefined ? {} : { commandTimeoutMs: deps.timeoutMs },
-        );
+      : createRedisRateLimitStore(deps.redis);
   return createRateLimitPlugin(config.rateLimits.policies, {
     store,
     logger: deps.logger,
     ...(deps.replay === undefined ? {} : { replay: deps.replay }),
     ...(deps.consumerPolicies === undefined ? {} : { consumerPolicies: deps.consumerPolicies }),
-    ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
   });
 }

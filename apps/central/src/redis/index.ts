@@ -16,12 +16,8 @@ export const CENTRAL_REDIS_OPTIONS = {
   enableAutoPipelining: true,
 } satisfies RedisOptions;
 
-export function createCentralRedis(
-  url: string,
-  onError: (err: Error) => void,
-  overrides: Pick<RedisOptions, "commandTimeout"> = {},
-): Redis {
-  const redis = new Redis(url, { ...CENTRAL_REDIS_OPTIONS, ...overrides, lazyConnect: true });
+export function createCentralRedis(url: string, onError: (err: Error) => void): Redis {
+  const redis = new Redis(url, { ...CENTRAL_REDIS_OPTIONS, lazyConnect: true });
   redis.on("error", onError);
   return redis;
 }
