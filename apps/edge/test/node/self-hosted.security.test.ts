@@ -24,7 +24,11 @@ const CONFIG = `
 version: 1
 limits:
   maxHeaderBytes: 8192
+rateLimits:
+  edge:
+    - { name: do-three, kind: durable_object, limit: 3, windowSeconds: 3600, key: [ip] }
 routes:
+  - { name: limited, path: /api/limited, auth: public, methods: [GET], upstream: "http://127.0.0.1:9", edgeRateLimit: [do-three] }
   - { name: public, path: /api/public, auth: public, methods: [GET, POST], upstream: "http://127.0.0.1:9" }
   - name: cached
     path: /api/cached
@@ -277,8 +281,19 @@ describe("self-hosted edge (workerd serve), raw bytes", () => {
     expect(seenWith("/api/cached/item")).toHaveLength(1);
   });
 
+  it("a durable_object edge limit is exact on the local Durable Object: 3 of 5 pass", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${edge.origin}/api/limited/n${i}`);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(seenWith("/api/limited/")).toHaveLength(3);
+  });
+
   it("Durable Objects keep their state on local disk in the configured folder", () => {
-    // The cache's key index (a SQLite-backed Durable Object) was written by the previous test.
+    // The cache's key index and the edge limiter (SQLite-backed Durable Objects) were used above.
     const files = readdirSync(join(stateDir, "durable-objects"), { recursive: true }).map(String);
     expect(files.some((file) => file.endsWith(".sqlite"))).toBe(true);
   });
