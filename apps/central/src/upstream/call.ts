@@ -137,7 +137,7 @@ export async function callUpstream<Request, Response>(
     if (result.ok) {
       if (isRetryable(undefined, result.status, retry.on) && mayRetryAgain()) {
         lease.report({ kind: "response", status: result.status, latencyMs });
-        running.abort();
+        running.discard();
         lastError = new GatewayError("upstream_error", `upstream answered ${result.status}`);
         await sleep(backoffMs(attempt, retry.backoff, options.random), cancel);
         if (cancel.cancelled) return { ok: false, cancelled: true };
