@@ -93,6 +93,7 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  errorKinds: string;
   centralCpuUs: number;
   nginxCpuUs: number;
   redisCpuUs: number;
@@ -217,6 +218,10 @@ async function main(): Promise<Row[]> {
         p50: result.p50Ms,
         p99: result.p99Ms,
         errors: result.errors,
+        errorKinds: Object.entries(result.errorKinds)
+          .filter(([, value]) => value > 0)
+          .map(([kind, value]) => `${kind} ${value}`)
+          .join(", "),
         centralCpuUs: result.cpuMicrosPerRequest,
         nginxCpuUs: perRequest(cpuMicros(target.extraPids) - extraBefore),
         redisCpuUs: perRequest(cpuMicros([redisProcess]) - redisBefore),
@@ -224,7 +229,7 @@ async function main(): Promise<Row[]> {
       rows.push(row);
       log(
         `${n} replica(s) via ${target.via}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50.toFixed(1)} ms, ` +
-          `p99 ${row.p99.toFixed(1)} ms, errors ${row.errors}; CPU µs/request: central ${row.centralCpuUs.toFixed(0)}, ` +
+          `p99 ${row.p99.toFixed(1)} ms, errors ${row.errors}${row.errorKinds ? ` (${row.errorKinds})` : ""}; CPU µs/request: central ${row.centralCpuUs.toFixed(0)}, ` +
           `nginx ${row.nginxCpuUs.toFixed(0)}, redis ${row.redisCpuUs.toFixed(0)}`,
       );
     }
