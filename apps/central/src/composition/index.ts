@@ -115,6 +115,8 @@ export async function composeCentral(
         signer,
         logger,
         ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
+        ...(clients.clock === undefined ? {} : { now: clients.clock }),
+        ...(clients.random === undefined ? {} : { random: clients.random }),
       })
     : undefined;
   if (grpc !== undefined) registry.closers.push(() => grpc.close());
@@ -138,7 +140,7 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
-    readinessDetails: { upstreams: () => proxy.snapshot() },
+    readinessDetails: { upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }) },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
   });

@@ -70,7 +70,10 @@ export function failureError(failure: AttemptFailure): GatewayError {
   }
 }
 
-function unavailable(reason: "breaker_open" | "no_healthy_target", retryAfterMs: number): GatewayError {
+export function unavailableError(
+  reason: "breaker_open" | "no_healthy_target",
+  retryAfterMs: number,
+): GatewayError {
   const message =
     reason === "breaker_open" ? "upstream is unavailable (circuit open)" : "no healthy upstream target";
   return new GatewayError("upstream_unavailable", message, {
@@ -107,7 +110,8 @@ export async function callUpstream<Request, Response>(
       avoid: tried,
       ...(options.hashKey === undefined ? {} : { hashKey: options.hashKey }),
     });
-    if (!picked.ok) return { ok: false, error: lastError ?? unavailable(picked.reason, picked.retryAfterMs) };
+    if (!picked.ok)
+      return { ok: false, error: lastError ?? unavailableError(picked.reason, picked.retryAfterMs) };
     const { lease } = picked;
     tried.add(lease.target.index);
     const mayRetryAgain = () =>
