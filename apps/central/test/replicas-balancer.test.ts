@@ -69,7 +69,11 @@ beforeAll(async () => {
   upstream = await startUpstream();
   const yaml = configYaml(upstream.url);
   replicas = await Promise.all(
-    Array.from({ length: REPLICAS }, () => startCentralProcess(yaml, inject("redisUrl"))),
+    // Exactness, not fail modes, is the subject: a starved CPU must not turn a slow Redis answer
+    // into a fail-closed 503 (REDIS_TIMEOUT_MS, default 250 ms; ignored by a central without it).
+    Array.from({ length: REPLICAS }, () =>
+      startCentralProcess(yaml, inject("redisUrl"), { REDIS_TIMEOUT_MS: "5000" }),
+    ),
   );
   // One decision per replica and route first (a consumer of its own): connections to Redis are
   // up and the script is loaded before any counted burst.
