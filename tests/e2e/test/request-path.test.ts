@@ -1,6 +1,6 @@
 import http from "node:http";
-// The whole request path through real processes: client → edge (wrangler dev,
-// workerd) → central (Node) → demo-users, with the dev issuer's JWKS.
+// The whole request path through real processes: client → edge (wrangler dev, or the
+// self-hosted workerd serve with E2E_EDGE_RUNTIME=workerd) → central (Node) → demo-users, with the dev issuer's JWKS.
 import { createHmacIdentitySigner, createIdentityVerifier, type HopSecretJwk } from "@gateway/identity";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -196,6 +196,20 @@ describe("central accepts only fresh edge tokens", () => {
       headers: { [IDENTITY_HEADER]: token },
     });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("the edge's HTTP cache", () => {
+  it("a cacheable public response is stored at the edge: the second GET is a HIT, with an Age", async () => {
+    const path = `/api/catalog/hello?e2e=${Date.now()}`;
+    const first = await fetch(`${stack.urls.edge}${path}`);
+    expect(first.status).toBe(200);
+    const body = await first.text();
+    const second = await fetch(`${stack.urls.edge}${path}`);
+    expect(second.status).toBe(200);
+    expect(await second.text()).toBe(body);
+    expect([first.headers.get("x-cache"), second.headers.get("x-cache")]).toEqual(["MISS", "HIT"]);
+    expect(second.headers.get("age")).toMatch(/^\d+$/);
   });
 });
 
