@@ -69,7 +69,7 @@ function runLines(lines: string[]): Promise<string[]> {
   const script = lines.map((line) => `echo ${marker}\n${line}`).join("\n");
   return new Promise((resolve, reject) => {
     execFile("bash", ["-c", script], { cwd: REPO_ROOT, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error && error.killed) reject(new Error(`the printed requests timed out: ${stderr}`));
+      if (error?.killed) reject(new Error(`the printed requests timed out: ${stderr}`));
       else resolve(stdout.split(`${marker}\n`).slice(1));
     });
   });

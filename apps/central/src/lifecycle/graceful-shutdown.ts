@@ -2,8 +2,7 @@ import type { Server } from "node:http";
 import type { Logger } from "pino";
 import type { HandlerSwap } from "./handler-swap.ts";
 
-/** k8s' default 30 s terminationGracePeriodSeconds minus the Deployment's 5 s preStop pause. */
-export const DEFAULT_DRAIN_TIMEOUT_MS = 25_000;
+export { DEFAULT_DRAIN_TIMEOUT_MS } from "./drain-timeout.ts";
 
 export interface GracefulShutdownOptions {
   server: Server;
