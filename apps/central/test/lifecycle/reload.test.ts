@@ -61,10 +61,13 @@ describe("config reload on SIGHUP", () => {
     expect(fresh.status).toBe(200);
     expect(JSON.parse(fresh.body)).toEqual({ served: "new" });
 
+    expect(oldService.openConnections()).toBeGreaterThan(0);
     oldService.release();
     const finished = await slow;
     expect(finished.status).toBe(200);
     expect(JSON.parse(finished.body)).toEqual({ served: "old" });
+    // The old pipeline is closed once its last request ended: its pooled upstream sockets go.
+    await expect.poll(() => oldService.openConnections(), { timeout: 5000 }).toBe(0);
 
     const after = await readyDetails(central);
     expect(after.config.hash).toBe(reloaded.hash);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,8 @@ export interface NamedUpstream {
   /** Resolves once a /slow request has arrived (and is held). */
   held(): Promise<void>;
   release(): void;
+  /** TCP connections open to this upstream right now (central's pooled keep-alive sockets). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -52,9 +55,17 @@ export async function startNamedUpstream(name: string): Promise<NamedUpstream> {
     }
     answer(res);
   });
+  // Idle sockets stay open on this side: only central closing its pool closes them.
+  server.keepAliveTimeout = 120_000;
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   const { url } = await listen(server);
   return {
     url,
+    openConnections: () => sockets.size,
     held: () => heldPromise,
     release() {
       for (const res of waiting.splice(0)) answer(res);
