@@ -137,6 +137,8 @@ export async function composeCentral(
         signer,
         logger,
         ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
+        ...(clients.clock === undefined ? {} : { now: clients.clock }),
+        ...(clients.random === undefined ? {} : { random: clients.random }),
       })
     : undefined;
   if (grpc !== undefined) registry.closers.push(() => grpc.close());
@@ -165,7 +167,7 @@ export async function composeCentral(
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
     readinessDetails: {
-      upstreams: () => proxy.snapshot(),
+      upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }),
       config: () => ({ hash, contract, loadedAt, ...lifecycle?.details() }),
     },
     ...(lifecycle === undefined ? {} : { notReadyReason: () => lifecycle.notReadyReason() }),
