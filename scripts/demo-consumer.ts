@@ -56,9 +56,8 @@ export async function createTrialKey(adminUrl: string, adminToken: string): Prom
   if (consumer.status === 400) return undefined;
   if (consumer.status === 409) {
     const existing = await call("GET", `/v1/consumers/${TRIAL_CONSUMER.id}`);
-    const body = (await existing.json()) as { rateLimit?: string[]; consumer?: { rateLimit?: string[] } };
-    const plans = body.rateLimit ?? body.consumer?.rateLimit ?? [];
-    if (!plans.includes("partner-trial")) return undefined;
+    const { rateLimit = [] } = (await existing.json()) as { rateLimit?: string[] };
+    if (!rateLimit.includes("partner-trial")) return undefined;
   } else if (consumer.status !== 201) {
     throw new Error(`creating the trial consumer failed: ${consumer.status} ${await consumer.text()}`);
   }

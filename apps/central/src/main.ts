@@ -153,6 +153,9 @@ async function main(): Promise<void> {
       },
     );
   running = { config, central: await compose(config, grpcSchemas) };
+  // gateway_config_info / gateway_config_reloads_total, once central's metrics are on its registry.
+  const metrics = () => running.central.registry.metrics;
+  metrics()?.configLoaded(running.central.configHash);
   const generationOf = (central: ComposedCentral) => ({ handler: central.app, close: () => central.close() });
   const swap = createHandlerSwap(generationOf(running.central));
   const admin = consumers?.adminApi && consumersEnv && listenAdmin(consumers.adminApi, consumersEnv, logger);
@@ -177,6 +180,10 @@ async function main(): Promise<void> {
     },
     discard: ({ value }) => value.central.close(),
     logger,
+    metrics: {
+      configLoaded: (hash) => metrics()?.configLoaded(hash),
+      configReload: (result) => metrics()?.configReload(result),
+    },
   });
   reloadStats = () => reloader.stats();
   onSighup = () => void reloader.reload("SIGHUP");
