@@ -16,6 +16,7 @@ import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { createCentralRedis } from "./redis/index.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
+import type { UpgradeListener } from "./websocket/index.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
   try {
@@ -28,9 +29,15 @@ function readEnvFile(path: string, variable: string): Buffer {
 }
 
 /** http, or https (mTLS with a client CA) when the TLS files are configured; allowlist and connection cap from env. */
-function listenerFor(handler: RequestListener, limits: LimitsConfig, env: CentralEnv) {
+function listenerFor(
+  handler: RequestListener,
+  limits: LimitsConfig,
+  env: CentralEnv,
+  websocketUpgrade: UpgradeListener | undefined,
+) {
   const options = {
     maxConnections: env.maxConnections,
+    ...(websocketUpgrade === undefined ? {} : { websocketUpgrade }),
     ...(env.allowedNetworks === undefined ? {} : { allowlist: createNetworkAllowlist(env.allowedNetworks) }),
   };
   if (env.tls === undefined) return createServer(handler, limits, options);
@@ -92,7 +99,7 @@ async function main(): Promise<void> {
     { logger, ...(redis === undefined ? {} : { redis }) },
   );
   const admin = central.admin && listenAdmin(central.admin, consumers, logger);
-  const server = listenerFor(central.app, config.limits, env);
+  const server = listenerFor(central.app, config.limits, env, central.upgrade);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
     process.exit(1);

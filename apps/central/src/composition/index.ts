@@ -8,6 +8,7 @@ import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
+import { createWebSocketRelay, type UpgradeListener } from "../websocket/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
 import { redisReadiness } from "./readiness.ts";
@@ -60,6 +61,8 @@ export interface ComposedCentral {
   /** The admin API (consumers and keys), to serve on its own listener; absent without CENTRAL_ADMIN_TOKEN. */
   admin?: Express;
   registry: CentralRegistry;
+  /** The server's `upgrade` listener when a route relays WebSockets (createServer's `websocketUpgrade`). */
+  upgrade?: UpgradeListener;
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
 }
@@ -129,6 +132,10 @@ export async function composeCentral(
     },
   );
   registry.closers.push(() => proxy.close());
+  const websocket = config.routes.some((route) => route.websocket?.enabled === true)
+    ? createWebSocketRelay(config.routes, { signer, logger })
+    : undefined;
+  if (websocket !== undefined) registry.closers.push(() => websocket.close());
 
   const app = createApp(config, {
     logger,
@@ -141,11 +148,13 @@ export async function composeCentral(
     readinessDetails: { upstreams: () => proxy.snapshot() },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
+    ...(websocket === undefined ? {} : { websocket }),
   });
   return {
     app,
     ...(consumers?.adminApi === undefined ? {} : { admin: consumers.adminApi }),
     registry,
+    ...(websocket === undefined ? {} : { upgrade: websocket.listener(app) }),
     close: () => closeRegistry(registry),
   };
 }
