@@ -23,7 +23,7 @@ const route = (name: string, websocket: string, extra = "") => `
   - name: ${name}
     path: /api/${name}
     methods: [GET]
-    upstream: \${ECHO}
+    upstream: __ECHO__
     rewrite: /echo/${name}
     websocket: ${websocket}${extra}`;
 
@@ -46,7 +46,7 @@ ${[
   route("off", "{ enabled: false }"),
 ]
   .join("")
-  .replaceAll("${ECHO}", echo.url)}
+  .replaceAll("__ECHO__", echo.url)}
   - { name: plain, path: /api/plain, methods: [GET], upstream: "${plain.url}" }
   - { name: down, path: /api/down, methods: [GET], upstream: "${down}", websocket: { enabled: true } }
 `;
