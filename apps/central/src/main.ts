@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     { logger, ...(redis === undefined ? {} : { redis }) },
   );
   const admin = central.admin && listenAdmin(central.admin, consumers, logger);
-  const server = listenerFor(central.app, config.limits, env, central.upgrade);
+  const server = listenerFor(central.app, config.limits, env, central.websocket?.upgrade);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
     process.exit(1);
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     admin?.close();
+    central.websocket?.close();
     server.close(() => {
       central.close();
       redis?.disconnect();

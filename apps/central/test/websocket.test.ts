@@ -1,7 +1,11 @@
-import { freePort } from "@gateway/testing";
+import type http from "node:http";
+import { createIdentityVerifier } from "@gateway/identity";
+import { freePort, listen } from "@gateway/testing";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
+import { createServer } from "../src/server/index.ts";
+import { composeTestCentral } from "./support/compose.ts";
 import { testConfigPreambleYaml } from "./support/config.ts";
 import { type CentralUnderTest, startCentral } from "./support/harness.ts";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
@@ -28,7 +32,17 @@ const route = (name: string, websocket: string, extra = "") => `
     websocket: ${websocket}${extra}`;
 
 beforeAll(async () => {
-  echo = await startWebSocketEcho((audience) => central.serviceVerifier(audience));
+  // The lifecycle tests' second central signs with its own key (routes "slow" and "held").
+  echo = await startWebSocketEcho((audience) =>
+    audience === "slow" || audience === "held"
+      ? createIdentityVerifier({
+          publicKeys: { keys: [composed.centralKeys.publicJwk] },
+          audience,
+          issuers: ["central"],
+          clockSkewSeconds: 5,
+        })
+      : central.serviceVerifier(audience),
+  );
   plain = await startUpstream();
   const down = `http://127.0.0.1:${await freePort()}`;
   const yaml = `${testConfigPreambleYaml({})}
@@ -292,3 +306,51 @@ async function rawUpgrade(target: string, headers: Record<string, string>): Prom
     );
   });
 }
+
+let composed: Awaited<ReturnType<typeof composeTestCentral>>;
+
+describe("central's listener and lifecycle", () => {
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    composed = await composeTestCentral({
+      keyPrefix: "ws-lifecycle",
+      yaml: `${testConfigPreambleYaml({ headersTimeoutMs: 500, requestTimeoutMs: 1000 })}
+routes:
+${route("slow", "{ enabled: true, idleTimeoutSeconds: 2, maxLifetimeSeconds: 2 }").replaceAll("__ECHO__", echo.url)}
+${route("held", "{ enabled: true }").replaceAll("__ECHO__", echo.url)}
+`,
+    });
+    const websocket = composed.central.websocket;
+    if (websocket === undefined) throw new Error("no WebSocket relay composed");
+    server = createServer(composed.central.app, composed.config.limits, {
+      websocketUpgrade: websocket.upgrade,
+    });
+    url = (await listen(server)).url.replace("http:", "ws:");
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    composed?.central.close();
+  });
+
+  const mint = async (target: string, sub: string) => ({
+    headers: { [IDENTITY_HEADER]: await composed.mint("GET", target, { sub }) },
+  });
+
+  it("an open connection is not cut by limits.requestTimeoutMs (1 s here): it ends at its own 2 s idle timeout", async () => {
+    const ws = await opened(`${url}/api/slow`, await mint("/api/slow", "patient"));
+    expect(await closed(ws)).toEqual({ code: 1001, reason: "idle timeout" });
+  });
+
+  it("closing the relay (shutdown) ends every connection with 1001 on both sides", async () => {
+    const ws = await opened(`${url}/api/held`, await mint("/api/held", "held-1"));
+    ws.send("hello");
+    await nextMessage(ws);
+    const clientSaw = closed(ws);
+    const serviceSaw = echo.closeOf("held-1");
+    composed.central.websocket?.close();
+    expect(await clientSaw).toEqual({ code: 1001, reason: "gateway shutting down" });
+    expect(await serviceSaw).toEqual({ code: 1001, reason: "gateway shutting down" });
+  });
+});

@@ -61,8 +61,12 @@ export interface ComposedCentral {
   /** The admin API (consumers and keys), to serve on its own listener; absent without CENTRAL_ADMIN_TOKEN. */
   admin?: Express;
   registry: CentralRegistry;
-  /** The server's `upgrade` listener when a route relays WebSockets (createServer's `websocketUpgrade`). */
-  upgrade?: UpgradeListener;
+  /**
+   * When a route relays WebSockets: the server's `upgrade` listener (createServer's
+   * `websocketUpgrade`), and `close` to end every relayed connection with 1001 before the
+   * server stops (open WebSockets would otherwise hold server.close() until they end).
+   */
+  websocket?: { upgrade: UpgradeListener; close(): void };
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
 }
@@ -145,7 +149,10 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
-    readinessDetails: { upstreams: () => proxy.snapshot() },
+    readinessDetails: {
+      upstreams: () => proxy.snapshot(),
+      ...(websocket === undefined ? {} : { websockets: () => websocket.connections() }),
+    },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
     ...(websocket === undefined ? {} : { websocket }),
@@ -154,7 +161,9 @@ export async function composeCentral(
     app,
     ...(consumers?.adminApi === undefined ? {} : { admin: consumers.adminApi }),
     registry,
-    ...(websocket === undefined ? {} : { upgrade: websocket.listener(app) }),
+    ...(websocket === undefined
+      ? {}
+      : { websocket: { upgrade: websocket.listener(app), close: websocket.close } }),
     close: () => closeRegistry(registry),
   };
 }

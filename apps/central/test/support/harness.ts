@@ -49,7 +49,7 @@ export async function startCentral(opts: {
   const server = createServer(
     test.central.app,
     test.config.limits,
-    test.central.upgrade === undefined ? {} : { websocketUpgrade: test.central.upgrade },
+    test.central.websocket === undefined ? {} : { websocketUpgrade: test.central.websocket.upgrade },
   );
   const { port, url } = await listen(server);
   return {
