@@ -8,6 +8,7 @@ import type { Logger } from "./app.ts";
 
 const ECHO_PATH = "/ws/echo";
 const MAX_MESSAGE_BYTES = 64 * 1024;
+const ECHO_PROTOCOL = "echo.v1";
 
 function refuse(
   socket: Duplex,
@@ -26,7 +27,7 @@ function refuse(
  * A WebSocket echo at /ws/echo (the `ws` route of gateway.config.yaml): the
  * handshake must carry central's identity token, verified like any request
  * (bound to GET and this exact target). The first message the client gets
- * is `{"type":"welcome", sub, roles, aud, iss, path}` from the verified
+ * is `{"type":"welcome", sub, roles, aud, iss, path, protocol}` from the verified
  * claims; every message after that is echoed back as it came.
  */
 export function attachWebSocketEcho(
@@ -37,6 +38,8 @@ export function attachWebSocketEcho(
     noServer: true,
     perMessageDeflate: false,
     maxPayload: MAX_MESSAGE_BYTES,
+    // Shows that subprotocol negotiation crosses the gateway: "echo.v1" is picked when offered.
+    handleProtocols: (offered) => (offered.has(ECHO_PROTOCOL) ? ECHO_PROTOCOL : false),
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -69,6 +72,7 @@ export function attachWebSocketEcho(
             aud: claims.aud,
             iss: claims.iss,
             path: req.url,
+            protocol: ws.protocol,
           }),
         );
         ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));

@@ -23,7 +23,7 @@ describe("WebSocket echo", () => {
     try {
       const target = "/ws/echo?room=1";
       const token = await harness.identityFor("GET", target, { sub: "carol" }, "ws");
-      const ws = new WebSocket(harness.baseUrl.replace("http:", "ws:") + target, {
+      const ws = new WebSocket(harness.baseUrl.replace("http:", "ws:") + target, ["other", "echo.v1"], {
         headers: { "x-gateway-identity": token },
       });
       const messages: string[] = [];
@@ -42,7 +42,9 @@ describe("WebSocket echo", () => {
         aud: "ws",
         iss: "central",
         path: target,
+        protocol: "echo.v1",
       });
+      expect(ws.protocol).toBe("echo.v1");
       expect(messages[1]).toBe("ping-1");
     } finally {
       await harness.close();

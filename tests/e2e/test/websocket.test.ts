@@ -45,7 +45,7 @@ function refusal(
 describe("WebSocket edge → central → service", () => {
   it("echoes through both tiers, with the identity verified by the service on the handshake", async () => {
     const token = await mintToken(stack, { sub: "alice", roles: ["user"] });
-    const ws = new WebSocket(`${edgeWs}/api/ws/echo?room=e2e`, {
+    const ws = new WebSocket(`${edgeWs}/api/ws/echo?room=e2e`, ["echo.v1", "other.v0"], {
       headers: { authorization: `Bearer ${token}`, "x-request-id": "e2e-ws-1" },
     });
     const messages: string[] = [];
@@ -67,7 +67,9 @@ describe("WebSocket edge → central → service", () => {
       aud: "ws",
       iss: "central",
       path: "/ws/echo?room=e2e",
+      protocol: "echo.v1",
     });
+    expect(ws.protocol).toBe("echo.v1");
     expect(messages[1]).toBe("hello through the gateway");
     expect(messages[2]).toBe("\u0001\u0002\u0003");
     // One request id across the tiers: the edge's access log, central's close line, the service's.
