@@ -1,9 +1,13 @@
+import { env } from "cloudflare:workers";
+import { compileEdge, parseConfig } from "@gateway/config";
 import { createIdentityVerifier } from "@gateway/identity";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { describe, expect, inject, it } from "vitest";
-import { bearer, createFixture, errorOf } from "../../../test/workerd/edge-fixture.ts";
+import { bearer, createFixture, errorOf, testConfigYaml } from "../../../test/workerd/edge-fixture.ts";
+import { withLimitedRoutes } from "../../../test/workerd/rate-limit-fixture.ts";
 import { signToken } from "../../../test/workerd/tokens.ts";
 import type { CentralFetcher, PreparedRequest } from "../forward/index.ts";
+import { resolveCoarseLimiters } from "../rate-limit/index.ts";
 
 const WS_ROUTES = `
   - { name: live, path: /api/live, methods: [GET], upstream: "http://127.0.0.1:9", websocket: { enabled: true } }
@@ -144,5 +148,57 @@ describe("WebSocket pass-through at the edge", () => {
     const response = await app.request("/api/live", { headers: bearer(await signToken()) });
     expect(await response.text()).toBe("plain");
     expect(seen[0]?.headers.has("upgrade")).toBe(false);
+  });
+
+  it("an edge coarse limit counts the handshake once per connection", async () => {
+    const tag = crypto.randomUUID();
+    const base = withLimitedRoutes(compileEdge(parseConfig(testConfigYaml({ tag }), {})));
+    const template = base.routes.find((route) => route.name === "items");
+    if (!template) throw new Error("no items route");
+    const config = {
+      ...base,
+      routes: [
+        ...base.routes,
+        {
+          ...template,
+          name: "live-limited",
+          path: "/api/live-limited",
+          methods: ["GET" as const],
+          edgeRateLimit: ["precise-consumer"],
+          websocket: {
+            enabled: true,
+            idleTimeoutSeconds: 60,
+            maxLifetimeSeconds: 60,
+            maxMessageBytes: 1024,
+            maxConnections: 10,
+          },
+        },
+      ],
+    };
+    const { limiters } = resolveCoarseLimiters(config.rateLimits.edge, env);
+    const seen: PreparedRequest[] = [];
+    const { app } = await createFixture({
+      tag,
+      deps: { config, coarseLimiters: limiters, centralFetcher: echoingCentral(seen), log: () => {} },
+    });
+    const token = await signToken({ claims: { sub: `ws-${tag}` } });
+    const connect = () => app.request("/api/live-limited", { headers: { ...HANDSHAKE, ...bearer(token) } });
+
+    const first = await connect();
+    expect(first.status).toBe(101);
+    const ws = first.webSocket;
+    if (!ws) throw new Error("no WebSocket on the response");
+    ws.accept();
+    for (const text of ["a", "b", "c"]) {
+      const reply = nextMessage(ws);
+      ws.send(text);
+      expect(await reply).toBe(`echo:${text}`);
+    }
+    expect((await connect()).status).toBe(101);
+    const third = await connect();
+    expect(third.status).toBe(429);
+    expect((await errorOf(third)).code).toBe("rate_limited");
+    expect(seen).toHaveLength(2);
+    ws.close(1000);
   });
 });
