@@ -122,6 +122,8 @@ export async function composeCentral(
         signer,
         logger,
         ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
+        ...(clients.clock === undefined ? {} : { now: clients.clock }),
+        ...(clients.random === undefined ? {} : { random: clients.random }),
       })
     : undefined;
   if (grpc !== undefined) registry.closers.push(() => grpc.close());
@@ -150,7 +152,7 @@ export async function composeCentral(
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
     readinessDetails: {
-      upstreams: () => proxy.snapshot(),
+      upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }),
       ...(websocket === undefined ? {} : { websockets: () => websocket.connections() }),
     },
     ...(replay === undefined ? {} : { replay }),
