@@ -166,7 +166,7 @@ describe("refused handshakes answer the JSON error shape", () => {
     first.close();
   });
 
-  it("400 for a malformed handshake (no valid Sec-WebSocket-Key)", async () => {
+  it("400 for a malformed handshake (no valid Sec-WebSocket-Key, a subprotocol that is not a token)", async () => {
     const target = "/api/ws";
     const response = await rawUpgrade(target, {
       "sec-websocket-key": "short",
@@ -174,6 +174,13 @@ describe("refused handshakes answer the JSON error shape", () => {
     });
     expect(response).toMatch(/^HTTP\/1\.1 400 /);
     expect(response).toContain('"code":"bad_request"');
+    const protocols = await rawUpgrade(target, {
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      "sec-websocket-protocol": "chat v1, chat",
+      [IDENTITY_HEADER]: await central.mint("GET", target),
+    });
+    expect(protocols).toMatch(/^HTTP\/1\.1 400 /);
+    expect(protocols).toContain("Sec-WebSocket-Protocol must list distinct tokens");
   });
 
   it("counts the rate limit once per connection, not per message", async () => {

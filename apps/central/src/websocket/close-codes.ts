@@ -2,7 +2,6 @@
  * Close codes central sends (RFC 6455 §7.4.1, IANA registry):
  * - 1001 going away: idle timeout, maximum lifetime, central shutting down, the other side left abnormally;
  * - 1009 message too big: sent by the receiving side's parser to whoever sent it;
- * - 1011 internal error: central itself failed while relaying;
  * - 1014 bad gateway: the upstream broke off (no close frame) or sent a message over the limit.
  */
 export const CLOSE = {
@@ -11,7 +10,6 @@ export const CLOSE = {
   noStatus: 1005,
   abnormal: 1006,
   tooBig: 1009,
-  internalError: 1011,
   badGateway: 1014,
 } as const;
 

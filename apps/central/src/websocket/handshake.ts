@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http";
 
 const WEBSOCKET = /(^|[\s,])websocket($|[\s,])/i;
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
+/** RFC 6455 §4.1: subprotocols are HTTP tokens, listed once each. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** The client's handshake headers, kept before the request path strips hop-by-hop headers. */
 export interface ClientHandshake {
@@ -37,6 +39,8 @@ export function readHandshake(req: IncomingMessage): ClientHandshake | { problem
           .map((protocol) => protocol.trim())
           .filter((protocol) => protocol !== "")
       : [];
+  if (protocols.some((protocol) => !TOKEN.test(protocol)) || new Set(protocols).size !== protocols.length)
+    return { problem: "Sec-WebSocket-Protocol must list distinct tokens" };
   return { upgrade: upgrade as string, connection, key: key.trim(), version, protocols };
 }
 

@@ -35,6 +35,11 @@ describe("readHandshake", () => {
     expect(readHandshake(request("GET", { ...VALID, connection: "keep-alive" }))).toEqual({
       problem: "Connection must include upgrade",
     });
+    for (const offered of ["a, a", "a b", "a;b"]) {
+      expect(readHandshake(request("GET", { ...VALID, "sec-websocket-protocol": offered }))).toEqual({
+        problem: "Sec-WebSocket-Protocol must list distinct tokens",
+      });
+    }
   });
 });
 

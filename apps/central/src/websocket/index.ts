@@ -168,13 +168,20 @@ export function createWebSocketRelay(
           return;
         }
         context.upstream = target.origin;
-        const upstream = new WebSocket(url, handshake.protocols, {
-          headers: upstreamHeaders(req.headers) as Record<string, string>,
-          perMessageDeflate: false,
-          maxPayload: state.settings.maxMessageBytes,
-          handshakeTimeout: route.timeoutMs,
-          followRedirects: false,
-        });
+        let upstream: WebSocket;
+        try {
+          upstream = new WebSocket(url, handshake.protocols, {
+            headers: upstreamHeaders(req.headers) as Record<string, string>,
+            perMessageDeflate: false,
+            maxPayload: state.settings.maxMessageBytes,
+            handshakeTimeout: route.timeoutMs,
+            followRedirects: false,
+          });
+        } catch (error) {
+          release();
+          next(error);
+          return;
+        }
         let settled = false;
         const clientLeft = () => {
           if (settled) return;
@@ -208,10 +215,17 @@ export function createWebSocketRelay(
           }
           settled = true;
           socket.off("close", clientLeft);
+          if (socket.destroyed || !socket.writable) {
+            upstream.terminate();
+            release();
+            return;
+          }
           res.statusCode = 101;
           chosenProtocol.set(req, upstream.protocol);
           restoreHandshake(req, handshake);
+          let upgraded = false;
           state.server.handleUpgrade(req, socket, head, (client) => {
+            upgraded = true;
             const startedAt = Date.now();
             const bridge = bridgeWebSockets(client, upstream, {
               idleTimeoutMs: state.settings.idleTimeoutSeconds * 1000,
@@ -233,6 +247,11 @@ export function createWebSocketRelay(
             });
             bridges.add(bridge);
           });
+          // ws completes the upgrade synchronously or refuses it itself (and destroys the socket).
+          if (!upgraded) {
+            upstream.terminate();
+            release();
+          }
         });
       },
       (error: unknown) => {
