@@ -38,6 +38,8 @@ export function createRefuseUpgrade(config: Pick<EdgeConfig, "routes"> = { route
       if (route?.websocket?.enabled !== true) {
         throw new GatewayError("not_implemented", "WebSocket upgrades are not allowed on this route");
       }
+      if (c.req.raw.method !== "GET")
+        throw new GatewayError("bad_request", "a WebSocket handshake must be a GET");
       c.set("websocket", true);
     }
     await next();

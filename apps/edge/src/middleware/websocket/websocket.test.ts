@@ -116,6 +116,25 @@ describe("WebSocket pass-through at the edge", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("400 bad_request for a handshake that is not a GET", async () => {
+    const seen: PreparedRequest[] = [];
+    const { app } = await createFixture({
+      extraRoutes: `${WS_ROUTES}
+  - { name: live-any, path: /api/live-any, methods: [GET, POST], upstream: "http://127.0.0.1:9", websocket: { enabled: true } }`,
+      deps: { centralFetcher: echoingCentral(seen) },
+    });
+    const response = await app.request("/api/live-any", {
+      method: "POST",
+      headers: { ...HANDSHAKE, ...bearer(await signToken()) },
+    });
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({
+      code: "bad_request",
+      message: "a WebSocket handshake must be a GET",
+    });
+    expect(seen).toHaveLength(0);
+  });
+
   it("relays central's refusal of the handshake (a JSON error) to the client", async () => {
     const refusing: CentralFetcher = {
       fetch: async () =>
