@@ -21,8 +21,9 @@ import {
 import { createLogDestination } from "./logging/index.ts";
 import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { createCentralRedis } from "./redis/index.ts";
-import { createServer, createTlsServer } from "./server/index.ts";
+import { createServer, createTlsServer, type ServerSecurityOptions } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
+import type { UpgradeListener } from "./websocket/index.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
   try {
@@ -35,9 +36,15 @@ function readEnvFile(path: string, variable: string): Buffer {
 }
 
 /** http, or https (mTLS with a client CA) when the TLS files are configured; allowlist and connection cap from env. */
-function listenerFor(handler: RequestListener, limits: LimitsConfig, env: CentralEnv) {
+function listenerFor(
+  handler: RequestListener,
+  limits: LimitsConfig,
+  env: CentralEnv,
+  websocketUpgrade: ServerSecurityOptions["websocketUpgrade"],
+) {
   const options = {
     maxConnections: env.maxConnections,
+    ...(websocketUpgrade === undefined ? {} : { websocketUpgrade }),
     ...(env.allowedNetworks === undefined ? {} : { allowlist: createNetworkAllowlist(env.allowedNetworks) }),
   };
   if (env.tls === undefined) return createServer(handler, limits, options);
@@ -159,7 +166,14 @@ async function main(): Promise<void> {
   const generationOf = (central: ComposedCentral) => ({ handler: central.app, close: () => central.close() });
   const swap = createHandlerSwap(generationOf(running.central));
   const admin = consumers?.adminApi && consumersEnv && listenAdmin(consumers.adminApi, consumersEnv, logger);
-  const server = listenerFor(swap.listener, config.limits, env);
+  // Stable like the request listener: upgrades go to the relay of the config current at their arrival.
+  const websocketUpgrade = (...[req, socket, head]: Parameters<UpgradeListener>) => {
+    const relay = running.central.websocket;
+    if (relay === undefined) return false;
+    relay.upgrade(req, socket, head);
+    return true;
+  };
+  const server = listenerFor(swap.listener, config.limits, env, websocketUpgrade);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
     process.exit(1);
@@ -216,6 +230,7 @@ async function main(): Promise<void> {
     logger,
     onDraining: () => {
       draining = true;
+      running.central.websocket?.close();
       watcher?.close();
       admin?.close();
       admin?.closeIdleConnections();

@@ -9,6 +9,7 @@ import { type Consumers, type ConsumersEnv, createConsumers } from "../consumers
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
+import { createWebSocketRelay, type UpgradeListener } from "../websocket/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
 import { redisReadiness } from "./readiness.ts";
@@ -79,6 +80,12 @@ export interface ComposedCentral {
   configHash: string;
   /** Hash of what the edge must agree on (packages/config contract): `./gw check --edge … --central …`. */
   contractHash: string;
+  /**
+   * When a route relays WebSockets: the server's `upgrade` listener (createServer's
+   * `websocketUpgrade`), and `close` to end every relayed connection with 1001 before the
+   * server stops (open WebSockets would otherwise hold server.close() until they end).
+   */
+  websocket?: { upgrade: UpgradeListener; close(): void };
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
 }
@@ -153,6 +160,10 @@ export async function composeCentral(
     },
   );
   registry.closers.push(() => proxy.close());
+  const websocket = config.routes.some((route) => route.websocket?.enabled === true)
+    ? createWebSocketRelay(config.routes, { signer, logger })
+    : undefined;
+  if (websocket !== undefined) registry.closers.push(() => websocket.close());
 
   const hash = configHash(config);
   const contract = contractHash(centralContract(config));
@@ -169,10 +180,12 @@ export async function composeCentral(
     readinessDetails: {
       upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }),
       config: () => ({ hash, contract, loadedAt, ...lifecycle?.details() }),
+      ...(websocket === undefined ? {} : { websockets: () => websocket.connections() }),
     },
     ...(lifecycle === undefined ? {} : { notReadyReason: () => lifecycle.notReadyReason() }),
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
+    ...(websocket === undefined ? {} : { websocket }),
   });
   return {
     app,
@@ -180,6 +193,9 @@ export async function composeCentral(
     registry,
     configHash: hash,
     contractHash: contract,
+    ...(websocket === undefined
+      ? {}
+      : { websocket: { upgrade: websocket.listener(app), close: websocket.close } }),
     close: () => closeRegistry(registry),
   };
 }
