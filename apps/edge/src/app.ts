@@ -32,6 +32,7 @@ import {
   prepareForward,
   signIdentity,
 } from "./middleware/forward/index.ts";
+import { createFramingChecks } from "./middleware/framing/index.ts";
 import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
 import { createHealthEndpoint } from "./middleware/health/index.ts";
@@ -49,6 +50,7 @@ import { createMethodAllowed, createRouting } from "./middleware/route/index.ts"
 import { createSecurityHeaders } from "./middleware/security-headers/index.ts";
 import { createStripTrustHeaders } from "./middleware/strip-trust-headers/index.ts";
 import { createTiming } from "./middleware/timing/index.ts";
+import { createWebSocketForward } from "./middleware/websocket/index.ts";
 
 export interface EdgeDeps {
   config: EdgeConfig;
@@ -151,6 +153,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createRequestId(),
     createAccessLog({ now, sink: deps.log ?? consoleLogSink }),
     createSecurityHeaders(),
+    createFramingChecks(),
   );
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", createHealthEndpoint());
@@ -158,7 +161,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.use(createHeaderLimits(deps.config.limits), createGlobalIpRules(deps.config));
   if (cache?.purge) app.post(CACHE_PURGE_PATH, cache.purge);
   app.use(
-    createRefuseUpgrade(),
+    createRefuseUpgrade(deps.config),
     createStripTrustHeaders(deps.config.identity.stripHeaders),
     createRouting(deps.config),
     createDeprecationHeaders(deps.config),
@@ -177,6 +180,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   // headers (set on clientHeaders) then flow into it.
   if (cache) app.use(cache.middleware);
   app.use(createForwardRequest({ centralUrl: deps.centralUrl }));
+  app.use(createWebSocketForward({ signer: deps.signer, fetcher: centralFetcher }));
   // The forward seam: steps between the request being ready and sent mount here (docs/DESIGN.md).
   app.all("*", createForward({ signer: deps.signer, fetcher: centralFetcher }));
   return app;

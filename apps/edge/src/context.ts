@@ -10,6 +10,8 @@ export interface LimitedBody {
   signal: AbortSignal;
   /** True once the stream has seen more bytes than allowed (and errored). */
   exceeded(): boolean;
+  /** True once reading the client's body failed (invalid chunked framing, connection lost). */
+  malformed(): boolean;
 }
 
 /** What the middleware chain knows about the current request, in Hono's context. */
@@ -30,6 +32,8 @@ export interface EdgeVariables {
   forwardRequest: PreparedRequest;
   /** Set when the response came from central (gateway-only headers are then not added). */
   proxied: boolean;
+  /** A WebSocket handshake on a route that allows it (createRefuseUpgrade); relayed by createWebSocketForward. */
+  websocket: boolean;
 }
 
 export interface EdgeHonoEnv {

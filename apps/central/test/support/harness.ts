@@ -46,7 +46,11 @@ export async function startCentral(opts: {
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
     ...(opts.resilience === undefined ? {} : { resilience: opts.resilience }),
   });
-  const server = createServer(test.central.app, test.config.limits);
+  const server = createServer(
+    test.central.app,
+    test.config.limits,
+    test.central.websocket === undefined ? {} : { websocketUpgrade: test.central.websocket.upgrade },
+  );
   const { port, url } = await listen(server);
   return {
     url,

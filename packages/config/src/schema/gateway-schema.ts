@@ -21,6 +21,7 @@ import { splitSchema } from "./split-schema.ts";
 import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
 import { transformSchema } from "./transform-schema.ts";
 import { jwksUrlProblem } from "./url-problem.ts";
+import { websocketSchema } from "./websocket-schema.ts";
 
 /**
  * The shape of gateway.config.yaml: types, ranges and field-level formats.
@@ -148,6 +149,7 @@ const routeSchema = z
     geo: geoRuleSchema.optional(),
     deprecation: deprecationSchema.optional(),
     transform: transformSchema.optional(),
+    websocket: websocketSchema.optional(),
   })
   .superRefine((route, ctx) => {
     if (route.upstream === undefined && route.grpc === undefined && route.split === undefined)

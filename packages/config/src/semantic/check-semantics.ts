@@ -7,6 +7,7 @@ import { edgeStricterThanCentral } from "./cross-tier.ts";
 import { checkGeoSources } from "./geo-rules.ts";
 import { checkResilience } from "./resilience-rules.ts";
 import { checkTransformAndSplit } from "./transform-rules.ts";
+import { checkWebSocket } from "./websocket-rules.ts";
 
 /** Central serves its own endpoints (e.g. the edge's API key verification) under this prefix. */
 const RESERVED_PREFIX = "/_gateway";
@@ -154,6 +155,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
     checkUpstreamKind(route, path, report);
     checkCache(route, path, report);
     checkTransformAndSplit(route, path, config.identity.stripHeaders, report);
+    checkWebSocket(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }
