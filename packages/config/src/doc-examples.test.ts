@@ -5,7 +5,8 @@ import { validateConfig } from "./parse-config.ts";
 
 /**
  * Every ```yaml block of these documents is a fragment of gateway.config.yaml:
- * merged into a minimal config (one JWT issuer, no routes), `check` must accept it.
+ * merged into a minimal config (one JWT issuer, a `per-user` policy, no routes),
+ * `check` must accept it.
  */
 const DOCUMENTS = ["docs/traffic.md"];
 
@@ -24,6 +25,18 @@ function withBase(fragment: Record<string, unknown>): Record<string, unknown> {
           jwksUrl: "https://issuer.example/jwks.json",
           audiences: ["api"],
           algorithms: ["ES256"],
+        },
+      ],
+    },
+    rateLimits: {
+      policies: [
+        {
+          name: "per-user",
+          algorithm: "sliding_window",
+          limit: 100,
+          windowSeconds: 60,
+          key: ["consumer"],
+          failMode: "open",
         },
       ],
     },
