@@ -23,7 +23,7 @@ describe("readCentralEnv", () => {
       logLevel: "info",
       configPath: DEFAULT_CONFIG_PATH,
     });
-    expect(env.redisUrl).toBeUndefined();
+    expect(env.redis).toBeUndefined();
     expect(DEFAULT_CONFIG_PATH).toMatch(/\/gateway\.config\.yaml$/);
     expect(DEFAULT_CONFIG_PATH).not.toContain("/apps/");
   });

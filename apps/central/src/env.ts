@@ -7,6 +7,7 @@ import {
   parseJwksEnv,
   parsePrivateJwkEnv,
 } from "@gateway/identity";
+import { type RedisTopology, readRedisTopology } from "./redis/topology.ts";
 import { DEFAULT_MAX_CONNECTIONS } from "./server/index.ts";
 import { type Cidr, parseCidrList } from "./server/network-allowlist/index.ts";
 
@@ -22,7 +23,8 @@ export interface CentralEnv {
   configPath: string;
   port: number;
   host: string;
-  redisUrl?: string;
+  /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (+ credentials, TLS); unset = in-process stores. */
+  redis?: RedisTopology;
   /** EDGE_CENTRAL_KEYS: the HS256 keys shared with the edge (identity.hop.algorithm HS256). */
   edgeCentralKeys?: { keys: JsonWebKey[] };
   /** EDGE_IDENTITY_PUBLIC_JWKS: the edge's Ed25519 public keys (identity.hop.algorithm EdDSA). */
@@ -55,20 +57,6 @@ function port(value: string | undefined, name: string, fallback: number): number
   } catch (error) {
     throw new EnvError((error as Error).message);
   }
-}
-
-function redisUrl(value: string | undefined): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new EnvError("REDIS_URL is not a valid URL (expected redis://host:port or rediss://...)");
-  }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw new EnvError(`REDIS_URL must use redis:// or rediss://, got ${url.protocol}//`);
-  }
-  return value;
 }
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
@@ -141,14 +129,14 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       throw new EnvError((error as Error).message);
     }
   };
-  const url = redisUrl(env.REDIS_URL);
+  const redis = wrap(() => readRedisTopology(env, cwd));
   const networks = allowedNetworks(env.CENTRAL_ALLOWED_CIDRS);
   const tls = tlsFiles(env, cwd);
   return {
     configPath,
     port: port(env.CENTRAL_PORT, "CENTRAL_PORT", 8080),
     host: env.CENTRAL_HOST || "127.0.0.1",
-    ...(url === undefined ? {} : { redisUrl: url }),
+    ...(redis === undefined ? {} : { redis }),
     ...optionalKeys("edgeCentralKeys", env.EDGE_CENTRAL_KEYS, () =>
       wrap(() => parseHopKeysEnv(env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS")),
     ),

@@ -1,12 +1,12 @@
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig } from "@gateway/types";
 import type { Express, RequestHandler } from "express";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
+import type { CentralRedis } from "../redis/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
@@ -41,7 +41,7 @@ export interface CentralSettings extends CentralKeys {
 export interface CentralClients {
   logger: Logger;
   /** Shared Redis; without it rate limits and replay protection are in process (one replica only). */
-  redis?: Redis;
+  redis?: CentralRedis;
   /** Default Date.now. */
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */

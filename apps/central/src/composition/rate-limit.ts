@@ -1,5 +1,4 @@
 import type { CentralConfig } from "@gateway/types";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
   createMemoryRateLimitStore,
@@ -7,6 +6,7 @@ import {
   createRedisRateLimitStore,
   type RateLimitPlugin,
 } from "../plugins/rate-limit/index.ts";
+import type { CentralRedis } from "../redis/index.ts";
 import type { ReplayProtection } from "../replay/index.ts";
 import type { Clock } from "./registry.ts";
 
@@ -19,7 +19,7 @@ export function buildRateLimit(
   config: CentralConfig,
   deps: {
     logger: Logger;
-    redis?: Redis;
+    redis?: CentralRedis;
     replay?: ReplayProtection;
     clock?: Clock;
     /** A consumer's own policies (consumers/), applied besides the route's. */

@@ -1,13 +1,13 @@
 import type { CentralConfig } from "@gateway/types";
-import type { Redis } from "ioredis";
 import type { ReadinessCheck } from "../plugins/health/index.ts";
+import type { CentralRedis } from "../redis/index.ts";
 
 /**
  * Redis PING. Critical (503 from /readyz) only when something fails closed
  * without Redis; otherwise a failure reads "degraded" and the replica stays in
  * the load balancer.
  */
-export function redisReadiness(config: CentralConfig, redis: Redis): ReadinessCheck {
+export function redisReadiness(config: CentralConfig, redis: CentralRedis): ReadinessCheck {
   const failsClosedWithoutRedis =
     (config.identity.replayProtection && config.identity.replayFailMode === "closed") ||
     config.rateLimits.policies.some((policy) => policy.failMode === "closed");
@@ -15,6 +15,8 @@ export function redisReadiness(config: CentralConfig, redis: Redis): ReadinessCh
     name: "redis",
     critical: failsClosedWithoutRedis,
     check: async () => {
+      // A Cluster client answers PING from any one node: its status says whether it has the slot map.
+      if (redis.status !== "ready") throw new Error(`redis client ${redis.status}`);
       await redis.ping();
     },
   };

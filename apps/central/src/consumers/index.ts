@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { CentralRedis } from "../redis/index.ts";
 import type { Logger } from "pino";
 import { createAdminApi } from "./admin-api.ts";
 import type { ConsumersEnv } from "./env.ts";
@@ -25,7 +25,7 @@ export interface ConsumersOptions {
   /** Central's policy names (consumers may name them in `rateLimit`). */
   policyNames: readonly string[];
   /** The source of truth; without it, an in-process store (one replica, dev). */
-  redis?: Redis;
+  redis?: CentralRedis;
   /** Injected store (tests); overrides `redis`. */
   store?: ConsumerStore;
   /** How long central reuses a consumer's policy names (default 10 s). */
