@@ -6,6 +6,7 @@ import {
   createRedisRateLimitStore,
   type RateLimitPlugin,
 } from "../plugins/rate-limit/index.ts";
+import { preloadRateLimitScript } from "../plugins/rate-limit/preload.ts";
 import type { CentralRedis } from "../redis/index.ts";
 import type { ReplayProtection } from "../replay/index.ts";
 import type { Clock } from "./registry.ts";
@@ -33,6 +34,7 @@ export function buildRateLimit(
           ...(deps.clock === undefined ? {} : { now: deps.clock }),
         })
       : createRedisRateLimitStore(deps.redis);
+  if (deps.redis !== undefined) preloadRateLimitScript(deps.redis);
   return createRateLimitPlugin(config.rateLimits.policies, {
     store,
     logger: deps.logger,

@@ -1,6 +1,6 @@
 import type { CentralConfig } from "@gateway/types";
 import type { ReadinessCheck } from "../plugins/health/index.ts";
-import type { CentralRedis } from "../redis/index.ts";
+import { type CentralRedis, isCluster } from "../redis/index.ts";
 
 /**
  * Redis PING. Critical (503 from /readyz) only when something fails closed
@@ -15,9 +15,10 @@ export function redisReadiness(config: CentralConfig, redis: CentralRedis): Read
     name: "redis",
     critical: failsClosedWithoutRedis,
     check: async () => {
-      // A Cluster client answers PING from any one node: its status says whether it has the slot map.
       if (redis.status !== "ready") throw new Error(`redis client ${redis.status}`);
-      await redis.ping();
+      // A Cluster's PING reaches one node: ready means every master answers (every slot is served).
+      if (isCluster(redis)) await Promise.all(redis.nodes("master").map((node) => node.ping()));
+      else await redis.ping();
     },
   };
 }

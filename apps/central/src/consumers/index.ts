@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { CentralRedis } from "../redis/index.ts";
 import type { Logger } from "pino";
+import type { CentralRedis } from "../redis/index.ts";
 import { createAdminApi } from "./admin-api.ts";
 import type { ConsumersEnv } from "./env.ts";
 import { createLastUsedRecorder } from "./last-used.ts";
