@@ -25,6 +25,8 @@ export interface CentralEnv {
   host: string;
   /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (+ credentials, TLS); unset = in-process stores. */
   redis?: RedisTopology;
+  /** REDIS_TIMEOUT_MS: how long a request waits on Redis before the policy's fail mode applies. */
+  redisTimeoutMs: number;
   /** EDGE_CENTRAL_KEYS: the HS256 keys shared with the edge (identity.hop.algorithm HS256). */
   edgeCentralKeys?: { keys: JsonWebKey[] };
   /** EDGE_IDENTITY_PUBLIC_JWKS: the edge's Ed25519 public keys (identity.hop.algorithm EdDSA). */
@@ -65,6 +67,15 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (!/^\d{1,9}$/.test(value) || parsed < 1) {
     throw new EnvError(`${name} must be a positive integer, got "${value.slice(0, 32)}"`);
   }
+  return parsed;
+}
+
+/** A request waits this long on Redis (rate-limit script, replay check) by default. */
+export const DEFAULT_REDIS_TIMEOUT_MS = 250;
+
+function boundedInt(value: string | undefined, name: string, fallback: number, max: number): number {
+  const parsed = positiveInt(value, name, fallback);
+  if (parsed > max) throw new EnvError(`${name} must be at most ${max}, got ${parsed}`);
   return parsed;
 }
 
@@ -137,6 +148,7 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
     port: port(env.CENTRAL_PORT, "CENTRAL_PORT", 8080),
     host: env.CENTRAL_HOST || "127.0.0.1",
     ...(redis === undefined ? {} : { redis }),
+    redisTimeoutMs: boundedInt(env.REDIS_TIMEOUT_MS, "REDIS_TIMEOUT_MS", DEFAULT_REDIS_TIMEOUT_MS, 10_000),
     ...optionalKeys("edgeCentralKeys", env.EDGE_CENTRAL_KEYS, () =>
       wrap(() => parseHopKeysEnv(env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS")),
     ),

@@ -56,7 +56,7 @@ function connectRedis(env: CentralEnv, logger: Logger): CentralRedis | undefined
   const connectionLog = createRedisConnectionLog(logger);
   let redis: CentralRedis;
   try {
-    redis = createCentralRedis(env.redis, connectionLog.onError);
+    redis = createCentralRedis(env.redis, connectionLog.onError, { requestTimeoutMs: env.redisTimeoutMs });
   } catch (error) {
     throw new EnvError((error as Error).message);
   }

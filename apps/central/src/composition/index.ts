@@ -35,6 +35,8 @@ export interface CentralSettings extends CentralKeys {
   grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
   /** Consumers and API keys (API_KEY_PEPPER, CENTRAL_ADMIN_*); absent = no API keys. */
   consumers?: ConsumersEnv;
+  /** REDIS_TIMEOUT_MS: a request's wait on Redis before fail modes apply (default 250). */
+  redisTimeoutMs?: number;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
@@ -80,8 +82,10 @@ export async function composeCentral(
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
+  const redisTimeout = settings.redisTimeoutMs === undefined ? {} : { timeoutMs: settings.redisTimeoutMs };
   const replay = createReplayProtection(config.identity, {
     logger,
+    ...redisTimeout,
     ...(redis === undefined ? {} : { redis }),
     ...clock,
   });
@@ -103,6 +107,7 @@ export async function composeCentral(
     overrides.rateLimit ??
     buildRateLimit(config, {
       logger,
+      ...redisTimeout,
       ...(redis === undefined ? {} : { redis }),
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),

@@ -56,18 +56,19 @@ function watchCluster(cluster: Cluster, logger: ConnectionLogger): void {
     });
   });
   cluster.on("refresh", () => {
-    const now = cluster
-      .nodes("master")
-      .map((node) => nodeKey(node as unknown as NodeLike))
-      .sort()
-      .join(",");
+    const current = cluster.nodes("master").map((node) => nodeKey(node as unknown as NodeLike));
+    const now = [...current].sort().join(",");
     if (masters !== undefined && now !== masters) {
-      logger.info({ masters: now.split(","), previous: masters.split(",") }, "redis cluster masters changed");
+      // a node still down that is no longer a master was replaced (its replica took over):
+      // its outage is over as far as this client is concerned
+      const replaced = [...down.keys()].filter((key) => !current.includes(key));
+      for (const key of replaced) down.delete(key);
+      logger.info(
+        { masters: now.split(","), previous: masters.split(","), replaced },
+        "redis cluster masters changed",
+      );
     }
     masters = now;
-    // a node that left the slot map is no longer an outage to report the end of
-    const known = new Set(cluster.nodes("all").map((node) => nodeKey(node as unknown as NodeLike)));
-    for (const key of down.keys()) if (!known.has(key)) down.delete(key);
   });
 }
 

@@ -97,14 +97,23 @@ export const CENTRAL_CLUSTER_OPTIONS = {
  * Sentinel client, `node error` on a Cluster).
  */
 export function createCentralRedis(url: string, onError: (err: Error) => void): Redis;
-export function createCentralRedis(topology: RedisTopology, onError: (err: Error) => void): CentralRedis;
+export function createCentralRedis(
+  topology: RedisTopology,
+  onError: (err: Error) => void,
+  options?: { requestTimeoutMs?: number },
+): CentralRedis;
 export function createCentralRedis(
   target: string | RedisTopology,
   onError: (err: Error) => void,
+  options: { requestTimeoutMs?: number } = {},
 ): CentralRedis {
   const topology: RedisTopology = typeof target === "string" ? { kind: "single", url: target } : target;
   const perNode = {
     ...CENTRAL_REDIS_OPTIONS,
+    // the request path gives up first (REDIS_TIMEOUT_MS); this only frees the client's own queue
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : { commandTimeout: Math.max(CENTRAL_REDIS_OPTIONS.commandTimeout, 2 * options.requestTimeoutMs) }),
     ...nodeOptions(topology),
     reconnectOnError: reconnectOnReadonly,
   } satisfies RedisOptions;
@@ -129,8 +138,10 @@ export function createCentralRedis(
           : { enableTLSForSentinelMode: true, sentinelTLS: tlsOptions(topology.tls) }),
         sentinelCommandTimeout: 500,
         sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
-        // Subscribes to the sentinels' +switch-master: reconnects to the new master at once.
-        failoverDetector: true,
+        // No failoverDetector: after a crash the client has already reconnected (asking the
+        // sentinels) when +switch-master arrives, and the detector would drop that fresh
+        // connection for a second outage. A demoted master is left on its READONLY answer.
+        failoverDetector: false,
       });
       redis.on("error", onError);
       return redis;

@@ -1,5 +1,5 @@
 import { createMemoryReplayStore, type ReplayStore } from "@gateway/identity";
-import type { GatewayError, IdentityClaims, IdentityConfig } from "@gateway/types";
+import { type GatewayError, type IdentityClaims, type IdentityConfig, withTimeout } from "@gateway/types";
 import type { Logger } from "pino";
 import { slotTag } from "../redis/hash-tags.ts";
 import type { CentralRedis } from "../redis/index.ts";
@@ -42,6 +42,8 @@ export interface ReplayProtectionDeps {
   logger: Pick<Logger, "warn" | "info" | "debug" | "error">;
   /** Clock (ms) of the in-process store; default Date.now. */
   now?: () => number;
+  /** The standalone check's deadline (the fail mode applies past it). Default 250. */
+  timeoutMs?: number;
 }
 
 /**
@@ -66,7 +68,12 @@ export function createReplayProtection(
     deps.redis === undefined
       ? createMemoryReplayStore(deps.now === undefined ? {} : { now: deps.now })
       : createRedisReplayStore(deps.redis);
-  const standalone = withReplayFailMode(store, failMode);
+  const timeoutMs = deps.timeoutMs ?? 250;
+  // past the deadline the check counts as failed, so the fail mode decides
+  const timed: ReplayStore = {
+    remember: (jti, expiresAt) => withTimeout(store.remember(jti, expiresAt), timeoutMs, "replay check"),
+  };
+  const standalone = withReplayFailMode(timed, failMode);
   const skew = identity.clockSkewSeconds;
 
   return {

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slotTag } from "../../src/redis/hash-tags.ts";
 import { type CentralProcess, startCentralProcess } from "../support/central-process.ts";
 import { type RecordingUpstream, startUpstream } from "../support/upstream.ts";
-import { ALGORITHMS, burst, burstThroughFailover, LIMIT, logged, tally, topologyConfig } from "./gateway.ts";
+import {
+  ALGORITHMS,
+  burst,
+  burstThroughFailover,
+  CENTRAL_ENV,
+  LIMIT,
+  logged,
+  tally,
+  topologyConfig,
+  warmUp,
+} from "./gateway.ts";
 import {
   masterServing,
   missingRedisBinaries,
@@ -31,9 +41,10 @@ describe.skipIf(missing !== undefined)(
       const yaml = topologyConfig(upstream.url);
       centrals = await Promise.all(
         [0, 1, 2].map(() =>
-          startCentralProcess(yaml, { REDIS_CLUSTER_NODES: cluster.seeds, LOG_LEVEL: "info" }),
+          startCentralProcess(yaml, { REDIS_CLUSTER_NODES: cluster.seeds, ...CENTRAL_ENV }),
         ),
       );
+      await warmUp(centrals);
     }, 45_000);
 
     afterAll(async () => {
@@ -137,6 +148,8 @@ describe.skipIf(missing !== undefined)(
         expect(
           logged(central, "redis cluster node unavailable").filter((line) => line.node === node),
         ).toHaveLength(1);
+        const changed = logged(central, "redis cluster masters changed");
+        expect(changed.filter((line) => (line.replaced as string[]).includes(node))).toHaveLength(1);
         expect(logged(central, "rate limit store unavailable")).toHaveLength(1);
         expect(logged(central, "rate limit store recovered")).toHaveLength(1);
       }

@@ -1,6 +1,14 @@
 import { RATE_LIMIT_ALGORITHMS } from "@gateway/types";
 import type { CentralProcess } from "../support/central-process.ts";
 
+/**
+ * Central's environment besides the topology. A generous Redis deadline: these
+ * tests count outcomes, and on a loaded machine a healthy Redis call can take
+ * longer than the 250 ms default; a dead master still fails fast (connection
+ * refused, no offline queue), so the failovers are observed all the same.
+ */
+export const CENTRAL_ENV = { LOG_LEVEL: "info", REDIS_TIMEOUT_MS: "2000" };
+
 /** Every policy's limit in these tests; windows are long, so a burst never sees a refill. */
 export const LIMIT = 10;
 export const ALGORITHMS = RATE_LIMIT_ALGORITHMS;
@@ -122,4 +130,19 @@ export async function burstThroughFailover(
   throw new Error(
     `the topology did not fail over and settle in ${timeoutMs} ms: ${JSON.stringify(seen.closed)}`,
   );
+}
+
+/**
+ * One request per algorithm route on each central, before anything is measured:
+ * a fresh process compiles its request path on first use, which on a loaded
+ * machine can take longer than the rate-limit store's deadline (a 503).
+ */
+export async function warmUp(centrals: CentralProcess[]): Promise<void> {
+  for (const central of centrals) {
+    for (const algorithm of ALGORITHMS) {
+      const path = `/${algorithm}`;
+      const response = await central.get(path, await central.token(path, `warm-up-${algorithm}`));
+      await response.arrayBuffer();
+    }
+  }
 }

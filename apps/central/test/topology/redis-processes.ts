@@ -110,6 +110,28 @@ export async function waitFor<T>(
   );
 }
 
+/**
+ * `spawnRedis` on fresh free ports (`ports` of them per attempt): a port found free
+ * can be taken by another process (another test file) before redis binds it.
+ */
+async function spawnOnFreePorts(
+  ports: number,
+  args: (ports: number[]) => string[],
+  ready: RegExp,
+): Promise<RedisProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const chosen: number[] = [];
+    for (let i = 0; i < ports; i++) chosen.push(await freePort());
+    try {
+      return await spawnRedis(args(chosen), ready, chosen[0] as number);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 const COMMON = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"];
 
 export interface RedisCluster {
@@ -129,18 +151,17 @@ export async function startRedisCluster(masters = 3, replicasPerMaster = 0): Pro
   const dir = await mkdtemp(join(tmpdir(), "redis-cluster-"));
   const count = masters * (1 + replicasPerMaster);
   const nodes = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const [port, bus] = [await freePort(), await freePort()];
-      return spawnRedis(
-        [
+    Array.from({ length: count }, () =>
+      spawnOnFreePorts(
+        2,
+        ([port, bus]) => [
           ...["--port", String(port), "--cluster-port", String(bus), ...COMMON],
           ...["--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`)],
           ...["--cluster-node-timeout", "1000", "--dir", dir],
         ],
         /Ready to accept connections/,
-        port,
-      );
-    }),
+      ),
+    ),
   );
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -187,24 +208,33 @@ export interface RedisSentinelSetup {
 }
 
 /**
- * One master, one replica and three sentinels (quorum 2, down-after 500 ms), all
+ * One master, one replica and three sentinels (quorum 2, down-after 1 s), all
  * on free ports; resolves once every sentinel knows the replica and the other
  * two sentinels (what a failover needs).
  */
 export async function startRedisSentinel(masterName = "gwmaster"): Promise<RedisSentinelSetup> {
   const dir = await mkdtemp(join(tmpdir(), "redis-sentinel-"));
-  const masterPort = await freePort();
-  const master = await spawnRedis(
-    ["--port", String(masterPort), ...COMMON],
+  const master = await spawnOnFreePorts(
+    1,
+    ([port]) => ["--port", String(port), ...COMMON, "--dir", dir],
     /Ready to accept connections/,
-    masterPort,
   );
-  const replicaPort = await freePort();
-  const replica = await spawnRedis(
-    ["--port", String(replicaPort), ...COMMON, "--dir", dir, "--replicaof", "127.0.0.1", String(masterPort)],
+  const masterPort = master.port;
+  const replica = await spawnOnFreePorts(
+    1,
+    ([port]) => [
+      "--port",
+      String(port),
+      ...COMMON,
+      "--dir",
+      dir,
+      "--replicaof",
+      "127.0.0.1",
+      String(masterPort),
+    ],
     /Ready to accept connections/,
-    replicaPort,
   );
+  const replicaPort = replica.port;
   const sentinelProcesses: RedisProcess[] = [];
   const stop = async () => {
     await Promise.all([master, replica, ...sentinelProcesses].map((node) => node.stop()));
@@ -217,22 +247,27 @@ export async function startRedisSentinel(masterName = "gwmaster"): Promise<Redis
         : undefined,
     );
     for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      const file = join(dir, `sentinel-${port}.conf`);
+      const file = join(dir, `sentinel-${i}.conf`);
+      // the port comes from the command line; sentinel rewrites this file as it learns
       await writeFile(
         file,
         [
-          `port ${port}`,
           "bind 127.0.0.1",
           `dir ${dir}`,
           `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 2`,
-          `sentinel down-after-milliseconds ${masterName} 500`,
+          `sentinel down-after-milliseconds ${masterName} 1000`,
           `sentinel failover-timeout ${masterName} 5000`,
           `sentinel parallel-syncs ${masterName} 1`,
           "",
         ].join("\n"),
       );
-      sentinelProcesses.push(await spawnRedis([file, "--sentinel"], /\+monitor master/, port));
+      sentinelProcesses.push(
+        await spawnOnFreePorts(
+          1,
+          ([port]) => [file, "--sentinel", "--port", String(port)],
+          /\+monitor master/,
+        ),
+      );
     }
     await waitFor(
       "every sentinel to know the replica and the two other sentinels",
