@@ -114,7 +114,7 @@ export async function waitFor<T>(
  * `spawnRedis` on fresh free ports (`ports` of them per attempt): a port found free
  * can be taken by another process (another test file) before redis binds it.
  */
-async function spawnOnFreePorts(
+export async function spawnOnFreePorts(
   ports: number,
   args: (ports: number[]) => string[],
   ready: RegExp,
