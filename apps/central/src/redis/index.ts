@@ -88,6 +88,9 @@ export const CENTRAL_CLUSTER_OPTIONS = {
   retryDelayOnClusterDown: 50,
   retryDelayOnTryAgain: 50,
   slotsRefreshTimeout: 1000,
+  // besides the refreshes a redirection or a lost connection triggers: notices a
+  // failover or resharding on shards this replica has not talked to lately
+  slotsRefreshInterval: 5000,
   clusterRetryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
 } satisfies ClusterOptions;
 

@@ -34,7 +34,7 @@ describe.skipIf(missing !== undefined)("central on Redis Sentinel (1 master, 1 r
     const env = {
       REDIS_SENTINELS: setup.sentinels,
       REDIS_SENTINEL_MASTER: setup.masterName,
-      LOG_LEVEL: "info",
+      ...CENTRAL_ENV,
     };
     centrals = await Promise.all([0, 1].map(() => startCentralProcess(yaml, env)));
     await warmUp(centrals);
