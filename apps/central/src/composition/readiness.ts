@@ -15,10 +15,14 @@ export function redisReadiness(config: CentralConfig, redis: CentralRedis): Read
     name: "redis",
     critical: failsClosedWithoutRedis,
     check: async () => {
-      if (redis.status !== "ready") throw new Error(`redis client ${redis.status}`);
-      // A Cluster's PING reaches one node: ready means every master answers (every slot is served).
-      if (isCluster(redis)) await Promise.all(redis.nodes("master").map((node) => node.ping()));
-      else await redis.ping();
+      if (!isCluster(redis)) {
+        await redis.ping();
+        return;
+      }
+      // A Cluster's PING reaches one node: ready means it has the slot map and every
+      // master answers (every slot is served).
+      if (redis.status !== "ready") throw new Error(`redis cluster client ${redis.status}`);
+      await Promise.all(redis.nodes("master").map((node) => node.ping()));
     },
   };
 }
