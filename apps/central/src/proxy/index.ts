@@ -178,9 +178,8 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
           Math.min(retry.maxBufferedBodyBytes, route.maxBodyBytes),
           bodyCounter(exchange),
         );
-        const headers = { ...req.headers };
-        if (chunked) headers["transfer-encoding"] = "chunked";
-        return { method: req.method, pathAndQuery, headers, body };
+        if (chunked) req.headers["transfer-encoding"] = "chunked";
+        return { req, res, body };
       },
     }).then((result) => {
       if (!result.ok) {
