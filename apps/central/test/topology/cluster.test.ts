@@ -3,7 +3,9 @@
 // every algorithm, a multi-policy route kept all-or-nothing in one slot, a
 // cross-slot route, replay protection, and a master killed during a burst.
 import { randomUUID } from "node:crypto";
+import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedisConsumerStore } from "../../src/consumers/index.ts";
 import { slotTag } from "../../src/redis/hash-tags.ts";
 import { type CentralProcess, startCentralProcess } from "../support/central-process.ts";
 import { type RecordingUpstream, startUpstream } from "../support/upstream.ts";
@@ -106,6 +108,32 @@ describe.skipIf(missing !== undefined)(
     it("admits exactly the tight limit on a route whose policies sit in two slots (consumer and ip)", async () => {
       const statuses = await burst(centrals, "/cross", `cross-${randomUUID()}`);
       expect(tally(statuses)).toEqual({ 200: LIMIT, 429: 2 * LIMIT });
+    });
+
+    it("keeps the consumer and API-key store working: one hash tag, so MGET and MULTI stay in one slot", async () => {
+      const client = new Cluster(
+        cluster.seeds.split(",").map((seed) => ({ host: "127.0.0.1", port: Number(seed.split(":")[1]) })),
+        {
+          lazyConnect: true,
+        },
+      );
+      await client.connect();
+      try {
+        const store = createRedisConsumerStore(client);
+        const id = `cluster-${randomUUID()}`;
+        const consumer = { id, name: id, roles: [], scopes: [], rateLimit: [], createdAt: 1 };
+        expect(await store.createConsumer(consumer)).toBe(true);
+        const key = { id: `k-${id}`, consumerId: id, hash: `h-${id}`, prefix: "gw_test_x", createdAt: 2 };
+        await store.putKey(key);
+        await store.recordLastUsed(new Map([[key.id, 3]]));
+        expect(await store.getKeyByHash(key.hash)).toEqual(key);
+        expect(await store.listKeys(id)).toEqual([{ ...key, lastUsedAt: 3 }]);
+        expect((await store.listConsumers()).map((c) => c.id)).toContain(id);
+        expect(await store.deleteConsumer(id)).toBe(true);
+        expect(await store.getKeyByHash(key.hash)).toBeUndefined();
+      } finally {
+        client.disconnect();
+      }
     });
 
     it("refuses a replayed token on the cluster without consuming quota", async () => {
