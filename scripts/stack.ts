@@ -7,13 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareEdgeLaunch } from "@gateway/edge/launch";
+import { prepareSelfHostedLaunch } from "@gateway/edge/self-hosted";
 import {
   generateHopSecret,
   generateIdentityKeyPair,
   type HopSecretJwk,
   type IdentityKeyPair,
 } from "@gateway/identity";
-import { createDemoKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
+import { createDemoKey, createTrialKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
 
 export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
 
@@ -40,7 +41,11 @@ export interface StackOptions {
   /** Where child output goes; each line is prefixed with the process name. */
   onOutput?: (name: string, line: string) => void;
   extraCentralEnv?: Record<string, string>;
+  /** What runs the edge Worker: `wrangler dev` (default) or the self-hosted `workerd serve` (./gw start-edge). */
+  edgeRuntime?: EdgeRuntime;
 }
+
+export type EdgeRuntime = "wrangler" | "workerd";
 
 export interface StackKeys {
   /** Ed25519: signs edge → central tokens when identity.hop.algorithm is EdDSA. */
@@ -57,6 +62,8 @@ export interface RunningStack {
   adminToken: string;
   /** A fresh API key of the demo consumer (scripts/demo-consumer.ts). */
   demoKey: string;
+  /** A fresh API key of the `trial` consumer (partner-trial plan); absent when the config has no such policy. */
+  trialKey?: string;
   stop(): Promise<void>;
   /** Resolves if any process exits before stop() is called. */
   exited: Promise<{ name: string; code: number | null }>;
@@ -156,6 +163,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   let demoKey = "";
+  let trialKey: string | undefined;
   try {
     launch(
       "issuer",
@@ -206,29 +214,64 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
     demoKey = await createDemoKey(urls.centralAdmin, consumerSecrets.adminToken);
+    trialKey = await createTrialKey(urls.centralAdmin, consumerSecrets.adminToken);
 
     launch(
       "edge",
-      await prepareEdgeLaunch({
-        host,
-        port: ports.edge,
-        inspectorPort: ports.edgeInspector,
-        stateDir,
-        configPath: options.configPath,
-        configEnv,
-        centralUrl: urls.central,
-        edgePrivateJwk: keys.edge.privateJwk,
-        edgeCentralKeys: keys.hop,
-        // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
-        logLevel: "log",
-      }),
+      options.edgeRuntime === "workerd"
+        ? selfHostedEdgeLaunch(options, configEnv, urls.central, keys)
+        : await prepareEdgeLaunch({
+            host,
+            port: ports.edge,
+            inspectorPort: ports.edgeInspector,
+            stateDir,
+            configPath: options.configPath,
+            configEnv,
+            centralUrl: urls.central,
+            edgePrivateJwk: keys.edge.privateJwk,
+            edgeCentralKeys: keys.hop,
+            // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
+            logLevel: "log",
+          }),
     );
     await waitForHttp(`${urls.edge}/health`, exited, 60_000);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { urls, keys, adminToken: consumerSecrets.adminToken, demoKey, stop, exited };
+  return {
+    urls,
+    keys,
+    adminToken: consumerSecrets.adminToken,
+    demoKey,
+    ...(trialKey === undefined ? {} : { trialKey }),
+    stop,
+    exited,
+  };
+}
+
+/** The edge under `workerd serve` as ./gw start-edge runs it, in <stateDir>/edge-self-hosted. */
+function selfHostedEdgeLaunch(
+  options: StackOptions,
+  configEnv: Record<string, string>,
+  centralUrl: string,
+  keys: StackKeys,
+): Launch {
+  const purgeSecret = process.env.CACHE_PURGE_SECRET;
+  const { command, args, cwd, env } = prepareSelfHostedLaunch({
+    host: "127.0.0.1",
+    port: options.ports.edge,
+    stateDir: join(options.stateDir, "edge-self-hosted"),
+    configPath: options.configPath,
+    configEnv,
+    centralUrl,
+    secrets: {
+      EDGE_CENTRAL_KEYS: JSON.stringify(keys.hop),
+      EDGE_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.edge.privateJwk),
+      ...(purgeSecret ? { CACHE_PURGE_SECRET: purgeSecret } : {}),
+    },
+  });
+  return { command, args, cwd, env };
 }
 
 async function waitForHttp(

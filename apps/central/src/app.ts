@@ -41,6 +41,8 @@ export interface CentralPipeline {
   keyVerification?: RequestHandler;
   /** Sections of /readyz?verbose (e.g. `upstreams`: breakers, ejections, bulkheads). */
   readinessDetails?: ReadinessDetails;
+  /** A reason while /readyz must answer 503 whatever the checks say (draining before exit). */
+  notReadyReason?: () => string | undefined;
 }
 
 /**
@@ -60,7 +62,7 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   app.use(createRequestContext());
   app.use(createRequestLog(parts.logger));
   app.use(createRequestGuard(config.limits));
-  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails));
+  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails, parts.notReadyReason));
   if (parts.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(parts.publishedKeys));
   app.use(
     createIdentityVerification({

@@ -7,6 +7,7 @@ import {
   parseJwksEnv,
   parsePrivateJwkEnv,
 } from "@gateway/identity";
+import { DEFAULT_DRAIN_TIMEOUT_MS } from "./lifecycle/index.ts";
 import { type RedisTopology, readRedisTopology } from "./redis/topology.ts";
 import { DEFAULT_MAX_CONNECTIONS } from "./server/index.ts";
 import { type Cidr, parseCidrList } from "./server/network-allowlist/index.ts";
@@ -41,6 +42,10 @@ export interface CentralEnv {
   maxConnections: number;
   /** CENTRAL_TLS_CERT_FILE + CENTRAL_TLS_KEY_FILE (+ CENTRAL_TLS_CLIENT_CA_FILE for mTLS). */
   tls?: CentralTlsFiles;
+  /** CENTRAL_DRAIN_TIMEOUT_MS: on SIGTERM, how long in-flight requests may take before they are cut. */
+  drainTimeoutMs: number;
+  /** CENTRAL_CONFIG_WATCH=1: reload the config when the file changes (SIGHUP always reloads). */
+  watchConfig: boolean;
 }
 
 /** Thrown for a bad environment; the message names the variable and never echoes secrets. */
@@ -77,6 +82,12 @@ function boundedInt(value: string | undefined, name: string, fallback: number, m
   const parsed = positiveInt(value, name, fallback);
   if (parsed > max) throw new EnvError(`${name} must be at most ${max}, got ${parsed}`);
   return parsed;
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new EnvError(`${name} must be 1 or 0, got "${value.slice(0, 32)}"`);
 }
 
 function allowedNetworks(value: string | undefined): Cidr[] | undefined {
@@ -169,5 +180,11 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       DEFAULT_MAX_CONNECTIONS,
     ),
     ...(tls === undefined ? {} : { tls }),
+    drainTimeoutMs: positiveInt(
+      env.CENTRAL_DRAIN_TIMEOUT_MS,
+      "CENTRAL_DRAIN_TIMEOUT_MS",
+      DEFAULT_DRAIN_TIMEOUT_MS,
+    ),
+    watchConfig: flag(env.CENTRAL_CONFIG_WATCH, "CENTRAL_CONFIG_WATCH"),
   };
 }

@@ -1,15 +1,22 @@
 import { readFileSync } from "node:fs";
-import type { RequestListener } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import { formatCidr } from "@gateway/config/cidr";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig, LimitsConfig } from "@gateway/types";
 import { type Logger, pino } from "pino";
-import { composeCentral } from "./composition/index.ts";
+import { type ComposedCentral, composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
-import { readConsumersEnv } from "./consumers/index.ts";
+import { type ConsumersEnv, createConsumers, readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
+import {
+  createConfigReloader,
+  createGracefulShutdown,
+  createHandlerSwap,
+  type ReloadStats,
+  watchConfigFile,
+} from "./lifecycle/index.ts";
 import { createLogDestination } from "./logging/index.ts";
 import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { type CentralRedis, createCentralRedis, describeRedisTopology } from "./redis/index.ts";
@@ -68,46 +75,136 @@ function connectRedis(env: CentralEnv, logger: Logger): CentralRedis | undefined
   return redis;
 }
 
-/** The gRPC routes' protos, loaded and checked like `./gw check` does (only imported when a route has `grpc`). */
-async function loadGrpcSchemas(config: CentralConfig): Promise<Map<string, GrpcSchema> | undefined> {
+/**
+ * The gRPC routes' protos, loaded and checked like `./gw check` does (only imported when a route has
+ * `grpc`). `file` prefixes each problem as `check` prints it (used on reload).
+ */
+async function loadGrpcSchemas(
+  config: CentralConfig,
+  file?: string,
+): Promise<Map<string, GrpcSchema> | undefined> {
   if (!config.routes.some((route) => route.grpc !== undefined)) return undefined;
   const { loadRouteSchemas } = await import("@gateway/grpc-schema");
   const { schemas, problems } = loadRouteSchemas(config.routes);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    throw new ConfigError(file === undefined ? problems : problems.map((problem) => `${file}: ${problem}`));
+  }
   return schemas;
+}
+
+function readConsumers(): ConsumersEnv | undefined {
+  try {
+    return readConsumersEnv(process.env);
+  } catch (error) {
+    throw new EnvError((error as Error).message);
+  }
+}
+
+/** Listener-level limits are fixed when the server is created; the rest of `limits` is read per request. */
+function applyListenerLimits(
+  server: Server,
+  before: LimitsConfig,
+  after: LimitsConfig,
+  logger: Logger,
+): void {
+  server.headersTimeout = Math.min(after.headersTimeoutMs, after.requestTimeoutMs);
+  server.requestTimeout = after.requestTimeoutMs;
+  server.keepAliveTimeout = after.keepAliveTimeoutMs;
+  server.maxHeadersCount = after.maxHeaderCount + 1;
+  if (before.maxHeaderBytes !== after.maxHeaderBytes) {
+    logger.warn(
+      { running: before.maxHeaderBytes, configured: after.maxHeaderBytes },
+      "limits.maxHeaderBytes changed: it takes effect when central restarts",
+    );
+  }
 }
 
 /** Reads the environment, builds the clients, composes central (src/composition/) and listens until a signal. */
 async function main(): Promise<void> {
+  // Until the reloader exists a SIGHUP must not kill the process (its default action).
+  let onSighup = () => {};
+  process.on("SIGHUP", () => onSighup());
   const env = readCentralEnv(process.env);
   const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
   const grpcSchemas = await loadGrpcSchemas(config);
   const redis = connectRedis(env, logger);
-  const consumers = (() => {
-    try {
-      return readConsumersEnv(process.env);
-    } catch (error) {
-      throw new EnvError((error as Error).message);
-    }
-  })();
-  const central = await composeCentral(
-    config,
-    { ...env, consumers, ...(grpcSchemas === undefined ? {} : { grpcSchemas }) },
-    { logger, ...(redis === undefined ? {} : { redis }) },
-  );
-  const admin = central.admin && listenAdmin(central.admin, consumers, logger);
-  const server = listenerFor(central.app, config.limits, env);
+  const consumersEnv = readConsumers();
+  let running: { config: CentralConfig; central: ComposedCentral };
+  // Built once for the process: API keys (in-process store in dev mode) and the admin API outlive reloads.
+  const consumers =
+    consumersEnv === undefined
+      ? undefined
+      : createConsumers({
+          env: consumersEnv,
+          logger,
+          policyNames: () => running.config.rateLimits.policies.map((policy) => policy.name),
+          ...(redis === undefined ? {} : { redis }),
+        });
+  let draining = false;
+  let reloadStats: () => ReloadStats = () => ({ applied: 0, rejected: 0 });
+  const compose = (compiled: CentralConfig, schemas: ReadonlyMap<string, GrpcSchema> | undefined) =>
+    composeCentral(
+      compiled,
+      { ...env, ...(schemas === undefined ? {} : { grpcSchemas: schemas }) },
+      {
+        logger,
+        ...(redis === undefined ? {} : { redis }),
+        ...(consumers === undefined ? {} : { consumers }),
+        lifecycle: {
+          notReadyReason: () => (draining ? "draining: this replica is shutting down" : undefined),
+          details: () => ({ reloads: reloadStats() }),
+        },
+      },
+    );
+  running = { config, central: await compose(config, grpcSchemas) };
+  // gateway_config_info / gateway_config_reloads_total, once central's metrics are on its registry.
+  const metrics = () => running.central.registry.metrics;
+  metrics()?.configLoaded(running.central.configHash);
+  const generationOf = (central: ComposedCentral) => ({ handler: central.app, close: () => central.close() });
+  const swap = createHandlerSwap(generationOf(running.central));
+  const admin = consumers?.adminApi && consumersEnv && listenAdmin(consumers.adminApi, consumersEnv, logger);
+  const server = listenerFor(swap.listener, config.limits, env);
   server.once("error", (err: Error) => {
     console.error(`central: cannot listen on ${env.host}:${env.port}: ${err.message}`);
     process.exit(1);
   });
+
+  const reloader = createConfigReloader<{ config: CentralConfig; central: ComposedCentral }>({
+    initialHash: running.central.configHash,
+    accepting: () => !draining,
+    async build() {
+      const next = compileCentral(await loadConfigFile(env.configPath, process.env));
+      const central = await compose(next, await loadGrpcSchemas(next, env.configPath));
+      return { value: { config: next, central }, hash: central.configHash };
+    },
+    apply({ value }) {
+      applyListenerLimits(server, running.config.limits, value.config.limits, logger);
+      running = value;
+      swap.swap(generationOf(value.central));
+    },
+    discard: ({ value }) => value.central.close(),
+    logger,
+    metrics: {
+      configLoaded: (hash) => metrics()?.configLoaded(hash),
+      configReload: (result) => metrics()?.configReload(result),
+    },
+  });
+  reloadStats = () => reloader.stats();
+  onSighup = () => void reloader.reload("SIGHUP");
+  const watcher = env.watchConfig
+    ? watchConfigFile(env.configPath, () => void reloader.reload("file change"))
+    : undefined;
+
   server.listen(env.port, env.host, () => {
     logger.info(
       {
         host: env.host,
         port: env.port,
         config: env.configPath,
+        configHash: running.central.configHash,
+        contractHash: running.central.contractHash,
+        configWatch: env.watchConfig,
         routes: config.routes.length,
         tls: env.tls === undefined ? "off" : env.tls.clientCaFile === undefined ? "server-only" : "mutual",
         allowedNetworks: env.allowedNetworks?.map(formatCidr) ?? "any",
@@ -117,18 +214,33 @@ async function main(): Promise<void> {
     );
   });
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    admin?.close();
-    server.close(() => {
-      central.close();
-      redis?.disconnect();
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  const shutdown = createGracefulShutdown({
+    server,
+    swap,
+    drainTimeoutMs: env.drainTimeoutMs,
+    logger,
+    onDraining: () => {
+      draining = true;
+      watcher?.close();
+      admin?.close();
+      admin?.closeIdleConnections();
+    },
+    async closeClients() {
+      admin?.closeAllConnections();
+      await consumers?.close();
+      if (redis !== undefined) {
+        // QUIT lets Redis close the connection cleanly; a Redis that does not answer is cut.
+        await Promise.race([
+          redis.quit().catch(() => {}),
+          new Promise((resolve) => setTimeout(resolve, 1000)),
+        ]);
+        redis.disconnect();
+      }
+    },
+    exit: (code) => logger.flush(() => process.exit(code)),
+  });
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 main().catch((error: unknown) => {

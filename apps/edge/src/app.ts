@@ -32,6 +32,7 @@ import {
   prepareForward,
   signIdentity,
 } from "./middleware/forward/index.ts";
+import { createFramingChecks } from "./middleware/framing/index.ts";
 import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
 import { createHealthEndpoint } from "./middleware/health/index.ts";
@@ -151,6 +152,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createRequestId(),
     createAccessLog({ now, sink: deps.log ?? consoleLogSink }),
     createSecurityHeaders(),
+    createFramingChecks(),
   );
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", createHealthEndpoint());

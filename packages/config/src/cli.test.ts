@@ -138,6 +138,7 @@ describe("gateway-config compile", () => {
     const edge = JSON.parse(run.stdout);
     expect(Object.keys(edge).sort()).toEqual([
       "apiKeys",
+      "contractHash",
       "identity",
       "jwt",
       "limits",

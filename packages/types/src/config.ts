@@ -341,6 +341,11 @@ export interface EdgeConfig {
   routes: EdgeRouteConfig[];
   ipRules?: IpRulesConfig;
   geo?: GeoSourceConfig;
+  /**
+   * Set by `./gw config compile --tier edge` (and so in every deployed bundle): the hash of what
+   * this edge and central must agree on; central shows its own at /readyz?verbose `config.contract`.
+   */
+  contractHash?: string;
 }
 
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */

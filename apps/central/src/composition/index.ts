@@ -1,9 +1,10 @@
+import { centralContract, configHash, contractHash } from "@gateway/config/node";
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig } from "@gateway/types";
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
-import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
+import { type Consumers, type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import type { CentralRedis } from "../redis/index.ts";
@@ -50,6 +51,20 @@ export interface CentralClients {
   metrics?: GatewayMetrics;
   /** Randomness for retry jitter and load balancing; default Math.random. */
   random?: () => number;
+  /**
+   * Consumers and API keys built by the caller, kept across config reloads (src/lifecycle/);
+   * used instead of building them from `settings.consumers`, and not closed by `close()`.
+   */
+  consumers?: Consumers;
+  /** The process lifecycle (src/lifecycle/): draining makes /readyz 503; its details join /readyz?verbose `config`. */
+  lifecycle?: CentralLifecycleView;
+}
+
+export interface CentralLifecycleView {
+  /** A reason while /readyz must answer 503 (shutdown under way). */
+  notReadyReason(): string | undefined;
+  /** Extra fields of the `config` section of /readyz?verbose (reload counts). */
+  details(): Record<string, unknown>;
 }
 
 export interface CompositionOverrides {
@@ -62,6 +77,10 @@ export interface ComposedCentral {
   /** The admin API (consumers and keys), to serve on its own listener; absent without CENTRAL_ADMIN_TOKEN. */
   admin?: Express;
   registry: CentralRegistry;
+  /** sha256 (short) of the compiled config: /readyz?verbose `config.hash`, `gateway_config_info`. */
+  configHash: string;
+  /** Hash of what the edge must agree on (packages/config contract): `./gw check --edge … --central …`. */
+  contractHash: string;
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
 }
@@ -94,15 +113,18 @@ export async function composeCentral(
     buildServiceSigner(config, settings),
   ]);
   const consumers =
-    settings.consumers === undefined
+    clients.consumers ??
+    (settings.consumers === undefined
       ? undefined
       : createConsumers({
           env: settings.consumers,
           logger,
           policyNames: config.rateLimits.policies.map((policy) => policy.name),
           ...(redis === undefined ? {} : { redis }),
-        });
-  if (consumers !== undefined) registry.closers.push(() => void consumers.close());
+        }));
+  if (consumers !== undefined && clients.consumers === undefined) {
+    registry.closers.push(() => void consumers.close());
+  }
   const rateLimit =
     overrides.rateLimit ??
     buildRateLimit(config, {
@@ -137,6 +159,10 @@ export async function composeCentral(
   );
   registry.closers.push(() => proxy.close());
 
+  const hash = configHash(config);
+  const contract = contractHash(centralContract(config));
+  const loadedAt = new Date(registry.clock()).toISOString();
+  const { lifecycle } = clients;
   const app = createApp(config, {
     logger,
     verifier,
@@ -145,7 +171,11 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
-    readinessDetails: { upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }) },
+    readinessDetails: {
+      upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }),
+      config: () => ({ hash, contract, loadedAt, ...lifecycle?.details() }),
+    },
+    ...(lifecycle === undefined ? {} : { notReadyReason: () => lifecycle.notReadyReason() }),
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
   });
@@ -153,6 +183,8 @@ export async function composeCentral(
     app,
     ...(consumers?.adminApi === undefined ? {} : { admin: consumers.adminApi }),
     registry,
+    configHash: hash,
+    contractHash: contract,
     close: () => closeRegistry(registry),
   };
 }

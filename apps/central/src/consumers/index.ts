@@ -22,8 +22,8 @@ export { createKeyVerifyEndpoint } from "./verify-endpoint.ts";
 export interface ConsumersOptions {
   env: ConsumersEnv;
   logger: Logger;
-  /** Central's policy names (consumers may name them in `rateLimit`). */
-  policyNames: readonly string[];
+  /** Central's policy names (consumers may name them in `rateLimit`); a function reads the current config's. */
+  policyNames: readonly string[] | (() => readonly string[]);
   /** The source of truth; without it, an in-process store (one replica, dev). */
   redis?: CentralRedis;
   /** Injected store (tests); overrides `redis`. */

@@ -24,11 +24,12 @@ export interface CentralProcess {
 /**
  * `node src/main.ts` with `configYaml`, on REDIS_URL when given as a string, or with
  * the given Redis variables (REDIS_SENTINELS, REDIS_CLUSTER_NODES, ...); else
- * in-process stores. Resolves once /readyz is 200.
+ * in-process stores; `extraEnv` on top. Resolves once /readyz is 200.
  */
 export async function startCentralProcess(
   configYaml: string,
   redis?: string | Record<string, string>,
+  extraEnv: Record<string, string> = {},
 ): Promise<CentralProcess> {
   const dir = await mkdtemp(join(tmpdir(), "central-process-"));
   await writeFile(join(dir, "gateway.config.yaml"), configYaml);
@@ -44,6 +45,7 @@ export async function startCentralProcess(
       EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
       CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKey.privateJwk),
       ...(typeof redis === "string" ? { REDIS_URL: redis } : (redis ?? {})),
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

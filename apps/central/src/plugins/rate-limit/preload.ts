@@ -1,6 +1,8 @@
 import { type CentralRedis, isCluster } from "../../redis/index.ts";
 import { EVALUATE_LUA } from "./scripts/evaluate.ts";
 
+const wired = new WeakSet<CentralRedis>();
+
 type ScriptNode = { options: { host?: string; port?: number }; script(...args: string[]): Promise<unknown> };
 
 /**
@@ -12,6 +14,9 @@ type ScriptNode = { options: { host?: string; port?: number }; script(...args: s
  * for a NOSCRIPT round trip (the store still falls back to EVAL).
  */
 export function preloadRateLimitScript(redis: CentralRedis): void {
+  // composed again on every config reload: one set of listeners per client
+  if (wired.has(redis)) return;
+  wired.add(redis);
   if (!isCluster(redis)) {
     redis.on("ready", () => {
       redis.script("LOAD", EVALUATE_LUA).catch(() => {});
