@@ -16,6 +16,7 @@ import {
   CENTRAL_ENV,
   LIMIT,
   logged,
+  startCentrals,
   tally,
   topologyConfig,
   warmUp,
@@ -41,10 +42,8 @@ describe.skipIf(missing !== undefined)(
     beforeAll(async () => {
       [cluster, upstream] = await Promise.all([startRedisCluster(3, 1), startUpstream()]);
       const yaml = topologyConfig(upstream.url);
-      centrals = await Promise.all(
-        [0, 1, 2].map(() =>
-          startCentralProcess(yaml, { REDIS_CLUSTER_NODES: cluster.seeds, ...CENTRAL_ENV }),
-        ),
+      centrals = await startCentrals(3, () =>
+        startCentralProcess(yaml, { REDIS_CLUSTER_NODES: cluster.seeds, ...CENTRAL_ENV }),
       );
       await warmUp(centrals);
     }, 45_000);

@@ -146,3 +146,16 @@ export async function warmUp(centrals: CentralProcess[]): Promise<void> {
     }
   }
 }
+
+/** Starts `count` centrals; if one fails, stops the others before rethrowing (no orphaned processes). */
+export async function startCentrals(
+  count: number,
+  start: () => Promise<CentralProcess>,
+): Promise<CentralProcess[]> {
+  const results = await Promise.allSettled(Array.from({ length: count }, start));
+  const started = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed === undefined) return started;
+  await Promise.all(started.map((central) => central.stop()));
+  throw failed.reason;
+}

@@ -14,6 +14,7 @@ import {
   CENTRAL_ENV,
   LIMIT,
   logged,
+  startCentrals,
   tally,
   topologyConfig,
   warmUp,
@@ -36,7 +37,7 @@ describe.skipIf(missing !== undefined)("central on Redis Sentinel (1 master, 1 r
       REDIS_SENTINEL_MASTER: setup.masterName,
       ...CENTRAL_ENV,
     };
-    centrals = await Promise.all([0, 1].map(() => startCentralProcess(yaml, env)));
+    centrals = await startCentrals(2, () => startCentralProcess(yaml, env));
     await warmUp(centrals);
   }, 45_000);
 
