@@ -4,7 +4,6 @@ import { formatCidr } from "@gateway/config/cidr";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig, LimitsConfig } from "@gateway/types";
-import type { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
 import { type ComposedCentral, composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
@@ -20,7 +19,7 @@ import {
 } from "./lifecycle/index.ts";
 import { createLogDestination } from "./logging/index.ts";
 import { createRedisConnectionLog } from "./redis/connection-log.ts";
-import { createCentralRedis } from "./redis/index.ts";
+import { type CentralRedis, createCentralRedis, describeRedisTopology } from "./redis/index.ts";
 import { createServer, createTlsServer, type ServerSecurityOptions } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
 import type { UpgradeListener } from "./websocket/index.ts";
@@ -59,9 +58,9 @@ function listenerFor(
   return createTlsServer(handler, limits, tls, options);
 }
 
-/** The shared Redis from REDIS_URL, connecting in the background (/readyz reports it until reachable). */
-function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
-  if (env.redisUrl === undefined) {
+/** The shared Redis (single, Sentinel or Cluster), connecting in the background (/readyz reports it until reachable). */
+function connectRedis(env: CentralEnv, logger: Logger): CentralRedis | undefined {
+  if (env.redis === undefined) {
     logger.warn(
       "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
     );
@@ -69,8 +68,14 @@ function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
   }
   // One line when Redis becomes unreachable, one when it is back (not one per reconnect attempt).
   const connectionLog = createRedisConnectionLog(logger);
-  const redis = createCentralRedis(env.redisUrl, connectionLog.onError);
-  redis.on("ready", connectionLog.onReady);
+  let redis: CentralRedis;
+  try {
+    redis = createCentralRedis(env.redis, connectionLog.onError, { requestTimeoutMs: env.redisTimeoutMs });
+  } catch (error) {
+    throw new EnvError((error as Error).message);
+  }
+  connectionLog.watch(redis);
+  logger.info(describeRedisTopology(env.redis), "redis");
   // Not awaited (/readyz reports Redis until it is reachable) and not logged here: the
   // connection log reports an unreachable Redis once.
   redis.connect().catch(() => {});

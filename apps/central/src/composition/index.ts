@@ -2,12 +2,12 @@ import { centralContract, configHash, contractHash } from "@gateway/config/node"
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig } from "@gateway/types";
 import type { Express, RequestHandler } from "express";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { type Consumers, type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
+import type { CentralRedis } from "../redis/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
 import { createTransforms } from "../transform/index.ts";
 import { createVariantRouting } from "../upstream/variants/index.ts";
@@ -39,13 +39,15 @@ export interface CentralSettings extends CentralKeys {
   grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
   /** Consumers and API keys (API_KEY_PEPPER, CENTRAL_ADMIN_*); absent = no API keys. */
   consumers?: ConsumersEnv;
+  /** REDIS_TIMEOUT_MS: a request's wait on Redis before fail modes apply (default 250). */
+  redisTimeoutMs?: number;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
 export interface CentralClients {
   logger: Logger;
   /** Shared Redis; without it rate limits and replay protection are in process (one replica only). */
-  redis?: Redis;
+  redis?: CentralRedis;
   /** Default Date.now. */
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */
@@ -108,8 +110,10 @@ export async function composeCentral(
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
+  const redisTimeout = settings.redisTimeoutMs === undefined ? {} : { timeoutMs: settings.redisTimeoutMs };
   const replay = createReplayProtection(config.identity, {
     logger,
+    ...redisTimeout,
     ...(redis === undefined ? {} : { redis }),
     ...clock,
   });
@@ -134,6 +138,7 @@ export async function composeCentral(
     overrides.rateLimit ??
     buildRateLimit(config, {
       logger,
+      ...redisTimeout,
       ...(redis === undefined ? {} : { redis }),
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
