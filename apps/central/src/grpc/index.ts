@@ -65,7 +65,7 @@ function queryOf(url: string): URLSearchParams {
 }
 
 /** A slot in the route's bulkhead, or 503 overloaded at once when it and its queue are full. */
-function acquireSlot(upstream: GrpcUpstream, req: Request, res: Response): Promise<Release> {
+function acquireSlot(upstream: GrpcUpstream, res: Response): Promise<Release> {
   return new Promise((resolve, reject) => {
     const cancel = upstream.bulkhead.acquire(resolve, (reason) =>
       reject(
@@ -78,8 +78,8 @@ function acquireSlot(upstream: GrpcUpstream, req: Request, res: Response): Promi
         ),
       ),
     );
-    // Left while queued: the slot is never taken.
-    req.socket.once("close", cancel);
+    // Left while queued: the slot is never taken. (The response closes with the connection;
+    // a listener on the keep-alive socket itself would pile up, one per request.)
     res.once("close", cancel);
   });
 }
@@ -158,7 +158,7 @@ export function createGrpcTranscoder(
     );
     // The client may have left while the body was read or the token signed.
     if (res.destroyed || req.socket.destroyed) return;
-    const release = await acquireSlot(grpcRoute.upstream, req, res);
+    const release = await acquireSlot(grpcRoute.upstream, res);
     // Released when the call ends, or if the client leaves before it does.
     res.once("close", release);
     const picked = grpcRoute.upstream.pool.pick();
