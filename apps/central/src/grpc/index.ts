@@ -2,7 +2,7 @@ import type { GrpcSchema, HttpBinding, TemplateMatcher } from "@gateway/grpc-sch
 import { createTemplateMatcher, loadRouteSchemas } from "@gateway/grpc-schema";
 import type { IdentitySigner } from "@gateway/identity";
 import { GatewayError, type GrpcRouteConfig, type RouteConfig } from "@gateway/types";
-import type { Request, RequestHandler, Response } from "express";
+import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../context.ts";
 import type { Release } from "../resilience/bulkhead/index.ts";
