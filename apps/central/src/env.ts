@@ -37,6 +37,8 @@ export interface CentralEnv {
   maxConnections: number;
   /** CENTRAL_TLS_CERT_FILE + CENTRAL_TLS_KEY_FILE (+ CENTRAL_TLS_CLIENT_CA_FILE for mTLS). */
   tls?: CentralTlsFiles;
+  /** CENTRAL_METRICS_PORT (+ CENTRAL_METRICS_HOST, default CENTRAL_HOST): Prometheus /metrics; unset = no metrics. */
+  metrics?: { port: number; host: string };
 }
 
 /** Thrown for a bad environment; the message names the variable and never echoes secrets. */
@@ -169,5 +171,14 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       DEFAULT_MAX_CONNECTIONS,
     ),
     ...(tls === undefined ? {} : { tls }),
+    ...metricsListener(env),
   };
+}
+
+function metricsListener(env: NodeJS.ProcessEnv): { metrics?: { port: number; host: string } } {
+  const raw = env.CENTRAL_METRICS_PORT;
+  if (raw === undefined || raw.trim() === "") return {};
+  const metricsPort = port(raw, "CENTRAL_METRICS_PORT", 0);
+  const host = env.CENTRAL_METRICS_HOST || env.CENTRAL_HOST || "127.0.0.1";
+  return { metrics: { port: metricsPort, host } };
 }

@@ -5,17 +5,20 @@ import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/nod
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig, LimitsConfig } from "@gateway/types";
 import type { Redis } from "ioredis";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
 import { readConsumersEnv } from "./consumers/index.ts";
 import { type CentralEnv, EnvError, readCentralEnv } from "./env.ts";
 import { MissingHopKeysError } from "./identity/edge-token-verifier.ts";
-import { createLogDestination } from "./logging/index.ts";
+import { createCentralLogger, createLogDestination } from "./logging/index.ts";
+import { createMetrics, createMetricsServer, type GatewayMetrics } from "./metrics/index.ts";
 import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { createCentralRedis } from "./redis/index.ts";
+import { instrumentRedis } from "./redis/instrument.ts";
 import { createServer, createTlsServer } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
+import { createTracerFromEnv, OtelEnvError } from "./tracing/index.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
   try {
@@ -46,7 +49,7 @@ function listenerFor(handler: RequestListener, limits: LimitsConfig, env: Centra
 }
 
 /** The shared Redis from REDIS_URL, connecting in the background (/readyz reports it until reachable). */
-function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
+function connectRedis(env: CentralEnv, logger: Logger, metrics?: GatewayMetrics): Redis | undefined {
   if (env.redisUrl === undefined) {
     logger.warn(
       "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
@@ -57,6 +60,7 @@ function connectRedis(env: CentralEnv, logger: Logger): Redis | undefined {
   const connectionLog = createRedisConnectionLog(logger);
   const redis = createCentralRedis(env.redisUrl, connectionLog.onError);
   redis.on("ready", connectionLog.onReady);
+  if (metrics !== undefined) instrumentRedis(redis, metrics);
   // Not awaited (/readyz reports Redis until it is reachable) and not logged here: the
   // connection log reports an unreachable Redis once.
   redis.connect().catch(() => {});
@@ -75,10 +79,14 @@ async function loadGrpcSchemas(config: CentralConfig): Promise<Map<string, GrpcS
 /** Reads the environment, builds the clients, composes central (src/composition/) and listens until a signal. */
 async function main(): Promise<void> {
   const env = readCentralEnv(process.env);
-  const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
+  const logger = createCentralLogger(env.logLevel, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
   const grpcSchemas = await loadGrpcSchemas(config);
-  const redis = connectRedis(env, logger);
+  // Metrics only with CENTRAL_METRICS_PORT: their own listener, never the port the edge reaches.
+  const metrics = env.metrics === undefined ? undefined : createMetrics();
+  const { tracer, exporting } = await createTracerFromEnv(process.env);
+  if (exporting) logger.info({ service: process.env.OTEL_SERVICE_NAME ?? "gateway-central" }, "exporting traces (OTEL_*)");
+  const redis = connectRedis(env, logger, metrics);
   const consumers = (() => {
     try {
       return readConsumersEnv(process.env);
@@ -89,8 +97,19 @@ async function main(): Promise<void> {
   const central = await composeCentral(
     config,
     { ...env, consumers, ...(grpcSchemas === undefined ? {} : { grpcSchemas }) },
-    { logger, ...(redis === undefined ? {} : { redis }) },
+    { logger, tracer, ...(redis === undefined ? {} : { redis }), ...(metrics === undefined ? {} : { metrics }) },
   );
+  const metricsServer = metrics === undefined ? undefined : createMetricsServer(metrics.registry);
+  if (metricsServer !== undefined && env.metrics !== undefined) {
+    const { host, port } = env.metrics;
+    metricsServer.listen(port, host).then(
+      (bound) => logger.info({ host, port: bound }, "metrics listening (GET /metrics)"),
+      (err: Error) => {
+        console.error(`central: cannot listen on ${host}:${port} (CENTRAL_METRICS_PORT): ${err.message}`);
+        process.exit(1);
+      },
+    );
+  }
   const admin = central.admin && listenAdmin(central.admin, consumers, logger);
   const server = listenerFor(central.app, config.limits, env);
   server.once("error", (err: Error) => {
@@ -115,9 +134,11 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     admin?.close();
+    void metricsServer?.close();
     server.close(() => {
       central.close();
       redis?.disconnect();
+      void tracer.shutdown();
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
@@ -129,7 +150,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     for (const issue of error.issues) console.error(`central: config error: ${issue}`);
-  } else if (error instanceof EnvError || error instanceof MissingHopKeysError) {
+  } else if (error instanceof EnvError || error instanceof MissingHopKeysError || error instanceof OtelEnvError) {
     console.error(`central: environment error: ${error.message}`);
   } else {
     console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -8,6 +8,7 @@ import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
+import { createW3cTracer, type Tracer } from "../tracing/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
 import { redisReadiness } from "./readiness.ts";
@@ -46,6 +47,8 @@ export interface CentralClients {
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */
   metrics?: GatewayMetrics;
+  /** W3C trace propagation, and span export when OTEL_* is set (src/tracing/); default propagation only. */
+  tracer?: Tracer;
   /** Randomness for retry jitter and load balancing; default Math.random. */
   random?: () => number;
 }
@@ -80,8 +83,10 @@ export async function composeCentral(
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
+  const metrics = registry.metrics;
   const replay = createReplayProtection(config.identity, {
     logger,
+    ...(metrics === undefined ? {} : { onReplayed: () => metrics.identityFailure("replayed") }),
     ...(redis === undefined ? {} : { redis }),
     ...clock,
   });
@@ -107,6 +112,7 @@ export async function composeCentral(
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
       ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
+      ...(metrics === undefined ? {} : { onDecision: metrics.rateLimit }),
     });
   // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
   // grpc-js and protobufjs are only loaded when a route needs them (start-up time).
@@ -126,6 +132,7 @@ export async function composeCentral(
       ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
       ...(clients.clock === undefined ? {} : { now: clients.clock }),
       ...(clients.random === undefined ? {} : { random: clients.random }),
+      ...(metrics === undefined ? {} : { onBreakerChange: metrics.breaker, onAttempt: metrics.upstream }),
     },
   );
   registry.closers.push(() => proxy.close());
@@ -141,6 +148,8 @@ export async function composeCentral(
     readinessDetails: { upstreams: () => proxy.snapshot() },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
+    ...(metrics === undefined ? {} : { metrics }),
+    tracer: clients.tracer ?? createW3cTracer(),
   });
   return {
     app,

@@ -6,6 +6,7 @@ import {
   createRateLimitPlugin,
   createRedisRateLimitStore,
   type RateLimitPlugin,
+  type RateLimitPluginDeps,
 } from "../plugins/rate-limit/index.ts";
 import type { ReplayProtection } from "../replay/index.ts";
 import type { Clock } from "./registry.ts";
@@ -24,6 +25,8 @@ export function buildRateLimit(
     clock?: Clock;
     /** A consumer's own policies (consumers/), applied besides the route's. */
     consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
+    /** Every policy decision (metrics). */
+    onDecision?: RateLimitPluginDeps["onDecision"];
   },
 ): RateLimitPlugin {
   const store =
@@ -38,5 +41,6 @@ export function buildRateLimit(
     logger: deps.logger,
     ...(deps.replay === undefined ? {} : { replay: deps.replay }),
     ...(deps.consumerPolicies === undefined ? {} : { consumerPolicies: deps.consumerPolicies }),
+    ...(deps.onDecision === undefined ? {} : { onDecision: deps.onDecision }),
   });
 }

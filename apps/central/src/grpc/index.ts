@@ -106,6 +106,21 @@ export function createGrpcTranscoder(
       query: queryOf(req.url),
       body,
     });
+    // The call's client span: the service sees its id as the parent in the traceparent metadata.
+    const span = context.trace?.span("grpc.transcode", "client", {
+      "rpc.system": "grpc",
+      "rpc.method": binding.grpc.fullName,
+      "server.address": grpcRoute.config.address,
+    });
+    if (span !== undefined) {
+      req.headers.traceparent = span.traceparent();
+      if (context.trace?.tracestate === undefined) delete req.headers.tracestate;
+      else req.headers.tracestate = context.trace.tracestate;
+      res.once("close", () => {
+        const status = res.statusCode;
+        span.end({ "http.response.status_code": status }, status >= 500 ? `HTTP ${status}` : undefined);
+      });
+    }
     const metadata = await callMetadata(
       req.headers,
       identity,

@@ -5,7 +5,14 @@ export { CENTRAL_METRIC_NAMES, METRIC_NAMES } from "./names.ts";
 export { createMetricsServer, type MetricsServer } from "./server.ts";
 
 export type RateLimitDecision = "allowed" | "limited" | "failed_open" | "failed_closed";
-export type UpstreamOutcome = "success" | "http_5xx" | "connect_error" | "timeout" | "reset" | "breaker_open";
+export type UpstreamOutcome =
+  | "success"
+  | "http_5xx"
+  | "connect_error"
+  | "connect_timeout"
+  | "timeout"
+  | "reset"
+  | "breaker_open";
 export type BreakerState = "closed" | "half_open" | "open";
 
 /** What central records; each method is cheap enough for the request path (labels from bounded sets). */
@@ -24,6 +31,7 @@ export interface GatewayMetrics {
   configReload(result: "applied" | "rejected"): void;
 }
 
+const UNROUTED = "(unrouted)";
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 /** Request latencies from sub-millisecond (rejections) to the longest route timeout. */
@@ -32,6 +40,15 @@ const REDIS_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 /** A free-form label value (a reason, a cache status) that is not a short token is counted as "other". */
 function boundedLabel(value: string): string {
   return /^[a-z_-]{1,32}$/.test(value) ? value : "other";
+}
+
+/** Two-level child cache: `outer` → `inner` → the prom-client child `make` builds once. */
+function cached<Child>(cache: Map<string, Map<string, Child>>, outer: string, inner: string, make: () => Child): Child {
+  let byInner = cache.get(outer);
+  if (byInner === undefined) cache.set(outer, (byInner = new Map()));
+  let child = byInner.get(inner);
+  if (child === undefined) byInner.set(inner, (child = make()));
+  return child;
 }
 
 export interface MetricsOptions {
@@ -117,18 +134,38 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registers,
   });
 
+  // Children per label set, looked up without building a label object or key string per call
+  // (prom-client's labels() hashes a fresh object each time). The label sets are bounded.
+  type RequestChildren = { count: Counter.Internal; duration: Histogram.Internal<string> };
+  const requestCache = new Map<string, Map<string, Map<number, RequestChildren>>>();
+  const requestChildren = (route: string, method: string, status: number): RequestChildren => {
+    let byMethod = requestCache.get(route);
+    if (byMethod === undefined) requestCache.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    let children = byStatus.get(status);
+    if (children === undefined) {
+      const code = status >= 100 && status <= 599 ? String(status) : "other";
+      children = { count: requests.labels(route, method, code), duration: requestDuration.labels(route, method, code) };
+      byStatus.set(status, children);
+    }
+    return children;
+  };
+  const upstreamChildren = new Map<string, Map<string, Histogram.Internal<string>>>();
+  const rateLimitChildren = new Map<string, Map<string, Counter.Internal>>();
+
   return {
     registry,
     request(route, method, status, seconds) {
-      const labels = [route ?? "(unrouted)", METHODS.has(method) ? method : "OTHER", String(status)];
-      requests.labels(...labels).inc();
-      requestDuration.labels(...labels).observe(seconds);
+      const children = requestChildren(route ?? UNROUTED, METHODS.has(method) ? method : "OTHER", status);
+      children.count.inc();
+      children.duration.observe(seconds);
     },
     upstream(route, outcome, seconds) {
-      upstreamDuration.labels(route, outcome).observe(seconds);
+      cached(upstreamChildren, route, outcome, () => upstreamDuration.labels(route, outcome)).observe(seconds);
     },
     rateLimit(policy, decision) {
-      rateLimitDecisions.labels(policy, decision).inc();
+      cached(rateLimitChildren, policy, decision, () => rateLimitDecisions.labels(policy, decision)).inc();
     },
     identityFailure(reason) {
       identityFailures.labels(boundedLabel(reason)).inc();

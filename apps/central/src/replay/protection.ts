@@ -41,6 +41,8 @@ export interface ReplayProtectionDeps {
   logger: Pick<Logger, "warn" | "info" | "debug" | "error">;
   /** Clock (ms) of the in-process store; default Date.now. */
   now?: () => number;
+  /** Every replayed token refused (for the identity failures metric). */
+  onReplayed?: () => void;
 }
 
 /** undefined when `identity.replayProtection` is off. */
@@ -69,6 +71,7 @@ export function createReplayProtection(
         return identityUnavailableError();
       }
       logger.debug({ requestId, reason: "replayed" }, "identity rejected");
+      deps.onReplayed?.();
       return replayedTokenError();
     },
     folded: {
@@ -76,7 +79,9 @@ export function createReplayProtection(
       failed: (ticket, error) => (failMode.failed(ticket, error) ? undefined : identityUnavailableError()),
       answered(ticket, replayed) {
         failMode.succeeded(ticket);
-        return replayed ? replayedTokenError() : undefined;
+        if (!replayed) return undefined;
+        deps.onReplayed?.();
+        return replayedTokenError();
       },
     },
   };

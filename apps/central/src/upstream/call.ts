@@ -28,7 +28,7 @@ export interface CallOptions<Request, Response> {
 export type CallResult<Response> =
   /** The upstream answered (any status, a 5xx that was not retried included); report the outcome on `lease` when the response is over. */
   | { ok: true; status: number; response: Response; lease: Lease; startedAt: number }
-  | { ok: false; error: GatewayError }
+  | { ok: false; error: GatewayError; refused?: "breaker_open" | "no_healthy_target" }
   | { ok: false; cancelled: true };
 
 export function failureError(failure: AttemptFailure): GatewayError {
@@ -107,7 +107,12 @@ export async function callUpstream<Request, Response>(
       avoid: tried,
       ...(options.hashKey === undefined ? {} : { hashKey: options.hashKey }),
     });
-    if (!picked.ok) return { ok: false, error: lastError ?? unavailable(picked.reason, picked.retryAfterMs) };
+    if (!picked.ok)
+      return {
+        ok: false,
+        error: lastError ?? unavailable(picked.reason, picked.retryAfterMs),
+        refused: picked.reason,
+      };
     const { lease } = picked;
     tried.add(lease.target.index);
     const mayRetryAgain = () =>
