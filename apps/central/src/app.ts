@@ -3,7 +3,9 @@ import type { CentralConfig } from "@gateway/types";
 import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
+import type { GatewayMetrics } from "./metrics/index.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
+import { createEdgeCacheStatus } from "./plugins/edge-cache-status/index.ts";
 import { createGatewayJwksEndpoint } from "./plugins/gateway-jwks/index.ts";
 import { createHealthEndpoints, type ReadinessCheck, type ReadinessDetails } from "./plugins/health/index.ts";
 import { createIdentityVerification } from "./plugins/identity/index.ts";
@@ -13,8 +15,6 @@ import { createRequestLog } from "./plugins/request-log/index.ts";
 import { createRouting } from "./plugins/routing/index.ts";
 import { createSecurityHeaders } from "./plugins/security-headers/index.ts";
 import { createTrustedHeaders } from "./plugins/trusted-headers/index.ts";
-import type { GatewayMetrics } from "./metrics/index.ts";
-import { createEdgeCacheStatus } from "./plugins/edge-cache-status/index.ts";
 import { createReplayCheck, type ReplayProtection } from "./replay/index.ts";
 import { createW3cTracer, type Tracer } from "./tracing/index.ts";
 
@@ -66,7 +66,10 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   app.use(createSecurityHeaders());
   app.use(createRequestContext(parts.tracer ?? createW3cTracer()));
   app.use(
-    createRequestLog({ logger: parts.logger, ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }) }),
+    createRequestLog({
+      logger: parts.logger,
+      ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }),
+    }),
   );
   app.use(createRequestGuard(config.limits));
   app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails));

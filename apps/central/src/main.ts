@@ -85,7 +85,8 @@ async function main(): Promise<void> {
   // Metrics only with CENTRAL_METRICS_PORT: their own listener, never the port the edge reaches.
   const metrics = env.metrics === undefined ? undefined : createMetrics();
   const { tracer, exporting } = await createTracerFromEnv(process.env);
-  if (exporting) logger.info({ service: process.env.OTEL_SERVICE_NAME ?? "gateway-central" }, "exporting traces (OTEL_*)");
+  if (exporting)
+    logger.info({ service: process.env.OTEL_SERVICE_NAME ?? "gateway-central" }, "exporting traces (OTEL_*)");
   const redis = connectRedis(env, logger, metrics);
   const consumers = (() => {
     try {
@@ -97,7 +98,12 @@ async function main(): Promise<void> {
   const central = await composeCentral(
     config,
     { ...env, consumers, ...(grpcSchemas === undefined ? {} : { grpcSchemas }) },
-    { logger, tracer, ...(redis === undefined ? {} : { redis }), ...(metrics === undefined ? {} : { metrics }) },
+    {
+      logger,
+      tracer,
+      ...(redis === undefined ? {} : { redis }),
+      ...(metrics === undefined ? {} : { metrics }),
+    },
   );
   const metricsServer = metrics === undefined ? undefined : createMetricsServer(metrics.registry);
   if (metricsServer !== undefined && env.metrics !== undefined) {
@@ -150,7 +156,11 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     for (const issue of error.issues) console.error(`central: config error: ${issue}`);
-  } else if (error instanceof EnvError || error instanceof MissingHopKeysError || error instanceof OtelEnvError) {
+  } else if (
+    error instanceof EnvError ||
+    error instanceof MissingHopKeysError ||
+    error instanceof OtelEnvError
+  ) {
     console.error(`central: environment error: ${error.message}`);
   } else {
     console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -43,7 +43,12 @@ function boundedLabel(value: string): string {
 }
 
 /** Two-level child cache: `outer` → `inner` → the prom-client child `make` builds once. */
-function cached<Child>(cache: Map<string, Map<string, Child>>, outer: string, inner: string, make: () => Child): Child {
+function cached<Child>(
+  cache: Map<string, Map<string, Child>>,
+  outer: string,
+  inner: string,
+  make: () => Child,
+): Child {
   let byInner = cache.get(outer);
   if (byInner === undefined) cache.set(outer, (byInner = new Map()));
   let child = byInner.get(inner);
@@ -146,7 +151,10 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     let children = byStatus.get(status);
     if (children === undefined) {
       const code = status >= 100 && status <= 599 ? String(status) : "other";
-      children = { count: requests.labels(route, method, code), duration: requestDuration.labels(route, method, code) };
+      children = {
+        count: requests.labels(route, method, code),
+        duration: requestDuration.labels(route, method, code),
+      };
       byStatus.set(status, children);
     }
     return children;
@@ -162,7 +170,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
       children.duration.observe(seconds);
     },
     upstream(route, outcome, seconds) {
-      cached(upstreamChildren, route, outcome, () => upstreamDuration.labels(route, outcome)).observe(seconds);
+      cached(upstreamChildren, route, outcome, () => upstreamDuration.labels(route, outcome)).observe(
+        seconds,
+      );
     },
     rateLimit(policy, decision) {
       cached(rateLimitChildren, policy, decision, () => rateLimitDecisions.labels(policy, decision)).inc();

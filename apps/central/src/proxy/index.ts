@@ -186,7 +186,10 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
         req.url = pathAndQuery;
         if (trace !== undefined) {
           span?.end(undefined, "retried");
-          span = trace.span("upstream", "client", { "server.address": http.origin, "gateway.attempt": attempt });
+          span = trace.span("upstream", "client", {
+            "server.address": http.origin,
+            "gateway.attempt": attempt,
+          });
           req.headers.traceparent = span.traceparent();
           if (trace.tracestate === undefined) delete req.headers.tracestate;
           else req.headers.tracestate = trace.tracestate;
@@ -212,7 +215,10 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
         return;
       }
       context.breaker = result.lease.breaker ?? "closed";
-      span?.end({ "http.response.status_code": result.status }, result.status >= 500 ? `HTTP ${result.status}` : undefined);
+      span?.end(
+        { "http.response.status_code": result.status },
+        result.status >= 500 ? `HTTP ${result.status}` : undefined,
+      );
       if (!exchange.respond()) {
         result.response.destroy();
         result.lease.report({ kind: "cancelled" });

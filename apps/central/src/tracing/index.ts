@@ -74,7 +74,9 @@ export function createW3cTracer(ids: IdSource = createIdSource()): Tracer {
  * The tracer the environment asks for: OpenTelemetry export when OTEL_* configures an exporter
  * (the SDK is imported only then), else propagation only. Throws OtelEnvError for bad OTEL_* values.
  */
-export async function createTracerFromEnv(env: NodeJS.ProcessEnv): Promise<{ tracer: Tracer; exporting: boolean }> {
+export async function createTracerFromEnv(
+  env: NodeJS.ProcessEnv,
+): Promise<{ tracer: Tracer; exporting: boolean }> {
   if (!otelTracingRequested(env)) return { tracer: createW3cTracer(), exporting: false };
   const settings = readOtelSettings(env);
   const { createOtelTracer } = await import("./otel.ts");

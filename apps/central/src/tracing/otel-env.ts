@@ -50,7 +50,9 @@ function sampler(env: NodeJS.ProcessEnv): TraceSampler {
       const raw = (env.OTEL_TRACES_SAMPLER_ARG ?? "1").trim();
       const ratio = Number(raw);
       if (raw === "" || !Number.isFinite(ratio) || ratio < 0 || ratio > 1)
-        throw new OtelEnvError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got "${raw.slice(0, 32)}"`);
+        throw new OtelEnvError(
+          `OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got "${raw.slice(0, 32)}"`,
+        );
       return { kind: name, ratio };
     }
     default:
@@ -65,8 +67,14 @@ export function readOtelSettings(env: NodeJS.ProcessEnv): OtelSettings {
   const listed = exporters(env).filter((entry) => entry !== "none");
   const unknown = listed.find((entry) => entry !== "otlp" && entry !== "console");
   if (unknown !== undefined)
-    throw new OtelEnvError(`OTEL_TRACES_EXPORTER "${unknown.slice(0, 32)}" is not supported (otlp, console, none)`);
-  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf")
+    throw new OtelEnvError(
+      `OTEL_TRACES_EXPORTER "${unknown.slice(0, 32)}" is not supported (otlp, console, none)`,
+    );
+  const protocol = (
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ||
+    env.OTEL_EXPORTER_OTLP_PROTOCOL ||
+    "http/protobuf"
+  )
     .trim()
     .toLowerCase();
   if (protocol !== "http/json" && protocol !== "http/protobuf")

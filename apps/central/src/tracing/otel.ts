@@ -1,3 +1,4 @@
+import { formatTraceparent, parseTraceparent, validTracestate } from "@gateway/types";
 import {
   type Context,
   type Span as OtelSpan,
@@ -7,7 +8,12 @@ import {
   TraceFlags,
   trace,
 } from "@opentelemetry/api";
-import { defaultResource, envDetector, detectResources, resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+} from "@opentelemetry/resources";
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -19,8 +25,7 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
-import { formatTraceparent, parseTraceparent, validTracestate } from "@gateway/types";
-import type { RequestTrace, Span, SpanAttributes, SpanKind as GatewaySpanKind, Tracer } from "./index.ts";
+import type { SpanKind as GatewaySpanKind, RequestTrace, Span, SpanAttributes, Tracer } from "./index.ts";
 import type { OtelSettings, TraceSampler } from "./otel-env.ts";
 
 /**
@@ -83,7 +88,10 @@ export interface OtelTracerOptions {
   scheduledDelayMillis?: number;
 }
 
-export async function createOtelTracer(settings: OtelSettings, options: OtelTracerOptions = {}): Promise<Tracer> {
+export async function createOtelTracer(
+  settings: OtelSettings,
+  options: OtelTracerOptions = {},
+): Promise<Tracer> {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ "service.name": "gateway-central" }))
     .merge(detectResources({ detectors: [envDetector] }));
@@ -94,7 +102,9 @@ export async function createOtelTracer(settings: OtelSettings, options: OtelTrac
     spanProcessors: [
       new BatchSpanProcessor({
         exporter,
-        ...(options.scheduledDelayMillis === undefined ? {} : { scheduledDelayMillis: options.scheduledDelayMillis }),
+        ...(options.scheduledDelayMillis === undefined
+          ? {}
+          : { scheduledDelayMillis: options.scheduledDelayMillis }),
       }),
     ],
   });
@@ -119,7 +129,9 @@ export async function createOtelTracer(settings: OtelSettings, options: OtelTrac
         traceId: root.spanContext().traceId,
         tracestate: state,
         span(name: string, kind: GatewaySpanKind, attributes?: SpanAttributes) {
-          return wrap(tracer.startSpan(name, { kind: KIND[kind], ...(attributes ? { attributes } : {}) }, within));
+          return wrap(
+            tracer.startSpan(name, { kind: KIND[kind], ...(attributes ? { attributes } : {}) }, within),
+          );
         },
         end({ method, route, status }) {
           root.updateName(route === undefined ? method : `${method} ${route}`);

@@ -146,7 +146,9 @@ export function createRateLimitPlugin(
     const mark = replay === undefined ? undefined : takePendingReplay(context, "rate-limit");
     const replayTicket = mark === undefined ? undefined : replay?.begin();
     const ticket = outage.begin();
-    const span = context.trace?.span("rate_limit", "internal", { "gateway.rate_limit.policies": applicable.length });
+    const span = context.trace?.span("rate_limit", "internal", {
+      "gateway.rate_limit.policies": applicable.length,
+    });
     let outcome: PolicyDecision[] | "replayed";
     try {
       outcome = await withTimeout(evaluate(checks, mark), timeoutMs, "rate limit evaluation");

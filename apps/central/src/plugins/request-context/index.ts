@@ -23,7 +23,10 @@ export function createRequestContext(tracer?: Tracer): RequestHandler {
       clientIp: req.socket.remoteAddress ?? "unknown",
     };
     if (tracer !== undefined)
-      context.trace = tracer.startRequest(singleHeader(req.headers.traceparent), singleHeader(req.headers.tracestate));
+      context.trace = tracer.startRequest(
+        singleHeader(req.headers.traceparent),
+        singleHeader(req.headers.tracestate),
+      );
     res.locals.gateway = context;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     next();

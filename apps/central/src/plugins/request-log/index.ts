@@ -44,7 +44,9 @@ export function createRequestLog(deps: RequestLogDeps | Logger): RequestHandler 
           latencyMs: Math.round(latencyMs * 1000) / 1000,
           upstream: context.upstream ?? null,
           upstreamLatencyMs:
-            context.upstreamLatencyMs === undefined ? null : Math.round(context.upstreamLatencyMs * 1000) / 1000,
+            context.upstreamLatencyMs === undefined
+              ? null
+              : Math.round(context.upstreamLatencyMs * 1000) / 1000,
           consumer: context.identity?.sub ?? null,
           cache: context.cache ?? null,
           rateLimit: context.rateLimit ?? null,
