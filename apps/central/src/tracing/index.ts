@@ -34,6 +34,8 @@ export interface RequestTrace {
  */
 export interface Tracer {
   startRequest(traceparent: string | undefined, tracestate: string | undefined): RequestTrace;
+  /** Exports what is buffered (a no-op without an exporter). */
+  flush(): Promise<void>;
   /** Exports what is buffered and stops (a no-op without an exporter). */
   shutdown(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export function createW3cTracer(ids: IdSource = createIdSource()): Tracer {
         end() {},
       };
     },
+    flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
 }

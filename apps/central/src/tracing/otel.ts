@@ -145,6 +145,7 @@ export async function createOtelTracer(
         },
       };
     },
+    flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
 }

@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, inject } from "vitest";
 import { createRateLimitPlugin, createRedisRateLimitStore } from "../../src/plugins/rate-limit/index.ts";
+import type { Tracer } from "../../src/tracing/index.ts";
 import { testConfigPreambleYaml } from "../support/config.ts";
 import { type CentralUnderTest, startCentral } from "../support/harness.ts";
 
@@ -37,7 +38,10 @@ export interface GrpcUnderTest {
  *   /api/orders-limited  the same, 2 requests per consumer per minute
  *   /api/orders-down     the same protos, at an address where nothing listens
  */
-export function useGrpcCentral(onStarted: (started: GrpcUnderTest) => void): void {
+export function useGrpcCentral(
+  onStarted: (started: GrpcUnderTest) => void,
+  options: { tracer?: Tracer } = {},
+): void {
   let orders: OrdersServer | undefined;
   let central: CentralUnderTest | undefined;
   let redis: Redis | undefined;
@@ -96,7 +100,12 @@ ${grpc("")}
       store: createRedisRateLimitStore(redis),
       logger: pino({ level: "silent" }),
     });
-    central = await startCentral({ yaml, redis: "none", rateLimit });
+    central = await startCentral({
+      yaml,
+      redis: "none",
+      rateLimit,
+      ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
+    });
     const started = central;
     onStarted({
       central: started,
