@@ -7,8 +7,9 @@ import { REPO_ROOT, type RunningStack, startStack } from "../../../scripts/stack
 /** A whole stack on fresh ports with its own keys, so it can run beside `./gw dev`. */
 export async function startTestStack(
   configPath: string = join(REPO_ROOT, "gateway.config.yaml"),
-): Promise<{ stack: RunningStack; output: string[] }> {
+): Promise<{ stack: RunningStack; output: string[]; metricsUrl: string }> {
   const output: string[] = [];
+  const metricsPort = await freePort();
   const stack = await startStack({
     ports: {
       edge: await freePort(),
@@ -23,8 +24,9 @@ export async function startTestStack(
     configPath,
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     onOutput: (name, line) => output.push(`${name}: ${line}`),
+    extraCentralEnv: { CENTRAL_METRICS_PORT: String(metricsPort) },
   });
-  return { stack, output };
+  return { stack, output, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 export async function mintToken(

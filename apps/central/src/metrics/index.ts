@@ -50,9 +50,15 @@ function cached<Child>(
   make: () => Child,
 ): Child {
   let byInner = cache.get(outer);
-  if (byInner === undefined) cache.set(outer, (byInner = new Map()));
+  if (byInner === undefined) {
+    byInner = new Map();
+    cache.set(outer, byInner);
+  }
   let child = byInner.get(inner);
-  if (child === undefined) byInner.set(inner, (child = make()));
+  if (child === undefined) {
+    child = make();
+    byInner.set(inner, child);
+  }
   return child;
 }
 
@@ -145,9 +151,15 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const requestCache = new Map<string, Map<string, Map<number, RequestChildren>>>();
   const requestChildren = (route: string, method: string, status: number): RequestChildren => {
     let byMethod = requestCache.get(route);
-    if (byMethod === undefined) requestCache.set(route, (byMethod = new Map()));
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      requestCache.set(route, byMethod);
+    }
     let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
     let children = byStatus.get(status);
     if (children === undefined) {
       const code = status >= 100 && status <= 599 ? String(status) : "other";
