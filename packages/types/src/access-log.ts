@@ -99,12 +99,16 @@ export const MAX_LOGGED_TARGET = 512;
 
 function normalisedName(raw: string): string {
   let name = raw;
-  try {
-    name = decodeURIComponent(raw.replace(/\+/g, " "));
-  } catch {
-    // an undecodable name is compared as sent
+  if (raw.includes("%") || raw.includes("+")) {
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, " "));
+    } catch {
+      // an undecodable name is compared as sent
+    }
   }
-  return name.trim().toLowerCase().replace(/-/g, "_").replace(/\[\]$/, "");
+  name = name.trim().toLowerCase();
+  if (name.includes("-")) name = name.replace(/-/g, "_");
+  return name.endsWith("[]") ? name.slice(0, -2) : name;
 }
 
 /** True for a query parameter name whose value must not be logged. */

@@ -1,4 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import {
+  type CounterSeries,
+  createFastCounter,
+  createFastHistogram,
+  type HistogramSeries,
+} from "./fast-series.ts";
 import { METRIC_NAMES } from "./names.ts";
 
 export { CENTRAL_METRIC_NAMES, METRIC_NAMES } from "./names.ts";
@@ -71,31 +77,28 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.collectDefaults !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const requests = new Counter({
+  // The four metrics recorded on every request: series resolved once per label set (fast-series.ts).
+  const requests = createFastCounter(registry, {
     name: METRIC_NAMES.requests,
     help: "Requests answered by central, by route, method and status",
     labelNames: ["route", "method", "status"],
-    registers,
   });
-  const requestDuration = new Histogram({
+  const requestDuration = createFastHistogram(registry, {
     name: METRIC_NAMES.requestDuration,
     help: "Time from request to response end at central, by route, method and status",
     labelNames: ["route", "method", "status"],
     buckets: LATENCY_BUCKETS,
-    registers,
   });
-  const upstreamDuration = new Histogram({
+  const upstreamDuration = createFastHistogram(registry, {
     name: METRIC_NAMES.upstreamDuration,
     help: "Time to the upstream's response headers (or failure), by route and outcome",
     labelNames: ["route", "outcome"],
     buckets: LATENCY_BUCKETS,
-    registers,
   });
-  const rateLimitDecisions = new Counter({
+  const rateLimitDecisions = createFastCounter(registry, {
     name: METRIC_NAMES.rateLimitDecisions,
     help: "Rate-limit decisions by policy and outcome",
     labelNames: ["policy", "decision"],
-    registers,
   });
   const identityFailures = new Counter({
     name: METRIC_NAMES.identityFailures,
@@ -147,7 +150,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
 
   // Children per label set, looked up without building a label object or key string per call
   // (prom-client's labels() hashes a fresh object each time). The label sets are bounded.
-  type RequestChildren = { count: Counter.Internal; duration: Histogram.Internal<string> };
+  type RequestChildren = { count: CounterSeries; duration: HistogramSeries };
   const requestCache = new Map<string, Map<string, Map<number, RequestChildren>>>();
   const requestChildren = (route: string, method: string, status: number): RequestChildren => {
     let byMethod = requestCache.get(route);
@@ -164,15 +167,15 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     if (children === undefined) {
       const code = status >= 100 && status <= 599 ? String(status) : "other";
       children = {
-        count: requests.labels(route, method, code),
-        duration: requestDuration.labels(route, method, code),
+        count: requests.child(route, method, code),
+        duration: requestDuration.child(route, method, code),
       };
       byStatus.set(status, children);
     }
     return children;
   };
-  const upstreamChildren = new Map<string, Map<string, Histogram.Internal<string>>>();
-  const rateLimitChildren = new Map<string, Map<string, Counter.Internal>>();
+  const upstreamChildren = new Map<string, Map<string, HistogramSeries>>();
+  const rateLimitChildren = new Map<string, Map<string, CounterSeries>>();
 
   return {
     registry,
@@ -182,12 +185,10 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
       children.duration.observe(seconds);
     },
     upstream(route, outcome, seconds) {
-      cached(upstreamChildren, route, outcome, () => upstreamDuration.labels(route, outcome)).observe(
-        seconds,
-      );
+      cached(upstreamChildren, route, outcome, () => upstreamDuration.child(route, outcome)).observe(seconds);
     },
     rateLimit(policy, decision) {
-      cached(rateLimitChildren, policy, decision, () => rateLimitDecisions.labels(policy, decision)).inc();
+      cached(rateLimitChildren, policy, decision, () => rateLimitDecisions.child(policy, decision)).inc();
     },
     identityFailure(reason) {
       identityFailures.labels(boundedLabel(reason)).inc();
