@@ -6,14 +6,22 @@ import { createPublicKey, verify as edVerify } from "node:crypto";
 import {
   createIdentitySigner,
   createIdentityVerifier,
+  generateHopSecret,
   generateIdentityKeyPair,
   type IdentitySigner,
   type IdentityVerifier,
 } from "@gateway/identity";
-import { createNodeIdentitySigner, createNodeIdentityVerifier } from "@gateway/identity/node";
+import {
+  createNodeHmacIdentitySigner,
+  createNodeHmacIdentityVerifier,
+  createNodeIdentitySigner,
+  createNodeIdentityVerifier,
+} from "@gateway/identity/node";
 
 export interface IdentityMicros {
-  /** createNodeIdentityVerifier().verify: what central pays (the target). */
+  /** createNodeHmacIdentityVerifier().verify: central's default edge-token check (HS256 + claims + binding; the target). */
+  hopVerify: number;
+  /** createNodeIdentityVerifier().verify: central's edge-token check with `identity.hop.algorithm: EdDSA`. */
   nodeVerify: number;
   /** createIdentityVerifier().verify (WebCrypto, as on the edge), on Node. */
   webCryptoVerify: number;
@@ -70,7 +78,18 @@ export async function identityMicros(iterations = 3000): Promise<IdentityMicros>
   const lastDot = token.lastIndexOf(".");
   const data = Buffer.from(token.slice(0, lastDot), "latin1");
   const signature = Buffer.from(token.slice(lastDot + 1), "base64url");
+  const hop = generateHopSecret("bench-hop");
+  const hopToken = await (
+    await createNodeHmacIdentitySigner({ secretJwk: hop, issuer: "edge", ttlSeconds: 300 })
+  ).sign(INPUT);
+  const hopVerifier = await createNodeHmacIdentityVerifier({
+    secretKeys: { keys: [hop] },
+    audience: "central",
+    issuers: ["edge"],
+    clockSkewSeconds: 5,
+  });
   return {
+    hopVerify: await verifyMicros(hopVerifier, hopToken, iterations),
     nodeVerify: await verifyMicros(await createNodeIdentityVerifier(verifierOptions), token, iterations),
     webCryptoVerify: await verifyMicros(await createIdentityVerifier(verifierOptions), token, iterations),
     bareEd25519Verify: await cpuMicros(iterations, () => {

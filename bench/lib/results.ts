@@ -64,7 +64,7 @@ export interface BenchResults {
   machine: MachineInfo;
   settings: BenchSettings;
   contestants: ContestantSummary[];
-  /** node:crypto verifier (central's), CPU µs per verify: the target's number. */
+  /** Central's default edge-token verify (HS256 + claims + binding), CPU µs: the target's number. */
   identityVerifyMicros?: number;
   identityMicros?: IdentityMicros;
   soak?: SoakResult;

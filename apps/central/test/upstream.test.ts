@@ -1,3 +1,4 @@
+import type http from "node:http";
 import net from "node:net";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { describe, expect, it } from "vitest";
@@ -86,6 +87,54 @@ describe("a chunked body over the limit after the upstream already answered", ()
     // Truncated: the chunked response never got its terminating zero-length chunk.
     expect(received.endsWith("0\r\n\r\n")).toBe(false);
     upstream.respondWith((req, res) => res.end(JSON.stringify({ method: req.method, url: req.url })));
+  });
+});
+
+describe("a service that answers before the upload ends", () => {
+  it("its 413 reaches the client, and the route's next request is answered (nothing stuck or reset)", async () => {
+    // A service of its own on the recording upstream's socket: it never reads a POST body.
+    const recorders = upstream.server.listeners("request") as Array<(...args: unknown[]) => void>;
+    upstream.server.removeAllListeners("request");
+    const service = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (req.method === "POST") {
+        // Answers on the request head; Node drains the unread body if the socket stays alive.
+        res.writeHead(413, { "content-type": "application/json" });
+        res.end('{"error":"too large"}');
+        return;
+      }
+      res.end("{}");
+    };
+    upstream.server.on("request", service);
+    try {
+      // Larger than the socket buffers, chunked (no declared length) as the edge sends streams.
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      for (let round = 0; round < 3; round++) {
+        const target = "/api/users";
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < 12; i++) controller.enqueue(chunk);
+            controller.close();
+          },
+        });
+        const refused = await fetch(central.url + target, {
+          method: "POST",
+          headers: { [IDENTITY_HEADER]: await central.mint("POST", target) },
+          body,
+          duplex: "half",
+        } as RequestInit);
+        expect(refused.status).toBe(413);
+        expect(refused.headers.get("proxy-status")).toBeNull();
+        await refused.arrayBuffer();
+        const next = await fetch(central.url + "/api/users/after", {
+          headers: { [IDENTITY_HEADER]: await central.mint("GET", "/api/users/after") },
+        });
+        expect(next.status).toBe(200);
+        await next.arrayBuffer();
+      }
+    } finally {
+      upstream.server.off("request", service);
+      for (const recorder of recorders) upstream.server.on("request", recorder);
+    }
   });
 });
 

@@ -32,18 +32,31 @@ export function sendError(res: ServerResponse, error: HttpError, requestId: stri
   sendJson(res, statusOf(error.code), errorBody(error.code, error.message, requestId), error.headers);
 }
 
-/** Buffers the body, refusing anything larger than `maxBytes` as soon as it is known to be. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * Buffers the body, refusing anything larger than `maxBytes` as soon as it is known to be.
+ * A refused body is still drained (not the socket reset that destroying the request would
+ * cause), so the caller sees the 413 and the connection stays reusable.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const tooLarge = () => new HttpError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
-  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
 }
 
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {

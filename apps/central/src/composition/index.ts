@@ -121,6 +121,9 @@ export async function composeCentral(
         signer,
         logger,
         ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
+        ...(clients.clock === undefined ? {} : { now: clients.clock }),
+        ...(clients.random === undefined ? {} : { random: clients.random }),
+        ...(metrics === undefined ? {} : { onBreakerChange: metrics.breaker, onAttempt: metrics.upstream }),
       })
     : undefined;
   if (grpc !== undefined) registry.closers.push(() => grpc.close());
@@ -145,7 +148,7 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
-    readinessDetails: { upstreams: () => proxy.snapshot() },
+    readinessDetails: { upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }) },
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
     ...(metrics === undefined ? {} : { metrics }),

@@ -12,6 +12,7 @@ import type protobuf from "protobufjs";
 import { metadataHeaders } from "./metadata.ts";
 import { responseJson, sendJson, sendStatus } from "./response.ts";
 import { statusBody } from "./status.ts";
+import type { CallEnd } from "./upstream.ts";
 
 export interface CallOptions {
   client: Client;
@@ -21,6 +22,27 @@ export interface CallOptions {
   metadata: Metadata;
   timeoutMs: number;
   streamFormat: GrpcStreamFormat;
+  /** Told once how the call ended (the route's breaker and bulkhead learn it here). */
+  onEnd(end: CallEnd): void;
+  now(): number;
+}
+
+/** Watches a call for what its end means to the breaker: answered or not, cancelled by central or not. */
+function endTracker(call: { on(event: "metadata", listener: () => void): unknown }, options: CallOptions) {
+  const startedAt = options.now();
+  let answered = false;
+  let cancelledByUs = false;
+  call.on("metadata", () => {
+    answered = true;
+  });
+  return {
+    cancelled() {
+      cancelledByUs = true;
+    },
+    ended(code: number) {
+      options.onEnd({ code, answered, cancelledByUs, latencyMs: options.now() - startedAt });
+    },
+  };
 }
 
 // Messages travel as bytes: central encodes/decodes with protobufjs, grpc-js only frames them.
@@ -51,13 +73,17 @@ export function unaryCall(res: ServerResponse, options: CallOptions): void {
       outcome = { error, value };
     },
   );
+  const tracker = endTracker(call, options);
   res.once("close", () => {
-    if (!res.writableFinished) call.cancel();
+    if (res.writableFinished) return;
+    tracker.cancelled();
+    call.cancel();
   });
   call.on("metadata", (metadata: Metadata) => {
     initial = metadata;
   });
   call.on("status", (status: StatusObject) => {
+    tracker.ended(status.code);
     if (res.destroyed || res.writableEnded) return;
     const error = outcome?.error ?? (status.code === grpcStatus.OK ? null : status);
     if (error !== null) {
@@ -99,8 +125,11 @@ export function serverStreamingCall(res: ServerResponse, options: CallOptions): 
     options.metadata,
     { deadline: Date.now() + options.timeoutMs },
   );
+  const tracker = endTracker(call, options);
   res.once("close", () => {
-    if (!res.writableFinished) call.cancel();
+    if (res.writableFinished) return;
+    tracker.cancelled();
+    call.cancel();
   });
   const start = () => {
     res.statusCode = 200;
@@ -139,6 +168,8 @@ export function serverStreamingCall(res: ServerResponse, options: CallOptions): 
   // grpc-js also emits "error" for a non-OK status; "status" carries the same facts.
   call.on("error", () => {});
   call.on("status", (status: StatusObject) => {
+    // A response message central could not decode is the service's fault (INTERNAL).
+    tracker.ended(failed === undefined ? status.code : grpcStatus.INTERNAL);
     if (res.destroyed || res.writableEnded) return;
     const error = failed ?? (status.code === grpcStatus.OK ? undefined : status);
     if (error === undefined) {

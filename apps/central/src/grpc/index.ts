@@ -2,14 +2,20 @@ import type { GrpcSchema, HttpBinding, TemplateMatcher } from "@gateway/grpc-sch
 import { createTemplateMatcher, loadRouteSchemas } from "@gateway/grpc-schema";
 import type { IdentitySigner } from "@gateway/identity";
 import { GatewayError, type GrpcRouteConfig, type RouteConfig } from "@gateway/types";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../context.ts";
+import type { UpstreamOutcome } from "../metrics/index.ts";
+import type { Release } from "../resilience/bulkhead/index.ts";
+import { unavailableError } from "../upstream/call.ts";
+import type { UpstreamPoolDeps } from "../upstream/pool.ts";
+import type { TargetSnapshot } from "../upstream/types.ts";
 import { buildRequestMessage } from "./build-request.ts";
 import { serverStreamingCall, unaryCall } from "./call.ts";
 import { createGrpcClients, type GrpcClients } from "./clients.ts";
 import { callMetadata } from "./metadata.ts";
 import { readJsonBody } from "./read-body.ts";
+import { createGrpcUpstream, type GrpcUpstream, grpcOutcome } from "./upstream.ts";
 
 export interface GrpcTranscoderDeps {
   signer: IdentitySigner;
@@ -17,17 +23,29 @@ export interface GrpcTranscoderDeps {
   /** Route name → loaded protos and bindings (`loadRouteSchemas`); loaded here when absent. */
   schemas?: ReadonlyMap<string, GrpcSchema>;
   clients?: GrpcClients;
+  /** Clock for breakers and ejections (epoch ms); default Date.now. */
+  now?: () => number;
+  random?: () => number;
+  onBreakerChange?: UpstreamPoolDeps["onBreakerChange"];
+  /** Every call's outcome and duration, per route (gateway_upstream_duration_seconds). */
+  onAttempt?: (route: string, outcome: UpstreamOutcome, seconds: number) => void;
 }
 
 export interface GrpcTranscoder {
   /** Transcodes requests routed to a gRPC route; passes every other request on. */
   handler: RequestHandler;
+  /** Per route: the breaker and ejection state of its address, and the bulkhead (for /readyz?verbose). */
+  snapshot(): Record<
+    string,
+    { targets: TargetSnapshot[]; concurrency: ReturnType<GrpcUpstream["bulkhead"]["snapshot"]> }
+  >;
   /** Closes the gRPC channels. */
   close(): void;
 }
 
 interface GrpcRoute {
   config: GrpcRouteConfig;
+  upstream: GrpcUpstream;
   schema: GrpcSchema;
   matcher: TemplateMatcher<HttpBinding>;
 }
@@ -49,6 +67,26 @@ function queryOf(url: string): URLSearchParams {
   return new URLSearchParams(at === -1 ? "" : url.slice(at + 1));
 }
 
+/** A slot in the route's bulkhead, or 503 overloaded at once when it and its queue are full. */
+function acquireSlot(upstream: GrpcUpstream, req: Request, res: Response): Promise<Release> {
+  return new Promise((resolve, reject) => {
+    const cancel = upstream.bulkhead.acquire(resolve, (reason) =>
+      reject(
+        new GatewayError(
+          "overloaded",
+          reason === "full"
+            ? "too many requests in flight for this route"
+            : "waited too long for a free slot",
+          { "retry-after": "1" },
+        ),
+      ),
+    );
+    // Left while queued: the slot is never taken.
+    req.socket.once("close", cancel);
+    res.once("close", cancel);
+  });
+}
+
 /**
  * REST → gRPC for routes with `grpc`. Runs where the proxy runs (after identity,
  * routing, rate limit and replay check): matches the route's google.api.http
@@ -61,6 +99,7 @@ export function createGrpcTranscoder(
   deps: GrpcTranscoderDeps,
 ): GrpcTranscoder {
   const clients = deps.clients ?? createGrpcClients();
+  const now = deps.now ?? Date.now;
   const schemas = deps.schemas ?? loadedSchemas(routes);
   const byRoute = new Map<string, GrpcRoute>();
   for (const route of routes) {
@@ -74,7 +113,13 @@ export function createGrpcTranscoder(
         value: binding,
       })),
     );
-    byRoute.set(route.name, { config: route.grpc, schema, matcher });
+    const upstream = createGrpcUpstream(route, route.grpc.address, {
+      logger: deps.logger,
+      now,
+      random: deps.random ?? Math.random,
+      ...(deps.onBreakerChange === undefined ? {} : { onBreakerChange: deps.onBreakerChange }),
+    });
+    byRoute.set(route.name, { config: route.grpc, schema, matcher, upstream });
     if (schema.clientStreaming.length > 0)
       deps.logger.warn(
         { route: route.name, methods: schema.clientStreaming },
@@ -131,8 +176,31 @@ export function createGrpcTranscoder(
     );
     // The client may have left while the body was read or the token signed.
     if (res.destroyed || req.socket.destroyed) return;
+    const release = await acquireSlot(grpcRoute.upstream, req, res);
+    // Released when the call ends, or if the client leaves before it does.
+    res.once("close", release);
+    const picked = grpcRoute.upstream.pool.pick();
+    if (!picked.ok) {
+      release();
+      if (picked.reason === "breaker_open") context.breaker = "open";
+      throw unavailableError(picked.reason, picked.retryAfterMs);
+    }
+    context.breaker = picked.lease.breaker ?? "closed";
     context.upstream = `grpc://${grpcRoute.config.address}`;
     const options = {
+      now,
+      onEnd(end: Parameters<typeof grpcOutcome>[0]) {
+        const outcome = grpcOutcome(end);
+        picked.lease.report(outcome);
+        release();
+        if (outcome.kind === "cancelled") return;
+        context.upstreamLatencyMs = outcome.latencyMs;
+        deps.onAttempt?.(
+          route.name,
+          outcome.kind === "failure" ? outcome.failure : outcome.status >= 500 ? "http_5xx" : "success",
+          outcome.latencyMs / 1000,
+        );
+      },
       client: clients.get(grpcRoute.config.address, grpcRoute.config.tls),
       binding,
       root: grpcRoute.schema.root,
@@ -154,5 +222,20 @@ export function createGrpcTranscoder(
     transcode(req, res, next).catch(next);
   };
 
-  return { handler, close: () => clients.close() };
+  return {
+    handler,
+    snapshot() {
+      const result: ReturnType<GrpcTranscoder["snapshot"]> = {};
+      for (const [name, route] of byRoute)
+        result[name] = {
+          targets: route.upstream.pool.snapshot(),
+          concurrency: route.upstream.bulkhead.snapshot(),
+        };
+      return result;
+    },
+    close() {
+      for (const route of byRoute.values()) route.upstream.pool.close();
+      clients.close();
+    },
+  };
 }

@@ -10,6 +10,7 @@ import {
 } from "@gateway/types";
 import { Metadata } from "@grpc/grpc-js";
 import { isSafeHeaderValue, singleHeader } from "../headers.ts";
+import { serviceTokenInput } from "../identity/service-token-input.ts";
 
 export interface CallTarget {
   /** `aud` of the service token: the route name. */
@@ -34,21 +35,9 @@ export async function callMetadata(
   forwardHeaders: readonly string[],
   signer: IdentitySigner,
 ): Promise<Metadata> {
-  const token = await signer.sign({
-    identity: {
-      sub: identity.sub,
-      roles: identity.roles,
-      scopes: identity.scopes,
-      auth: identity.auth,
-      ...(identity.tenant === undefined ? {} : { tenant: identity.tenant }),
-    },
-    audience: target.audience,
-    method: "POST",
-    pathAndQuery: target.grpcPath,
-    ...(identity.cip === undefined ? {} : { clientIp: identity.cip }),
-    ...(identity.xfp === undefined ? {} : { forwardedProto: identity.xfp }),
-    ...(identity.xfh === undefined ? {} : { forwardedHost: identity.xfh }),
-  });
+  const token = await signer.sign(
+    serviceTokenInput(identity, { audience: target.audience, method: "POST", pathAndQuery: target.grpcPath }),
+  );
   const metadata = new Metadata();
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined && isSafeHeaderValue(value)) metadata.set(name, value);

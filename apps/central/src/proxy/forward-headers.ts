@@ -10,6 +10,7 @@ import {
 } from "@gateway/types";
 import type { GatewayContext } from "../context.ts";
 import { isSafeHeaderValue } from "../headers.ts";
+import { serviceTokenInput } from "../identity/service-token-input.ts";
 
 export interface ForwardTarget {
   method: string;
@@ -35,21 +36,13 @@ export async function setForwardHeaders(
   target: ForwardTarget,
   signer: IdentitySigner,
 ): Promise<void> {
-  const token = await signer.sign({
-    identity: {
-      sub: identity.sub,
-      roles: identity.roles,
-      scopes: identity.scopes,
-      auth: identity.auth,
-      ...(identity.tenant === undefined ? {} : { tenant: identity.tenant }),
-    },
-    audience: target.audience,
-    method: target.method,
-    pathAndQuery: target.pathAndQuery,
-    ...(identity.cip === undefined ? {} : { clientIp: identity.cip }),
-    ...(identity.xfp === undefined ? {} : { forwardedProto: identity.xfp }),
-    ...(identity.xfh === undefined ? {} : { forwardedHost: identity.xfh }),
-  });
+  const token = await signer.sign(
+    serviceTokenInput(identity, {
+      audience: target.audience,
+      method: target.method,
+      pathAndQuery: target.pathAndQuery,
+    }),
+  );
   const headers = req.headers;
   headers[IDENTITY_HEADER] = token;
   headers[REQUEST_ID_HEADER] = context.requestId;

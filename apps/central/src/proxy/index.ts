@@ -199,10 +199,9 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
           Math.min(retry.maxBufferedBodyBytes, route.maxBodyBytes),
           bodyCounter(exchange),
         );
-        const headers = { ...req.headers };
-        if (chunked) headers["transfer-encoding"] = "chunked";
+        if (chunked) req.headers["transfer-encoding"] = "chunked";
         attemptStartedAt = performance.now();
-        return { method: req.method, pathAndQuery, headers, body };
+        return { req, res, body };
       },
     }).then((result) => {
       if (attemptStartedAt !== 0) context.upstreamLatencyMs = performance.now() - attemptStartedAt;

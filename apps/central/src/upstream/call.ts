@@ -70,7 +70,10 @@ export function failureError(failure: AttemptFailure): GatewayError {
   }
 }
 
-function unavailable(reason: "breaker_open" | "no_healthy_target", retryAfterMs: number): GatewayError {
+export function unavailableError(
+  reason: "breaker_open" | "no_healthy_target",
+  retryAfterMs: number,
+): GatewayError {
   const message =
     reason === "breaker_open" ? "upstream is unavailable (circuit open)" : "no healthy upstream target";
   return new GatewayError("upstream_unavailable", message, {
@@ -110,7 +113,7 @@ export async function callUpstream<Request, Response>(
     if (!picked.ok)
       return {
         ok: false,
-        error: lastError ?? unavailable(picked.reason, picked.retryAfterMs),
+        error: lastError ?? unavailableError(picked.reason, picked.retryAfterMs),
         refused: picked.reason,
       };
     const { lease } = picked;
@@ -142,7 +145,7 @@ export async function callUpstream<Request, Response>(
     if (result.ok) {
       if (isRetryable(undefined, result.status, retry.on) && mayRetryAgain()) {
         lease.report({ kind: "response", status: result.status, latencyMs });
-        running.abort();
+        running.discard();
         lastError = new GatewayError("upstream_error", `upstream answered ${result.status}`);
         await sleep(backoffMs(attempt, retry.backoff, options.random), cancel);
         if (cancel.cancelled) return { ok: false, cancelled: true };

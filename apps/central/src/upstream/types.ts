@@ -83,6 +83,8 @@ export interface UpstreamPool {
 export interface TransportAttempt<Response> {
   readonly result: Promise<AttemptResult<Response>>;
   abort(): void;
+  /** Drops an answer that will not be relayed (a 5xx about to be retried) without disturbing the client. */
+  discard(): void;
 }
 
 export type AttemptResult<Response> =

@@ -101,6 +101,54 @@ describe("gRPC status → HTTP", () => {
   });
 });
 
+describe("the route's circuit breaker", () => {
+  function callsSeen(method: string): () => number {
+    let count = 0;
+    t.orders.events.on("call", (name: string) => {
+      if (name === method) count++;
+    });
+    return () => count;
+  }
+
+  it("4xx codes never count; 3 INTERNAL in a row open it, and then 503 upstream_unavailable without a call", async () => {
+    const fails = callsSeen("Fail");
+    for (const code of [5, 3, 9, 7, 5]) {
+      expect((await t.call("GET", `/api/orders-fragile/v1/fail/${code}`)).status).toBeLessThan(500);
+    }
+    for (let i = 0; i < 3; i++) {
+      const failed = await t.call("GET", "/api/orders-fragile/v1/fail/13");
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get("grpc-status")).toBe("13");
+    }
+    expect(fails()).toBe(8);
+    const refused = await t.call("GET", "/api/orders-fragile/v1/fail/5");
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const body = (await json(refused)) as { error: { code: string; requestId: string } };
+    expect(body.error.code).toBe("upstream_unavailable");
+    expect(body.error.requestId).toMatch(/.+/);
+    // Refused without touching the service.
+    expect(fails()).toBe(8);
+    // Other gRPC routes to the same address have breakers of their own.
+    expect((await t.call("GET", "/api/orders/v1/fail/5")).status).toBe(404);
+  });
+
+  it("an unreachable service counts as a failure; /readyz?verbose shows the route's breaker", async () => {
+    for (let i = 0; i < 5; i++) {
+      const unavailable = await t.call("GET", "/api/orders-gone/v1/orders/1");
+      expect(unavailable.status).toBe(503);
+      expect(await json(unavailable)).toMatchObject({ code: 14 });
+    }
+    const refused = await t.call("GET", "/api/orders-gone/v1/orders/1");
+    expect(refused.status).toBe(503);
+    expect(((await json(refused)) as { error: { code: string } }).error.code).toBe("upstream_unavailable");
+    const ready = await fetch(`${t.central.url}/readyz?verbose=1`);
+    const details = JSON.stringify(await ready.json());
+    expect(details).toContain("orders-gone");
+    expect(details).toMatch(/"state":"open"/);
+  });
+});
+
 describe("deadlines and cancellation", () => {
   it("the route timeout is the deadline: 504 DEADLINE_EXCEEDED, and the service sees the call end", async () => {
     const tag = randomUUID();

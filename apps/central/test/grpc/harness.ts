@@ -37,6 +37,8 @@ export interface GrpcUnderTest {
  *   /api/orders-fast     the same with a 300 ms timeout (deadline tests)
  *   /api/orders-limited  the same, 2 requests per consumer per minute
  *   /api/orders-down     the same protos, at an address where nothing listens
+ *   /api/orders-fragile  the demo service behind a breaker that opens after 3 consecutive failures
+ *   /api/orders-gone     like orders-down, for the breaker tests (its breaker opens)
  */
 export function useGrpcCentral(
   onStarted: (started: GrpcUnderTest) => void,
@@ -88,6 +90,19 @@ ${grpc("")}
     auth: jwt
     rateLimit: [${limitedPolicy}]
 ${grpc("")}
+  - name: orders-fragile
+    path: /api/orders-fragile
+    auth: jwt
+    circuitBreaker:
+      consecutiveFailures: 3
+      openMs: 600000
+${grpc("")}
+  - name: orders-gone
+    path: /api/orders-gone
+    auth: jwt
+    grpc:
+      address: 127.0.0.1:${await freePort()}
+      protos: [${ORDERS_PROTO}]
   - name: orders-down
     path: /api/orders-down
     auth: jwt

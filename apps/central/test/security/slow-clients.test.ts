@@ -123,7 +123,10 @@ describe("slow clients", () => {
 
     expect(statuses.get(200)).toBe(latencies.length);
     expect(latencies.length).toBeGreaterThan(50);
-    expect(percentile(latencies, 99)).toBeLessThan(200);
+    // Served while the slow clients hold their connections, not queued behind them: a request
+    // stuck behind them would wait for the header timeout. (A wall-clock bound well below it,
+    // so a loaded CI machine cannot fail it; the summary above shows the real figures.)
+    expect(percentile(latencies, 99)).toBeLessThan(HEADERS_TIMEOUT_MS / 2);
     // Each slow client is answered and cut off near its deadline, not left hanging.
     expect(headerCuts.at(-1)).toBeLessThan(HEADERS_TIMEOUT_MS + 1500);
     expect(bodyCuts.at(-1)).toBeLessThan(REQUEST_TIMEOUT_MS + 1500);

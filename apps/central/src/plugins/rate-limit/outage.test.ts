@@ -40,6 +40,12 @@ afterAll(async () => {
   await redisServer.kill();
 });
 
+/**
+ * Answered by the 300 ms evaluation timeout, not left hanging (without it a request waits for
+ * Redis forever). Bound with room for a loaded machine, far below any hang.
+ */
+const ANSWERED_WITHIN_MS = 2000;
+
 /** Both routes, `n` concurrent requests each. */
 async function burst(n: number, user: string) {
   const get = (route: string) => timedGet(`${base}/r/${route}`, { "x-test-user": user });
@@ -71,13 +77,13 @@ describe("when Redis goes away", () => {
         expect(response.status).toBe(200);
         expect(response.headers.get("ratelimit")).toBeNull();
         expect(response.headers.get("ratelimit-policy")).toBe(`"${open.name}";q=3;w=3600`);
-        expect(response.ms).toBeLessThan(500);
+        expect(response.ms).toBeLessThan(ANSWERED_WITHIN_MS);
       }
       for (const response of round.closed) {
         expect(response.status).toBe(503);
         expect(response.body).toMatchObject({ error: { code: "service_unavailable" } });
         expect(response.headers.get("retry-after")).toBe("1");
-        expect(response.ms).toBeLessThan(500);
+        expect(response.ms).toBeLessThan(ANSWERED_WITHIN_MS);
       }
     }
     expect(logged("rate limit store unavailable")).toBe(1);
@@ -100,7 +106,8 @@ describe("when Redis goes away", () => {
     redisServer.pause();
     try {
       const hung = await burst(3, "hung");
-      for (const response of [...hung.open, ...hung.closed]) expect(response.ms).toBeLessThan(500);
+      for (const response of [...hung.open, ...hung.closed])
+        expect(response.ms).toBeLessThan(ANSWERED_WITHIN_MS);
       expect(hung.open.map((r) => r.status)).toEqual([200, 200, 200]);
       expect(hung.closed.map((r) => r.status)).toEqual([503, 503, 503]);
       expect(plugin.health()).toEqual({ redis: "degraded" });

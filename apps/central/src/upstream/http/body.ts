@@ -7,7 +7,7 @@ import type { ClientRequest, IncomingMessage } from "node:http";
  * recorded whole. A request without a body is always replayable.
  */
 export interface RequestBody {
-  /** Writes the body into an attempt's request and ends it. */
+  /** Prepares an attempt's request for the body the proxy pipes into it (see createRequestBody). */
   sendTo(dest: ClientRequest): void;
   /** Whether another attempt could send the same body again. */
   replayable(): boolean;
@@ -40,14 +40,12 @@ export function createRequestBody(
   let ended = false;
   return {
     sendTo(dest) {
+      // The proxy pipes the client's request into `dest` right after this: the first
+      // attempt streams it (recorded on the way); a later one finds it ended, so the pipe
+      // only ends `dest` after the recorded body written here.
       if (!streamed) {
         streamed = true;
-        if (bodiless) {
-          // Still drain it (an empty body ends at once) so the client socket can be reused.
-          req.resume();
-          dest.end();
-          return;
-        }
+        if (bodiless) return;
         req.on("data", (chunk: Buffer) => {
           onChunk(chunk);
           if (recorded === undefined) return;
@@ -60,10 +58,9 @@ export function createRequestBody(
         });
         // A client that breaks off mid-body: the exchange ends on the response's close and aborts the attempt.
         req.on("error", () => {});
-        req.pipe(dest);
         return;
       }
-      dest.end(bodiless || recorded === undefined ? undefined : Buffer.concat(recorded));
+      if (!bodiless && recorded !== undefined && recordedBytes > 0) dest.write(Buffer.concat(recorded));
     },
     replayable: () => bodiless || (ended && recorded !== undefined),
   };
