@@ -6,6 +6,7 @@ import { IDENTITY_HEADER, type Identity } from "@gateway/types";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, inject } from "vitest";
+import type { GatewayMetrics } from "../../src/metrics/index.ts";
 import { createRateLimitPlugin, createRedisRateLimitStore } from "../../src/plugins/rate-limit/index.ts";
 import type { Tracer } from "../../src/tracing/index.ts";
 import { testConfigPreambleYaml } from "../support/config.ts";
@@ -42,7 +43,7 @@ export interface GrpcUnderTest {
  */
 export function useGrpcCentral(
   onStarted: (started: GrpcUnderTest) => void,
-  options: { tracer?: Tracer } = {},
+  options: { tracer?: Tracer; metrics?: GatewayMetrics } = {},
 ): void {
   let orders: OrdersServer | undefined;
   let central: CentralUnderTest | undefined;
@@ -120,6 +121,7 @@ ${grpc("")}
       redis: "none",
       rateLimit,
       ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     const started = central;
     onStarted({

@@ -1,6 +1,7 @@
 import { parseTraceparent } from "@gateway/types";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
+import { createMetrics } from "../../src/metrics/index.ts";
 import { createOtelTracer } from "../../src/tracing/otel.ts";
 import { type GrpcUnderTest, json, useGrpcCentral } from "../grpc/harness.ts";
 
@@ -11,15 +12,41 @@ const tracer = await createOtelTracer(
   { exporter },
 );
 
+const metrics = createMetrics({ collectDefaults: false });
+
 let t: GrpcUnderTest;
 useGrpcCentral(
   (started) => {
     t = started;
   },
-  { tracer },
+  { tracer, metrics },
 );
 
-describe("tracing a transcoded gRPC call", () => {
+describe("a transcoded gRPC call: metrics, access log, spans", () => {
+  it("records the call's outcome and latency, and the access log has the upstream, its latency and the breaker", async () => {
+    const response = await t.call("GET", "/api/orders/v1/whoami", {
+      headers: { "x-request-id": "grpc-obs-1" },
+    });
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(
+      /^gateway_upstream_duration_seconds_count\{route="orders",outcome="success"\} [1-9]/m,
+    );
+    expect(text).toMatch(/^gateway_http_requests_total\{route="orders",method="GET",status="200"\} [1-9]/m);
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 200 && line === undefined; i++) {
+      line = t.central.logs.find((l) => l.requestId === "grpc-obs-1" && l.msg === "request");
+      if (line === undefined) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(line).toMatchObject({
+      route: "orders",
+      breaker: "closed",
+      upstream: expect.stringMatching(/^grpc:\/\//),
+    });
+    expect(line?.upstreamLatencyMs).toEqual(expect.any(Number));
+  });
+
   it("a grpc.transcode client span under the request span; the service's traceparent metadata names it as the parent", async () => {
     const response = await t.call("GET", "/api/orders/v1/whoami", {
       headers: { traceparent: `00-${TRACE_ID}-b7ad6b7169203331-01` },
