@@ -19,7 +19,7 @@ import {
   type ContestantDefinition,
   SkipContestant,
 } from "./contestants/contestant.ts";
-import { edgeContestant } from "./contestants/edge.ts";
+import { edgeContestant, edgeSelfHostedContestant } from "./contestants/edge.ts";
 import { floorContestant } from "./contestants/floor.ts";
 import { nginxContestant } from "./contestants/nginx.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./lib/args.ts";
@@ -64,6 +64,7 @@ const DEFINITIONS: ContestantDefinition[] = [
   centralLeanContestant,
   ...centralVariantsFromEnv(process.env.BENCH_CENTRAL_VARIANTS),
   edgeContestant,
+  edgeSelfHostedContestant,
 ];
 
 let quiet = false;

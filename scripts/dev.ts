@@ -92,10 +92,18 @@ process.on("exit", () => claim.release());
 
 const colors: Record<string, string> = { issuer: "35", users: "36", orders: "34", central: "33", edge: "32" };
 
+// EDGE_RUNTIME=workerd runs the edge as ./gw start-edge does (self-hosted workerd serve, docs/scaling.md).
+const edgeRuntime = process.env.EDGE_RUNTIME || "wrangler";
+if (edgeRuntime !== "wrangler" && edgeRuntime !== "workerd") {
+  console.error(`gw dev: EDGE_RUNTIME must be wrangler or workerd, got "${edgeRuntime}"`);
+  process.exit(2);
+}
+
 const stack = await startStack({
   ports,
   stateDir,
   configPath,
+  edgeRuntime,
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
   onOutput: (name, line) => console.log(`\x1b[${colors[name] ?? "0"}m${name.padEnd(7)}\x1b[0m ${line}`),
 }).catch((error: unknown) => {
@@ -112,7 +120,7 @@ const keysEnv =
   (ports.centralAdmin === 8089 ? "" : `CENTRAL_ADMIN_PORT=${ports.centralAdmin} `);
 console.log(`
 Gateway dev stack is up (config: ${configPath})
-  edge     ${stack.urls.edge}   (wrangler dev on workerd)  ← call this
+  edge     ${stack.urls.edge}   (${edgeRuntime === "workerd" ? "self-hosted: workerd serve" : "wrangler dev on workerd"})  ← call this
   central  ${stack.urls.central}   (${process.env.REDIS_URL ? `Redis ${process.env.REDIS_URL}` : "in-memory limiter, single replica"})
   users    ${stack.urls.demoUsers}   (demo REST service)
   issuer   ${stack.urls.demoIssuer}   (dev JWT issuer, JWKS at /.well-known/jwks.json)

@@ -28,6 +28,8 @@ export interface EdgeBuildOptions {
   stateDir: string;
   /** Merged over apps/edge/wrangler.jsonc (an environment of infra/edge/environments.jsonc). */
   overrides?: Record<string, unknown>;
+  /** Extra environment the config's ${VARS} are read from while compiling. */
+  configEnv?: Record<string, string>;
 }
 
 export interface EdgeBuild {
@@ -51,7 +53,7 @@ export function prepareEdgeBuild(options: EdgeBuildOptions): EdgeBuild {
       "--out",
       edgeConfigFile,
     ],
-    { stdio: "inherit" },
+    { stdio: "inherit", env: { ...process.env, ...options.configEnv } },
   );
   if (compile.status !== 0)
     throw new EdgeBuildError(`the gateway config ${options.configPath} does not compile for the edge`);

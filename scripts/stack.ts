@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareEdgeLaunch } from "@gateway/edge/launch";
+import { prepareSelfHostedLaunch } from "@gateway/edge/self-hosted";
 import {
   generateHopSecret,
   generateIdentityKeyPair,
@@ -40,7 +41,11 @@ export interface StackOptions {
   /** Where child output goes; each line is prefixed with the process name. */
   onOutput?: (name: string, line: string) => void;
   extraCentralEnv?: Record<string, string>;
+  /** What runs the edge Worker: `wrangler dev` (default) or the self-hosted `workerd serve` (./gw start-edge). */
+  edgeRuntime?: EdgeRuntime;
 }
+
+export type EdgeRuntime = "wrangler" | "workerd";
 
 export interface StackKeys {
   /** Ed25519: signs edge → central tokens when identity.hop.algorithm is EdDSA. */
@@ -209,19 +214,21 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     launch(
       "edge",
-      await prepareEdgeLaunch({
-        host,
-        port: ports.edge,
-        inspectorPort: ports.edgeInspector,
-        stateDir,
-        configPath: options.configPath,
-        configEnv,
-        centralUrl: urls.central,
-        edgePrivateJwk: keys.edge.privateJwk,
-        edgeCentralKeys: keys.hop,
-        // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
-        logLevel: "log",
-      }),
+      options.edgeRuntime === "workerd"
+        ? selfHostedEdgeLaunch(options, configEnv, urls.central, keys)
+        : await prepareEdgeLaunch({
+            host,
+            port: ports.edge,
+            inspectorPort: ports.edgeInspector,
+            stateDir,
+            configPath: options.configPath,
+            configEnv,
+            centralUrl: urls.central,
+            edgePrivateJwk: keys.edge.privateJwk,
+            edgeCentralKeys: keys.hop,
+            // "log" keeps the Worker's console output (the edge access log) and drops wrangler's banners.
+            logLevel: "log",
+          }),
     );
     await waitForHttp(`${urls.edge}/health`, exited, 60_000);
   } catch (error) {
@@ -229,6 +236,30 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw error;
   }
   return { urls, keys, adminToken: consumerSecrets.adminToken, demoKey, stop, exited };
+}
+
+/** The edge under `workerd serve` as ./gw start-edge runs it, in <stateDir>/edge-self-hosted. */
+function selfHostedEdgeLaunch(
+  options: StackOptions,
+  configEnv: Record<string, string>,
+  centralUrl: string,
+  keys: StackKeys,
+): Launch {
+  const purgeSecret = process.env.CACHE_PURGE_SECRET;
+  const { command, args, cwd, env } = prepareSelfHostedLaunch({
+    host: "127.0.0.1",
+    port: options.ports.edge,
+    stateDir: join(options.stateDir, "edge-self-hosted"),
+    configPath: options.configPath,
+    configEnv,
+    centralUrl,
+    secrets: {
+      EDGE_CENTRAL_KEYS: JSON.stringify(keys.hop),
+      EDGE_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.edge.privateJwk),
+      ...(purgeSecret ? { CACHE_PURGE_SECRET: purgeSecret } : {}),
+    },
+  });
+  return { command, args, cwd, env };
 }
 
 async function waitForHttp(

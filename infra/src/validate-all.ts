@@ -7,7 +7,7 @@ import { validateKubernetes } from "./kubernetes.ts";
 import { type Problem, problem } from "./problems.ts";
 import { headingAnchors, validateAlertRules, validateDashboard } from "./prometheus.ts";
 
-export const DOCKERFILES = ["infra/central/Dockerfile", "infra/demo/Dockerfile"];
+export const DOCKERFILES = ["infra/central/Dockerfile", "infra/demo/Dockerfile", "infra/edge/Dockerfile"];
 
 /** Every deployable artefact under infra/, checked statically (no container engine or cluster needed). */
 export async function validateInfra(root: string): Promise<Problem[]> {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +7,7 @@ import { validateCompose } from "../src/compose.ts";
 import { validateDockerfile } from "../src/dockerfile.ts";
 import { validateKubernetes } from "../src/kubernetes.ts";
 import { headingAnchors, metricNamesIn, validateAlertRules, validateDashboard } from "../src/prometheus.ts";
-import { validateInfra } from "../src/validate-all.ts";
+import { DOCKERFILES, validateInfra } from "../src/validate-all.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const temporary: string[] = [];
@@ -95,6 +95,26 @@ describe("compose file", () => {
 });
 
 describe("Dockerfile", () => {
+  it("every Dockerfile under infra/ is validated, the self-hosted edge's included", () => {
+    const found = readdirSync(join(root, "infra"), { recursive: true })
+      .map(String)
+      .filter((path) => !path.includes("node_modules") && /(^|\/)Dockerfile$/.test(path))
+      .map((path) => `infra/${path}`)
+      .sort();
+    expect(found).toContain("infra/edge/Dockerfile");
+    expect([...DOCKERFILES].sort()).toEqual(found);
+    for (const file of DOCKERFILES) expect(validateDockerfile(root, join(root, file))).toEqual([]);
+  });
+
+  it("the edge image runs workerd as a non-root user with no Node and no secret baked in", () => {
+    const text = readFileSync(join(root, "infra/edge/Dockerfile"), "utf8");
+    const finalStage = text.slice(text.lastIndexOf("\nFROM "));
+    expect(finalStage).not.toMatch(/FROM node:/);
+    expect(finalStage).toMatch(/\nUSER nonroot\n/);
+    expect(finalStage).toContain('CMD ["/usr/local/bin/workerd", "serve", "/srv/edge/workerd.capnp"]');
+    expect(text).not.toMatch(/EDGE_CENTRAL_KEYS=|EDGE_IDENTITY_PRIVATE_JWK=|CACHE_PURGE_SECRET=/);
+  });
+
   it("reports an unpinned base, a root final stage, shell-form CMD and a missing COPY source", () => {
     const dir = scratch();
     const file = join(dir, "Dockerfile");

@@ -168,7 +168,8 @@ describe("main.ts with REDIS_URL", () => {
     });
     try {
       await proc.listening;
-      // Redis connects in the background: on a loaded machine /readyz may say "degraded" first.
+      // Listening comes before the Redis connection is up: on a busy machine the first
+      // /readyz can still say "degraded", so wait for the connection rather than race it.
       await expect
         .poll(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).json(), { timeout: 10_000 })
         .toEqual({ status: "ready", checks: ["redis"] });

@@ -1,9 +1,11 @@
-import type http from "node:http";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { IDENTITY_HEADER } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { useCentralWithUpstream } from "./support/central-with-upstream.ts";
-import type { CentralUnderTest } from "./support/harness.ts";
+import { testConfigYaml } from "./support/config.ts";
+import { type CentralUnderTest, startCentral } from "./support/harness.ts";
 import { rawRequest, statusLine } from "./support/raw-http.ts";
 import type { RecordingUpstream } from "./support/upstream.ts";
 
@@ -92,48 +94,54 @@ describe("a chunked body over the limit after the upstream already answered", ()
 
 describe("a service that answers before the upload ends", () => {
   it("its 413 reaches the client, and the route's next request is answered (nothing stuck or reset)", async () => {
-    // A service of its own on the recording upstream's socket: it never reads a POST body.
-    const recorders = upstream.server.listeners("request") as Array<(...args: unknown[]) => void>;
-    upstream.server.removeAllListeners("request");
-    const service = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // A service that never reads a POST body: it answers on the request head.
+    const service = http.createServer((req, res) => {
       if (req.method === "POST") {
-        // Answers on the request head; Node drains the unread body if the socket stays alive.
         res.writeHead(413, { "content-type": "application/json" });
         res.end('{"error":"too large"}');
         return;
       }
       res.end("{}");
-    };
-    upstream.server.on("request", service);
+    });
+    await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
+    const servicePort = (service.address() as AddressInfo).port;
+    // Uploads far larger than the socket buffers: central is still sending when the service answers.
+    const yaml = testConfigYaml({
+      upstream: `http://127.0.0.1:${servicePort}`,
+      downUpstream: "http://127.0.0.1:9",
+    })
+      .replace("maxBodyBytes: 1048576", "maxBodyBytes: 16777216")
+      .replace("rewrite: /users\n", "rewrite: /users\n    maxBodyBytes: 16777216\n");
+    const bulk = await startCentral({ yaml });
     try {
-      // Larger than the socket buffers, chunked (no declared length) as the edge sends streams.
       const chunk = Buffer.alloc(64 * 1024, 120);
       for (let round = 0; round < 3; round++) {
         const target = "/api/users";
+        // Chunked (no declared length), as the edge sends a streamed body.
         const body = new ReadableStream<Uint8Array>({
           start(controller) {
-            for (let i = 0; i < 12; i++) controller.enqueue(chunk);
+            for (let i = 0; i < 128; i++) controller.enqueue(chunk);
             controller.close();
           },
         });
-        const refused = await fetch(central.url + target, {
+        const refused = await fetch(bulk.url + target, {
           method: "POST",
-          headers: { [IDENTITY_HEADER]: await central.mint("POST", target) },
+          headers: { [IDENTITY_HEADER]: await bulk.mint("POST", target) },
           body,
           duplex: "half",
         } as RequestInit);
         expect(refused.status).toBe(413);
         expect(refused.headers.get("proxy-status")).toBeNull();
         await refused.arrayBuffer();
-        const next = await fetch(central.url + "/api/users/after", {
-          headers: { [IDENTITY_HEADER]: await central.mint("GET", "/api/users/after") },
+        const next = await fetch(`${bulk.url}/api/users/after`, {
+          headers: { [IDENTITY_HEADER]: await bulk.mint("GET", "/api/users/after") },
         });
         expect(next.status).toBe(200);
         await next.arrayBuffer();
       }
     } finally {
-      upstream.server.off("request", service);
-      for (const recorder of recorders) upstream.server.on("request", recorder);
+      await bulk.close();
+      await new Promise((resolve) => service.close(resolve));
     }
   });
 });

@@ -32,6 +32,7 @@ import {
   prepareForward,
   signIdentity,
 } from "./middleware/forward/index.ts";
+import { createFramingChecks } from "./middleware/framing/index.ts";
 import { createGeoRules } from "./middleware/geo/index.ts";
 import { createHeaderLimits } from "./middleware/header-limits/index.ts";
 import { createHealthEndpoint } from "./middleware/health/index.ts";
@@ -157,6 +158,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
     createRequestId(),
     createAccessLog({ now, sink: deps.log ?? consoleLogSink, centralUrl: deps.centralUrl }),
     createSecurityHeaders(),
+    createFramingChecks(),
   );
   // Hono answers HEAD with the GET route (and drops the body).
   app.get("/health", createHealthEndpoint());

@@ -10,6 +10,8 @@ export interface LimitedBody {
   signal: AbortSignal;
   /** True once the stream has seen more bytes than allowed (and errored). */
   exceeded(): boolean;
+  /** True once reading the client's body failed (invalid chunked framing, connection lost). */
+  malformed(): boolean;
 }
 
 /** What the middleware chain knows about the current request, in Hono's context. */

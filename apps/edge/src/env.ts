@@ -30,9 +30,12 @@ export interface EdgeBindings {
 /** Name of the Cache API cache the edge stores responses in. */
 export const EDGE_CACHE_NAME = "gateway-edge";
 
+/** workerd binds a `fromEnvironment` variable that is not set as null (self-hosted, docs/scaling.md). */
+const text = (value: string | null | undefined): string | undefined => value ?? undefined;
+
 /** Builds the app's deps from the Worker env. Errors name the variable and never include its value. */
 export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promise<EdgeDeps> {
-  const centralUrl = parseCentralUrl(env.CENTRAL_URL);
+  const centralUrl = parseCentralUrl(text(env.CENTRAL_URL));
   const signer = await hopSigner(env, config);
   // A configured limit without its binding is a deployment error: refuse to serve rather than not limit.
   const { limiters, problems } = resolveCoarseLimiters(config.rateLimits.edge, env);
@@ -49,7 +52,7 @@ export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promis
       : {
           store: cacheApiStore(() => caches.open(EDGE_CACHE_NAME)),
           index: durableObjectIndex(env.CACHE_INDEX),
-          ...(env.CACHE_PURGE_SECRET ? { purgeSecret: env.CACHE_PURGE_SECRET } : {}),
+          ...(text(env.CACHE_PURGE_SECRET) ? { purgeSecret: env.CACHE_PURGE_SECRET } : {}),
         };
   return { config, signer, centralUrl, coarseLimiters: limiters, ...(cache ? { cache } : {}) };
 }
@@ -58,12 +61,12 @@ export async function depsFromEnv(env: EdgeBindings, config: EdgeConfig): Promis
 async function hopSigner(env: EdgeBindings, config: EdgeConfig): Promise<IdentitySigner> {
   const rules = { issuer: "edge", ttlSeconds: config.identity.ttlSeconds };
   if (config.identity.hop.algorithm === "HS256") {
-    const { keys } = parseHopKeysEnv(env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS");
+    const { keys } = parseHopKeysEnv(text(env.EDGE_CENTRAL_KEYS), "EDGE_CENTRAL_KEYS");
     return createHmacIdentitySigner({ ...rules, secretJwk: keys[0] as (typeof keys)[number] });
   }
   return createIdentitySigner({
     ...rules,
-    privateJwk: parsePrivateJwkEnv(env.EDGE_IDENTITY_PRIVATE_JWK, "EDGE_IDENTITY_PRIVATE_JWK"),
+    privateJwk: parsePrivateJwkEnv(text(env.EDGE_IDENTITY_PRIVATE_JWK), "EDGE_IDENTITY_PRIVATE_JWK"),
   });
 }
 

@@ -2,31 +2,37 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@gateway/testing";
-import { REPO_ROOT, type RunningStack, startStack } from "../../../scripts/stack.ts";
+import { type EdgeRuntime, REPO_ROOT, type RunningStack, startStack } from "../../../scripts/stack.ts";
+
+/** E2E_EDGE_RUNTIME=workerd runs the same tests against the self-hosted edge (vitest.workerd.config.ts). */
+export const EDGE_RUNTIME: EdgeRuntime = process.env.E2E_EDGE_RUNTIME === "workerd" ? "workerd" : "wrangler";
 
 /** A whole stack on fresh ports with its own keys, so it can run beside `./gw dev`. */
 export async function startTestStack(
   configPath: string = join(REPO_ROOT, "gateway.config.yaml"),
 ): Promise<{ stack: RunningStack; output: string[]; metricsUrl: string }> {
   const output: string[] = [];
-  const metricsPort = await freePort();
-  const stack = await startStack({
-    ports: {
-      edge: await freePort(),
-      central: await freePort(),
-      demoUsers: await freePort(),
-      demoIssuer: await freePort(),
-      edgeInspector: await freePort(),
-      demoOrders: await freePort(),
-      centralAdmin: await freePort(),
-    },
-    stateDir: mkdtempSync(join(tmpdir(), "gw-e2e-")),
-    configPath,
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    onOutput: (name, line) => output.push(`${name}: ${line}`),
-    extraCentralEnv: { CENTRAL_METRICS_PORT: String(metricsPort) },
-  });
-  return { stack, output, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+  // Eight distinct ports: two calls of freePort may hand out the same just-released port.
+  const ports = new Set<number>();
+  while (ports.size < 8) ports.add(await freePort());
+  const [edge, central, demoUsers, demoIssuer, edgeInspector, demoOrders, centralAdmin, metricsPort] = [
+    ...ports,
+  ] as [number, number, number, number, number, number, number, number];
+  try {
+    const stack = await startStack({
+      ports: { edge, central, demoUsers, demoIssuer, edgeInspector, demoOrders, centralAdmin },
+      stateDir: mkdtempSync(join(tmpdir(), "gw-e2e-")),
+      configPath,
+      edgeRuntime: EDGE_RUNTIME,
+      ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+      onOutput: (name, line) => output.push(`${name}: ${line}`),
+      extraCentralEnv: { CENTRAL_METRICS_PORT: String(metricsPort) },
+    });
+    return { stack, output, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+  } catch (error) {
+    // The processes' last words say why a start failed (a port taken, a bad config).
+    throw new Error(`${(error as Error).message}\n${output.slice(-15).join("\n")}`);
+  }
 }
 
 export async function mintToken(

@@ -22,7 +22,11 @@ export interface CentralProcess {
 }
 
 /** `node src/main.ts` with `configYaml`, on REDIS_URL when given (else in-process stores); resolves once /readyz is 200. */
-export async function startCentralProcess(configYaml: string, redisUrl?: string): Promise<CentralProcess> {
+export async function startCentralProcess(
+  configYaml: string,
+  redisUrl?: string,
+  extraEnv: Record<string, string> = {},
+): Promise<CentralProcess> {
   const dir = await mkdtemp(join(tmpdir(), "central-process-"));
   await writeFile(join(dir, "gateway.config.yaml"), configYaml);
   const centralKey = await generateIdentityKeyPair("central-p");
@@ -37,6 +41,7 @@ export async function startCentralProcess(configYaml: string, redisUrl?: string)
       EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
       CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKey.privateJwk),
       ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -20,8 +20,7 @@ export function sendRaw(port: number, request: string | Buffer, timeoutMs = 3000
       clearTimeout(timer);
       socket.destroy();
       const text = Buffer.concat(chunks).toString("latin1");
-      const statuses = [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((match) => Number(match[1]));
-      resolve({ text, statuses });
+      resolve({ text, statuses: responseStatuses(text) });
     };
     const timer = setTimeout(finish, timeoutMs);
     socket.on("connect", () => socket.write(request));
@@ -45,4 +44,31 @@ export function rawRequest(
   body = "",
 ): string {
   return `${requestLine}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n${body}`;
+}
+
+/**
+ * Status codes of the responses in `text`, read one after the other: the status line, the header
+ * block, then a Content-Length body (or chunked, or up to the end), so a pipelined response that
+ * follows a body on the same line is counted too.
+ */
+function responseStatuses(text: string): number[] {
+  const statuses: number[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const match = /^HTTP\/1\.[01] (\d{3})/.exec(text.slice(at));
+    if (match === null) break;
+    statuses.push(Number(match[1]));
+    const headerEnd = text.indexOf("\r\n\r\n", at);
+    if (headerEnd === -1) break;
+    const head = text.slice(at, headerEnd);
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    at = headerEnd + 4;
+    if (length !== null) at += Number(length[1]);
+    else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+      const end = text.indexOf("\r\n0\r\n\r\n", at - 2);
+      if (end === -1) break;
+      at = end + 7;
+    } else break;
+  }
+  return statuses;
 }

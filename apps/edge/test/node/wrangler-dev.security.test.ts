@@ -184,6 +184,28 @@ describe("edge under wrangler dev, raw bytes", () => {
     expect(central.seen.filter((request) => request.url.includes("smuggled-te-tab"))).toEqual([]);
   });
 
+  // wrangler dev puts miniflare's entry Worker in front of the edge Worker; it fails on these two
+  // with its own 500 before the edge sees them (the self-hosted edge answers 400: docs/scaling.md).
+  it("duplicate Host: miniflare's entry Worker answers 500, nothing forwarded", async () => {
+    const exchange = await sendRaw(
+      edge.port,
+      rawRequest("GET /api/public/duphost HTTP/1.1", [HOST, ["Host", "evil.example"], CLOSE]),
+    );
+    expect(exchange.statuses).toEqual([500]);
+    expect(seenWith("duphost")).toEqual([]);
+  });
+
+  it("a chunk size that overflows: miniflare's entry Worker answers 500, no truncated body reaches central", async () => {
+    const exchange = await sendRaw(
+      edge.port,
+      "POST /api/public/chunk-ovf HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+        "10000000000000001\r\nX\r\n0\r\n\r\n",
+      1000,
+    );
+    expect(exchange.statuses).toEqual([500]);
+    expect(seenWith("chunk-ovf")).toEqual([]);
+  });
+
   it("absolute-form target: routed by its path; the authority the client named is not trusted", async () => {
     const exchange = await sendRaw(
       edge.port,

@@ -3,7 +3,7 @@ import type { PreparedRequest } from "./prepared-request.ts";
 
 /**
  * The client's answer when sending to central failed: 413 when the body's limit
- * aborted the upload, otherwise 502 upstream_error (the cause is logged, never sent).
+ * aborted the upload, 400 when the client's body could not be read, otherwise 502 upstream_error (the cause is logged, never sent).
  */
 export function centralFailure(
   error: unknown,
@@ -13,6 +13,7 @@ export function centralFailure(
   if (request.body?.exceeded()) {
     return new GatewayError("payload_too_large", `request body exceeds ${context.maxBodyBytes} bytes`);
   }
+  if (request.body?.malformed()) return new GatewayError("bad_request", "the request body is malformed");
   console.error(
     JSON.stringify({
       level: "error",

@@ -1,0 +1,1 @@
+export { createFramingChecks } from "./framing.ts";
