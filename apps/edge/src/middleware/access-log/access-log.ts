@@ -34,8 +34,15 @@ function secretNamesOf(route: EdgeRoute | undefined): ReadonlySet<string> | unde
 function loggedPath(c: Context<EdgeHonoEnv>, route: EdgeRoute | undefined): string {
   const target = c.get("target");
   if (target !== undefined) return redactedTarget(target.path, target.query, secretNamesOf(route));
-  const url = new URL(c.req.url);
-  return redactedTarget(url.pathname, url.search === "" ? undefined : url.search.slice(1));
+  // Before routing the URL may be one the router refused (e.g. a bad Host): read it without parsing.
+  const url = c.req.url;
+  const scheme = url.indexOf("://");
+  const slash = url.indexOf("/", scheme === -1 ? 0 : scheme + 3);
+  const raw = slash === -1 ? "/" : url.slice(slash);
+  const query = raw.indexOf("?");
+  return query === -1
+    ? redactedTarget(raw, undefined)
+    : redactedTarget(raw.slice(0, query), raw.slice(query + 1));
 }
 
 export function createAccessLog(options: AccessLogOptions) {
