@@ -32,6 +32,40 @@ export const DEMO_CONSUMER = {
   scopes: ["users:read"],
 };
 
+/** A second consumer on the config's `partner-trial` plan (5 requests a minute), to see a 429 in the first requests. */
+export const TRIAL_CONSUMER = {
+  id: "trial",
+  name: "Trial consumer (created by the dev stack; partner-trial plan)",
+  roles: ["partner"],
+  scopes: ["users:read"],
+  rateLimit: ["partner-trial"],
+};
+
+/**
+ * A fresh key of the trial consumer, or undefined when the config has no `partner-trial` policy
+ * (central refuses the consumer with 400) or an older trial consumer exists without that plan.
+ */
+export async function createTrialKey(adminUrl: string, adminToken: string): Promise<string | undefined> {
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${adminUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const consumer = await call("POST", "/v1/consumers", TRIAL_CONSUMER);
+  if (consumer.status === 400) return undefined;
+  if (consumer.status === 409) {
+    const existing = await call("GET", `/v1/consumers/${TRIAL_CONSUMER.id}`);
+    const { rateLimit = [] } = (await existing.json()) as { rateLimit?: string[] };
+    if (!rateLimit.includes("partner-trial")) return undefined;
+  } else if (consumer.status !== 201) {
+    throw new Error(`creating the trial consumer failed: ${consumer.status} ${await consumer.text()}`);
+  }
+  const key = await call("POST", `/v1/consumers/${TRIAL_CONSUMER.id}/keys`, {});
+  if (key.status !== 201) throw new Error(`creating the trial key failed: ${key.status} ${await key.text()}`);
+  return ((await key.json()) as { key: string }).key;
+}
+
 /** Creates the demo consumer unless it exists, and returns a new key for it (shown once). */
 export async function createDemoKey(adminUrl: string, adminToken: string): Promise<string> {
   const call = (path: string, body: unknown) =>

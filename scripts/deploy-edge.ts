@@ -2,6 +2,7 @@
 // Compiles the gateway config for the edge, writes the environment's wrangler config
 // (apps/edge/wrangler.jsonc + infra/edge/environments.jsonc) and runs `wrangler deploy` with it.
 // --dry-run bundles without uploading (works offline) and leaves the bundle in --outdir.
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EdgeBuildError, prepareEdgeBuild, REPO_ROOT, readJsonc, runWranglerDeploy } from "./edge-bundle.ts";
@@ -44,8 +45,11 @@ const stateDir = resolve(values["state-dir"] ?? join(REPO_ROOT, ".dev/deploy", e
 try {
   const build = prepareEdgeBuild({ configPath, stateDir, overrides });
   const dryRun = values["dry-run"] ? resolve(values.outdir ?? join(stateDir, "dist")) : undefined;
+  const edgeConfigFile = (build.wranglerConfig.alias as Record<string, string>)["gateway-edge-config"] ?? "";
+  const { contractHash } = JSON.parse(readFileSync(edgeConfigFile, "utf8")) as { contractHash?: string };
+  // Central shows its side at /readyz?verbose (config.contract); ./gw check --edge --central compares in full.
   console.log(
-    `deploy-edge: ${envName} (${String(overrides.name)}), config ${configPath}${dryRun ? ", dry run" : ""}`,
+    `deploy-edge: ${envName} (${String(overrides.name)}), config ${configPath}, contract ${contractHash}${dryRun ? ", dry run" : ""}`,
   );
   process.exit(runWranglerDeploy(build, dryRun));
 } catch (error) {

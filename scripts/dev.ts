@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readPortEnv } from "@gateway/config/env";
 import { busyPortMessage, claimStateDir, firstBusyPort } from "./dev-preflight.ts";
+import { firstRequests } from "./first-requests.ts";
 import { REPO_ROOT, type StackPorts, startStack } from "./stack.ts";
 
 /** The variable that moves each port (named in the refusal when a port is taken). */
@@ -111,13 +112,19 @@ const stack = await startStack({
   process.exit(1);
 });
 
-const tokenCmd = `./gw token --sub alice --roles admin --scopes users:read`;
-const issuerEnv = process.env.GW_STATE_DIR
+const tokenEnv = process.env.GW_STATE_DIR
   ? `DEMO_ISSUER_KEYS_FILE=${join(stateDir, "issuer-keys.json")} `
   : "";
 const keysEnv =
   (process.env.GW_STATE_DIR ? `GW_STATE_DIR=${stateDir} ` : "") +
   (ports.centralAdmin === 8089 ? "" : `CENTRAL_ADMIN_PORT=${ports.centralAdmin} `);
+const tryLines = firstRequests({
+  edge: stack.urls.edge,
+  tokenEnv,
+  keysEnv,
+  demoKey: stack.demoKey,
+  ...(stack.trialKey === undefined ? {} : { trialKey: stack.trialKey }),
+});
 console.log(`
 Gateway dev stack is up (config: ${configPath})
   edge     ${stack.urls.edge}   (${edgeRuntime === "workerd" ? "self-hosted: workerd serve" : "wrangler dev on workerd"})  ← call this
@@ -127,13 +134,7 @@ Gateway dev stack is up (config: ${configPath})
   orders   127.0.0.1:${ports.demoOrders}   (demo gRPC service, transcoded at /api/orders)
 
 Try:
-  TOKEN=$(${issuerEnv}${tokenCmd})
-  curl -s -H "Authorization: Bearer $TOKEN" ${stack.urls.edge}/api/users/me
-  curl -s ${stack.urls.edge}/api/public/hello
-  curl -s -H "Authorization: Bearer $TOKEN" ${stack.urls.edge}/api/orders/v1/orders/o-1   # REST → gRPC
-  curl -s -i ${stack.urls.edge}/api/users          # 401 without a token
-  curl -s -H "X-API-Key: ${stack.demoKey}" ${stack.urls.edge}/api/partners/me   # the demo consumer's API key
-  ${keysEnv}./gw keys list demo    # manage consumers and keys (admin API ${stack.urls.centralAdmin})
+${tryLines.map((line) => `  ${line}`).join("\n")}
 Ctrl-C stops everything.
 `);
 

@@ -14,7 +14,7 @@ import {
   type HopSecretJwk,
   type IdentityKeyPair,
 } from "@gateway/identity";
-import { createDemoKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
+import { createDemoKey, createTrialKey, loadOrCreateConsumerSecrets } from "./demo-consumer.ts";
 
 export { type EdgeLaunchOptions, prepareEdgeLaunch } from "@gateway/edge/launch";
 
@@ -62,6 +62,8 @@ export interface RunningStack {
   adminToken: string;
   /** A fresh API key of the demo consumer (scripts/demo-consumer.ts). */
   demoKey: string;
+  /** A fresh API key of the `trial` consumer (partner-trial plan); absent when the config has no such policy. */
+  trialKey?: string;
   stop(): Promise<void>;
   /** Resolves if any process exits before stop() is called. */
   exited: Promise<{ name: string; code: number | null }>;
@@ -161,6 +163,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   let demoKey = "";
+  let trialKey: string | undefined;
   try {
     launch(
       "issuer",
@@ -211,6 +214,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await waitForHttp(`${urls.demoUsers}/healthz`, exited);
     await waitForHttp(`${urls.central}/healthz`, exited);
     demoKey = await createDemoKey(urls.centralAdmin, consumerSecrets.adminToken);
+    trialKey = await createTrialKey(urls.centralAdmin, consumerSecrets.adminToken);
 
     launch(
       "edge",
@@ -235,7 +239,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
-  return { urls, keys, adminToken: consumerSecrets.adminToken, demoKey, stop, exited };
+  return {
+    urls,
+    keys,
+    adminToken: consumerSecrets.adminToken,
+    demoKey,
+    ...(trialKey === undefined ? {} : { trialKey }),
+    stop,
+    exited,
+  };
 }
 
 /** The edge under `workerd serve` as ./gw start-edge runs it, in <stateDir>/edge-self-hosted. */

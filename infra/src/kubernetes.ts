@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { DEFAULT_DRAIN_TIMEOUT_MS } from "@gateway/central/lifecycle/drain-timeout";
 import { parseAllDocuments } from "yaml";
 import { type Problem, problem } from "./problems.ts";
 
@@ -86,15 +87,32 @@ interface Container {
   livenessProbe?: unknown;
   securityContext?: { allowPrivilegeEscalation?: boolean };
   lifecycle?: { preStop?: unknown };
-  env?: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string } } }>;
+  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string } } }>;
 }
 interface PodSpec {
+  terminationGracePeriodSeconds?: number;
   containers?: Container[];
   securityContext?: { runAsNonRoot?: boolean };
   volumes?: Array<{ configMap?: { name: string } }>;
 }
 
-/** Rules a schema cannot express: probes, limits, non-root, preStop, references that resolve. */
+/**
+ * Central (a container with a GATEWAY_CONFIG) must finish its drain before the kubelet's SIGKILL:
+ * preStop pause + CENTRAL_DRAIN_TIMEOUT_MS must fit in terminationGracePeriodSeconds (default 30).
+ */
+function drainBudgetProblem(pod: PodSpec, container: Container): string | undefined {
+  const env = new Map((container.env ?? []).map((entry) => [entry.name, entry.value]));
+  if (!env.has("GATEWAY_CONFIG")) return undefined;
+  const drainMs = Number(env.get("CENTRAL_DRAIN_TIMEOUT_MS") ?? DEFAULT_DRAIN_TIMEOUT_MS);
+  const preStop = (container.lifecycle?.preStop as { exec?: { command?: string[] } } | undefined)?.exec
+    ?.command;
+  const pauseSeconds = preStop?.[0] === "sleep" ? Number(preStop[1] ?? 0) : 0;
+  const grace = pod.terminationGracePeriodSeconds ?? 30;
+  if (pauseSeconds + drainMs / 1000 <= grace) return undefined;
+  return `terminationGracePeriodSeconds (${grace}) is shorter than the preStop pause (${pauseSeconds} s) plus CENTRAL_DRAIN_TIMEOUT_MS (${drainMs / 1000} s): the drain would be killed`;
+}
+
+/** Rules a schema cannot express: probes, limits, non-root, preStop, drain budget, references that resolve. */
 function checkPolicies(
   manifests: Array<{ file: string; doc: Manifest }>,
   generatedConfigMaps: Set<string>,
@@ -121,6 +139,8 @@ function checkPolicies(
         problems.push(problem(file, `${at}: securityContext.allowPrivilegeEscalation must be false`));
       if (doc.kind === "Deployment" && container.lifecycle?.preStop === undefined)
         problems.push(problem(file, `${at}: lifecycle.preStop missing (drain before SIGTERM)`));
+      const drainProblem = pod === undefined ? undefined : drainBudgetProblem(pod, container);
+      if (drainProblem !== undefined) problems.push(problem(file, `${at}: ${drainProblem}`));
     }
     for (const volume of pod?.volumes ?? []) {
       const ref = volume.configMap?.name;

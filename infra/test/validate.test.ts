@@ -52,6 +52,15 @@ describe("kubernetes manifests", () => {
     expect(messages).toContain("gateway-central/central: lifecycle.preStop missing (drain before SIGTERM)");
   });
 
+  it("reports a grace period too short for the preStop pause plus central's drain deadline", async () => {
+    const dir = kubernetesWith("central-deployment.yaml", (t) =>
+      t.replace('value: "25000"', 'value: "40000"'),
+    );
+    expect((await validateKubernetes(root, dir)).map((p) => p.message)).toContain(
+      "gateway-central/central: terminationGracePeriodSeconds (40) is shorter than the preStop pause (5 s) plus CENTRAL_DRAIN_TIMEOUT_MS (40 s): the drain would be killed",
+    );
+  });
+
   it("reports an HPA that targets nothing and a Service whose selector matches no pod", async () => {
     let dir = kubernetesWith("central-hpa.yaml", (t) =>
       t.replace("name: gateway-central\n  minReplicas", "name: central\n  minReplicas"),

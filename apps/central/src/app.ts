@@ -42,12 +42,16 @@ export interface CentralPipeline {
   readinessChecks: ReadinessCheck[];
   /** The edge's API key verification endpoint (consumers/), answered right after identity verification. */
   keyVerification?: RequestHandler;
+  /** WebSocket pass-through (src/websocket/): its gate runs after routing, its relay after the rate limit. */
+  websocket?: { gate: RequestHandler; relay: RequestHandler };
   /** Sections of /readyz?verbose (e.g. `upstreams`: breakers, ejections, bulkheads). */
   readinessDetails?: ReadinessDetails;
   /** Records requests, identity failures and the edge's cache outcomes (src/metrics/). */
   metrics?: GatewayMetrics;
   /** Continues (or starts) each request's W3C trace; spans are exported when OTEL_* is set. */
   tracer?: Tracer;
+  /** A reason while /readyz must answer 503 whatever the checks say (draining before exit). */
+  notReadyReason?: () => string | undefined;
 }
 
 /**
@@ -72,7 +76,7 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
     }),
   );
   app.use(createRequestGuard(config.limits));
-  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails));
+  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails, parts.notReadyReason));
   if (parts.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(parts.publishedKeys));
   app.use(
     createIdentityVerification({
@@ -89,8 +93,10 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   if (parts.keyVerification !== undefined) app.use(parts.keyVerification);
   app.use(createTrustedHeaders(config.identity.stripHeaders));
   app.use(createRouting(config.routes));
+  if (parts.websocket !== undefined) app.use(parts.websocket.gate);
   if (parts.rateLimit !== undefined) app.use(parts.rateLimit);
   if (parts.replay !== undefined) app.use(createReplayCheck(parts.replay));
+  if (parts.websocket !== undefined) app.use(parts.websocket.relay);
   app.use(createBodyLimit());
   if (parts.grpc !== undefined) app.use(parts.grpc);
   app.use(parts.proxy);

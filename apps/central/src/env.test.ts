@@ -23,7 +23,7 @@ describe("readCentralEnv", () => {
       logLevel: "info",
       configPath: DEFAULT_CONFIG_PATH,
     });
-    expect(env.redisUrl).toBeUndefined();
+    expect(env.redis).toBeUndefined();
     expect(DEFAULT_CONFIG_PATH).toMatch(/\/gateway\.config\.yaml$/);
     expect(DEFAULT_CONFIG_PATH).not.toContain("/apps/");
   });
@@ -42,6 +42,17 @@ describe("readCentralEnv", () => {
     expect(() => readCentralEnv({ ...good, CENTRAL_PORT: "99999" })).toThrow(/CENTRAL_PORT/);
     expect(() => readCentralEnv({ ...good, REDIS_URL: "http://x" })).toThrow(/REDIS_URL/);
     expect(() => readCentralEnv({ ...good, LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
+    expect(() => readCentralEnv({ ...good, REDIS_TIMEOUT_MS: "0" })).toThrow(
+      /^REDIS_TIMEOUT_MS must be a positive integer/,
+    );
+    expect(() => readCentralEnv({ ...good, REDIS_TIMEOUT_MS: "60000" })).toThrow(
+      "REDIS_TIMEOUT_MS must be at most 10000, got 60000",
+    );
+    expect(readCentralEnv({ ...good, REDIS_TIMEOUT_MS: "800" }).redisTimeoutMs).toBe(800);
+    expect(readCentralEnv(good).redisTimeoutMs).toBe(250);
+    expect(() => readCentralEnv({ ...good, REDIS_URL: "redis://a:1", REDIS_SENTINELS: "b:2" })).toThrow(
+      /only one of/,
+    );
     expect(() => readCentralEnv({ ...good, CENTRAL_IDENTITY_PRIVATE_JWK: undefined })).toThrow(
       /CENTRAL_IDENTITY_PRIVATE_JWK/,
     );

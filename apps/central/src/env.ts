@@ -7,6 +7,8 @@ import {
   parseJwksEnv,
   parsePrivateJwkEnv,
 } from "@gateway/identity";
+import { DEFAULT_DRAIN_TIMEOUT_MS } from "./lifecycle/index.ts";
+import { type RedisTopology, readRedisTopology } from "./redis/topology.ts";
 import { DEFAULT_MAX_CONNECTIONS } from "./server/index.ts";
 import { type Cidr, parseCidrList } from "./server/network-allowlist/index.ts";
 
@@ -22,7 +24,10 @@ export interface CentralEnv {
   configPath: string;
   port: number;
   host: string;
-  redisUrl?: string;
+  /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (+ credentials, TLS); unset = in-process stores. */
+  redis?: RedisTopology;
+  /** REDIS_TIMEOUT_MS: how long a request waits on Redis before the policy's fail mode applies. */
+  redisTimeoutMs: number;
   /** EDGE_CENTRAL_KEYS: the HS256 keys shared with the edge (identity.hop.algorithm HS256). */
   edgeCentralKeys?: { keys: JsonWebKey[] };
   /** EDGE_IDENTITY_PUBLIC_JWKS: the edge's Ed25519 public keys (identity.hop.algorithm EdDSA). */
@@ -39,6 +44,10 @@ export interface CentralEnv {
   tls?: CentralTlsFiles;
   /** CENTRAL_METRICS_PORT (+ CENTRAL_METRICS_HOST, default CENTRAL_HOST): Prometheus /metrics; unset = no metrics. */
   metrics?: { port: number; host: string };
+  /** CENTRAL_DRAIN_TIMEOUT_MS: on SIGTERM, how long in-flight requests may take before they are cut. */
+  drainTimeoutMs: number;
+  /** CENTRAL_CONFIG_WATCH=1: reload the config when the file changes (SIGHUP always reloads). */
+  watchConfig: boolean;
 }
 
 /** Thrown for a bad environment; the message names the variable and never echoes secrets. */
@@ -59,20 +68,6 @@ function port(value: string | undefined, name: string, fallback: number): number
   }
 }
 
-function redisUrl(value: string | undefined): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new EnvError("REDIS_URL is not a valid URL (expected redis://host:port or rediss://...)");
-  }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw new EnvError(`REDIS_URL must use redis:// or rediss://, got ${url.protocol}//`);
-  }
-  return value;
-}
-
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const parsed = Number(value);
@@ -80,6 +75,21 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
     throw new EnvError(`${name} must be a positive integer, got "${value.slice(0, 32)}"`);
   }
   return parsed;
+}
+
+/** A request waits this long on Redis (rate-limit script, replay check) by default. */
+export const DEFAULT_REDIS_TIMEOUT_MS = 250;
+
+function boundedInt(value: string | undefined, name: string, fallback: number, max: number): number {
+  const parsed = positiveInt(value, name, fallback);
+  if (parsed > max) throw new EnvError(`${name} must be at most ${max}, got ${parsed}`);
+  return parsed;
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new EnvError(`${name} must be 1 or 0, got "${value.slice(0, 32)}"`);
 }
 
 function allowedNetworks(value: string | undefined): Cidr[] | undefined {
@@ -143,14 +153,15 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       throw new EnvError((error as Error).message);
     }
   };
-  const url = redisUrl(env.REDIS_URL);
+  const redis = wrap(() => readRedisTopology(env, cwd));
   const networks = allowedNetworks(env.CENTRAL_ALLOWED_CIDRS);
   const tls = tlsFiles(env, cwd);
   return {
     configPath,
     port: port(env.CENTRAL_PORT, "CENTRAL_PORT", 8080),
     host: env.CENTRAL_HOST || "127.0.0.1",
-    ...(url === undefined ? {} : { redisUrl: url }),
+    ...(redis === undefined ? {} : { redis }),
+    redisTimeoutMs: boundedInt(env.REDIS_TIMEOUT_MS, "REDIS_TIMEOUT_MS", DEFAULT_REDIS_TIMEOUT_MS, 10_000),
     ...optionalKeys("edgeCentralKeys", env.EDGE_CENTRAL_KEYS, () =>
       wrap(() => parseHopKeysEnv(env.EDGE_CENTRAL_KEYS, "EDGE_CENTRAL_KEYS")),
     ),
@@ -172,6 +183,12 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
     ),
     ...(tls === undefined ? {} : { tls }),
     ...metricsListener(env),
+    drainTimeoutMs: positiveInt(
+      env.CENTRAL_DRAIN_TIMEOUT_MS,
+      "CENTRAL_DRAIN_TIMEOUT_MS",
+      DEFAULT_DRAIN_TIMEOUT_MS,
+    ),
+    watchConfig: flag(env.CENTRAL_CONFIG_WATCH, "CENTRAL_CONFIG_WATCH"),
   };
 }
 

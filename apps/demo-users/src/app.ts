@@ -6,6 +6,7 @@ import { REQUEST_ID_HEADER } from "@gateway/types";
 import { HttpError, sendError, sendJson } from "./http-json.ts";
 import { dispatch } from "./routes.ts";
 import { createMemoryUserStore, type UserStore } from "./users-store.ts";
+import { attachWebSocketEcho } from "./websocket-echo.ts";
 
 export type LogEntry = Record<string, unknown>;
 export type Logger = (entry: LogEntry) => void;
@@ -81,6 +82,7 @@ export function createDemoUsersServer(options: DemoUsersServerOptions): Server {
   // keep-alive sockets first and never reuses one this side is closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  attachWebSocketEcho(server, { verifier: options.verifier, logger });
   return server;
 }
 

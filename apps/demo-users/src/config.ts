@@ -12,9 +12,9 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Central signs with `aud` = the route name; gateway.config.yaml routes
- * "users", "public", "catalog" and "admin" all to this service.
+ * "users", "public", "catalog", "admin", "partners" and "ws" (WebSocket echo) all to this service.
  */
-export const DEFAULT_AUDIENCES = "users,public,catalog,admin,partners";
+export const DEFAULT_AUDIENCES = "users,public,catalog,admin,partners,ws";
 
 export function readDemoUsersConfig(env: Env): DemoUsersConfig {
   const audiences = (env.DEMO_USERS_AUDIENCE || DEFAULT_AUDIENCES)

@@ -10,7 +10,7 @@ describe("readDemoUsersConfig", async () => {
     expect(config).toMatchObject({
       host: "127.0.0.1",
       port: 8081,
-      audiences: ["users", "public", "catalog", "admin", "partners"],
+      audiences: ["users", "public", "catalog", "admin", "partners", "ws"],
     });
     expect(config.publicKeys.keys).toHaveLength(1);
   });

@@ -50,6 +50,7 @@ import { createMethodAllowed, createRouting } from "./middleware/route/index.ts"
 import { createSecurityHeaders } from "./middleware/security-headers/index.ts";
 import { createStripTrustHeaders } from "./middleware/strip-trust-headers/index.ts";
 import { createTiming } from "./middleware/timing/index.ts";
+import { createWebSocketForward } from "./middleware/websocket/index.ts";
 
 export interface EdgeDeps {
   config: EdgeConfig;
@@ -165,7 +166,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   if (cache?.purge) app.post(CACHE_PURGE_PATH, cache.purge);
   app.use(
     createHeaderLimits(deps.config.limits),
-    createRefuseUpgrade(),
+    createRefuseUpgrade(deps.config),
     createStripTrustHeaders(deps.config.identity.stripHeaders),
     createRouting(deps.config),
     createDeprecationHeaders(deps.config),
@@ -184,6 +185,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   // headers (set on clientHeaders) then flow into it.
   if (cache) app.use(cache.middleware);
   app.use(createForwardRequest({ centralUrl: deps.centralUrl }));
+  app.use(createWebSocketForward({ signer: deps.signer, fetcher: centralFetcher }));
   // The forward seam: steps between the request being ready and sent mount here (docs/DESIGN.md).
   app.all("*", createForward({ signer: deps.signer, fetcher: centralFetcher }));
   return app;

@@ -42,6 +42,8 @@ export interface EdgeVariables {
   forwardRequest: PreparedRequest;
   /** Set when the response came from central (gateway-only headers are then not added). */
   proxied: boolean;
+  /** A WebSocket handshake on a route that allows it (createRefuseUpgrade); relayed by createWebSocketForward. */
+  websocket: boolean;
 }
 
 export interface EdgeHonoEnv {

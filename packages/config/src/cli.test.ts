@@ -90,7 +90,7 @@ describe("gateway-config check", () => {
 
   it("finds the nearest gateway.config.yaml by default (the repository's dev config)", async () => {
     const run = await runCli(["check"], { cwd: join(REPO_ROOT, "packages/config/src") });
-    expect(run).toEqual({ code: 0, stdout: "ok: 6 routes, 1 issuers, 4 policies\n", stderr: "" });
+    expect(run).toEqual({ code: 0, stdout: "ok: 7 routes, 1 issuers, 4 policies\n", stderr: "" });
   });
 
   it("reports a missing file with exit 1", async () => {
@@ -138,6 +138,7 @@ describe("gateway-config compile", () => {
     const edge = JSON.parse(run.stdout);
     expect(Object.keys(edge).sort()).toEqual([
       "apiKeys",
+      "contractHash",
       "identity",
       "jwt",
       "limits",

@@ -4,12 +4,17 @@ import { parseArgs } from "node:util";
 import type { GatewayConfig } from "@gateway/types";
 import { compileCentral, compileEdge } from "./compile.ts";
 import { ConfigError } from "./config-error.ts";
+import { contractHash } from "./contract/hash.ts";
+import { edgeContract } from "./contract/index.ts";
+import { checkTierPair } from "./contract/pair-check.ts";
 import { wranglerEdgeBindings } from "./edge-rate-limit-bindings.ts";
 import { defaultConfigPath } from "./find-config-file.ts";
 import { loadConfigFile } from "./load-file.ts";
 
 const SUBCOMMANDS = {
-  check: "./gw check [path]                      validate a config file (also ./gw config check)",
+  check:
+    "./gw check [path]                      validate a config file (also ./gw config check)\n" +
+    "  ./gw check --edge <file> --central <file>   refuse an edge/central pair that disagree (YAML or compiled JSON)",
   compile: "./gw config compile --tier edge|central [--config path] [--out file]",
   "wrangler-bindings":
     "./gw config wrangler-bindings [path]   the edge rate-limit bindings wrangler.jsonc must declare",
@@ -51,7 +56,18 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  const { positionals, values } = parseArgs({
+    args,
+    options: { edge: { type: "string" }, central: { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.edge !== undefined || values.central !== undefined) {
+    if (values.edge === undefined || values.central === undefined || positionals.length > 0) {
+      throw new UsageError("check --edge <file> --central <file> takes both files and no other path");
+    }
+    return checkPair(values.edge, values.central);
+  }
   if (positionals.length > 1) throw new UsageError("check takes at most one path");
   const file = positionals[0] ?? defaultConfigPath(process.env, process.cwd());
   const config = await loadConfigFile(file);
@@ -66,6 +82,25 @@ async function check(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Each disagreement on its own line with its config path; exit 1 when one would break requests. */
+async function checkPair(edgeFile: string, centralFile: string): Promise<number> {
+  const { edgeHash, centralHash, issues } = await checkTierPair(edgeFile, centralFile);
+  for (const issue of issues) process.stderr.write(`${issue.severity}: ${issue.path}: ${issue.message}\n`);
+  const errors = issues.filter((issue) => issue.severity === "error").length;
+  if (errors > 0) {
+    process.stderr.write(
+      `edge ${edgeFile} (contract ${edgeHash}) and central ${centralFile} (contract ${centralHash}) disagree: ${errors} error(s)\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(
+    edgeHash === centralHash
+      ? `ok: edge and central agree (contract ${edgeHash})\n`
+      : `ok: edge (contract ${edgeHash}) and central (contract ${centralHash}) are compatible\n`,
+  );
+  return 0;
+}
+
 async function compile(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -76,7 +111,14 @@ async function compile(args: string[]): Promise<number> {
   if (values.tier !== "edge" && values.tier !== "central")
     throw new UsageError("--tier must be edge or central");
   const config = await loadConfigFile(values.config ?? defaultConfigPath(process.env, process.cwd()));
-  const compiled = values.tier === "edge" ? compileEdge(config) : compileCentral(config);
+  // The edge bundle carries its contract hash: compare it with central's /readyz?verbose config.contract.
+  const compiled =
+    values.tier === "edge"
+      ? (() => {
+          const edge = compileEdge(config);
+          return { ...edge, contractHash: contractHash(edgeContract(edge)) };
+        })()
+      : compileCentral(config);
   const json = `${JSON.stringify(compiled, null, 2)}\n`;
   if (values.out) await writeFile(values.out, json);
   else process.stdout.write(json);

@@ -46,6 +46,7 @@ export function compileEdge(config: GatewayConfig): EdgeConfig {
       ...(route.ipRules ? { ipRules: copyIpRules(route.ipRules) } : {}),
       ...(route.geo ? { geo: copyGeo(route.geo) } : {}),
       ...(route.deprecation ? { deprecation: { ...route.deprecation } } : {}),
+      ...(route.websocket ? { websocket: { ...route.websocket } } : {}),
       ...(route.cache
         ? { cache: { ...route.cache, keyBy: [...route.cache.keyBy], vary: [...route.cache.vary] } }
         : {}),
@@ -127,6 +128,7 @@ export function compileCentral(config: GatewayConfig): CentralConfig {
         ...(route.retry === undefined ? {} : { retry: structuredClone(route.retry) }),
         ...(route.concurrency === undefined ? {} : { concurrency: { ...route.concurrency } }),
         ...(route.grpc === undefined ? {} : { grpc: copyGrpc(route.grpc) }),
+        ...(route.websocket === undefined ? {} : { websocket: { ...route.websocket } }),
         rateLimit: [...route.rateLimit],
         edgeRateLimit: [...route.edgeRateLimit],
       }),

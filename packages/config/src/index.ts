@@ -2,6 +2,15 @@
 export { compileCentral, compileEdge } from "./compile.ts";
 export { ConfigError } from "./config-error.ts";
 export {
+  type ContractIssue,
+  type ContractRoute,
+  canonicalJson,
+  centralContract,
+  compareContracts,
+  edgeContract,
+  type TierContract,
+} from "./contract/index.ts";
+export {
   EDGE_LIMITER_BINDING,
   EDGE_LIMITER_CLASS,
   RATE_LIMIT_BINDING_PERIODS,

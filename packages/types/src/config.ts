@@ -135,6 +135,19 @@ export interface GeoSourceConfig {
 }
 
 /** Edge only: Deprecation (RFC 9745) and Sunset (RFC 8594) headers on every response of the route. */
+/** routes[].websocket (docs/traffic.md): timeouts and limits of relayed WebSocket connections. */
+export interface WebSocketRouteConfig {
+  enabled: boolean;
+  /** No frame in either direction for this long: central closes both sides with 1001. */
+  idleTimeoutSeconds: number;
+  /** A connection is closed with 1001 this long after it opened. */
+  maxLifetimeSeconds: number;
+  /** Largest message either side may send; a bigger one closes the sender with 1009. */
+  maxMessageBytes: number;
+  /** Open connections per route and central process; the next handshake gets 503 overloaded. */
+  maxConnections: number;
+}
+
 export interface DeprecationConfig {
   /** Unix seconds: `Deprecation: @<since>`. */
   since: number;
@@ -225,6 +238,8 @@ export interface RouteConfig {
   deprecation?: DeprecationConfig;
   /** Edge only: the HTTP cache in front of central; absent = not cached. */
   cache?: RouteCacheConfig;
+  /** `Upgrade: websocket` handshakes are relayed to the upstream; absent = refused (501). */
+  websocket?: WebSocketRouteConfig;
   /** Central only (filled by the schema; see ./resilience.ts for the defaults). */
   circuitBreaker?: CircuitBreakerConfig;
   /** Central only: connect / first byte / total; `firstByteMs` equals `timeoutMs`. */
@@ -341,6 +356,11 @@ export interface EdgeConfig {
   routes: EdgeRouteConfig[];
   ipRules?: IpRulesConfig;
   geo?: GeoSourceConfig;
+  /**
+   * Set by `./gw config compile --tier edge` (and so in every deployed bundle): the hash of what
+   * this edge and central must agree on; central shows its own at /readyz?verbose `config.contract`.
+   */
+  contractHash?: string;
 }
 
 /** A route as the edge sees it: no upstream, rewrite or central policies; edge options filled in. */

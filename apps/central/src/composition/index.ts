@@ -1,14 +1,16 @@
+import { centralContract, configHash, contractHash } from "@gateway/config/node";
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig } from "@gateway/types";
 import type { Express, RequestHandler } from "express";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
-import { type ConsumersEnv, createConsumers } from "../consumers/index.ts";
+import { type Consumers, type ConsumersEnv, createConsumers } from "../consumers/index.ts";
 import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
+import type { CentralRedis } from "../redis/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
 import { createW3cTracer, type Tracer } from "../tracing/index.ts";
+import { createWebSocketRelay, type UpgradeListener } from "../websocket/index.ts";
 import { buildEdgeTokenVerifier, buildServiceSigner, publishedServiceKeys } from "./identity.ts";
 import { buildRateLimit } from "./rate-limit.ts";
 import { redisReadiness } from "./readiness.ts";
@@ -36,13 +38,15 @@ export interface CentralSettings extends CentralKeys {
   grpcSchemas?: ReadonlyMap<string, GrpcSchema>;
   /** Consumers and API keys (API_KEY_PEPPER, CENTRAL_ADMIN_*); absent = no API keys. */
   consumers?: ConsumersEnv;
+  /** REDIS_TIMEOUT_MS: a request's wait on Redis before fail modes apply (default 250). */
+  redisTimeoutMs?: number;
 }
 
 /** Clients the caller owns: the composition uses them, `close()` leaves them open. */
 export interface CentralClients {
   logger: Logger;
   /** Shared Redis; without it rate limits and replay protection are in process (one replica only). */
-  redis?: Redis;
+  redis?: CentralRedis;
   /** Default Date.now. */
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */
@@ -51,6 +55,20 @@ export interface CentralClients {
   tracer?: Tracer;
   /** Randomness for retry jitter and load balancing; default Math.random. */
   random?: () => number;
+  /**
+   * Consumers and API keys built by the caller, kept across config reloads (src/lifecycle/);
+   * used instead of building them from `settings.consumers`, and not closed by `close()`.
+   */
+  consumers?: Consumers;
+  /** The process lifecycle (src/lifecycle/): draining makes /readyz 503; its details join /readyz?verbose `config`. */
+  lifecycle?: CentralLifecycleView;
+}
+
+export interface CentralLifecycleView {
+  /** A reason while /readyz must answer 503 (shutdown under way). */
+  notReadyReason(): string | undefined;
+  /** Extra fields of the `config` section of /readyz?verbose (reload counts). */
+  details(): Record<string, unknown>;
 }
 
 export interface CompositionOverrides {
@@ -63,6 +81,16 @@ export interface ComposedCentral {
   /** The admin API (consumers and keys), to serve on its own listener; absent without CENTRAL_ADMIN_TOKEN. */
   admin?: Express;
   registry: CentralRegistry;
+  /** sha256 (short) of the compiled config: /readyz?verbose `config.hash`, `gateway_config_info`. */
+  configHash: string;
+  /** Hash of what the edge must agree on (packages/config contract): `./gw check --edge … --central …`. */
+  contractHash: string;
+  /**
+   * When a route relays WebSockets: the server's `upgrade` listener (createServer's
+   * `websocketUpgrade`), and `close` to end every relayed connection with 1001 before the
+   * server stops (open WebSockets would otherwise hold server.close() until they end).
+   */
+  websocket?: { upgrade: UpgradeListener; close(): void };
   /** Releases what the app holds (pooled upstream sockets). Does not touch the injected clients. */
   close(): void;
 }
@@ -84,8 +112,10 @@ export async function composeCentral(
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
   const metrics = registry.metrics;
+  const redisTimeout = settings.redisTimeoutMs === undefined ? {} : { timeoutMs: settings.redisTimeoutMs };
   const replay = createReplayProtection(config.identity, {
     logger,
+    ...redisTimeout,
     ...(metrics === undefined ? {} : { onReplayed: () => metrics.identityFailure("replayed") }),
     ...(redis === undefined ? {} : { redis }),
     ...clock,
@@ -95,19 +125,23 @@ export async function composeCentral(
     buildServiceSigner(config, settings),
   ]);
   const consumers =
-    settings.consumers === undefined
+    clients.consumers ??
+    (settings.consumers === undefined
       ? undefined
       : createConsumers({
           env: settings.consumers,
           logger,
           policyNames: config.rateLimits.policies.map((policy) => policy.name),
           ...(redis === undefined ? {} : { redis }),
-        });
-  if (consumers !== undefined) registry.closers.push(() => void consumers.close());
+        }));
+  if (consumers !== undefined && clients.consumers === undefined) {
+    registry.closers.push(() => void consumers.close());
+  }
   const rateLimit =
     overrides.rateLimit ??
     buildRateLimit(config, {
       logger,
+      ...redisTimeout,
       ...(redis === undefined ? {} : { redis }),
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
@@ -139,7 +173,15 @@ export async function composeCentral(
     },
   );
   registry.closers.push(() => proxy.close());
+  const websocket = config.routes.some((route) => route.websocket?.enabled === true)
+    ? createWebSocketRelay(config.routes, { signer, logger })
+    : undefined;
+  if (websocket !== undefined) registry.closers.push(() => websocket.close());
 
+  const hash = configHash(config);
+  const contract = contractHash(centralContract(config));
+  const loadedAt = new Date(registry.clock()).toISOString();
+  const { lifecycle } = clients;
   const app = createApp(config, {
     logger,
     verifier,
@@ -148,16 +190,27 @@ export async function composeCentral(
     proxy: proxy.handler,
     readinessChecks: registry.readiness,
     publishedKeys: publishedServiceKeys(settings),
-    readinessDetails: { upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }) },
+    readinessDetails: {
+      upstreams: () => ({ ...proxy.snapshot(), ...grpc?.snapshot() }),
+      config: () => ({ hash, contract, loadedAt, ...lifecycle?.details() }),
+      ...(websocket === undefined ? {} : { websockets: () => websocket.connections() }),
+    },
+    ...(lifecycle === undefined ? {} : { notReadyReason: () => lifecycle.notReadyReason() }),
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
     ...(metrics === undefined ? {} : { metrics }),
     tracer: clients.tracer ?? createW3cTracer(),
+    ...(websocket === undefined ? {} : { websocket }),
   });
   return {
     app,
     ...(consumers?.adminApi === undefined ? {} : { admin: consumers.adminApi }),
     registry,
+    configHash: hash,
+    contractHash: contract,
+    ...(websocket === undefined
+      ? {}
+      : { websocket: { upgrade: websocket.listener(app), close: websocket.close } }),
     close: () => closeRegistry(registry),
   };
 }

@@ -1,5 +1,4 @@
 import type { CentralConfig } from "@gateway/types";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
   createMemoryRateLimitStore,
@@ -8,6 +7,8 @@ import {
   type RateLimitPlugin,
   type RateLimitPluginDeps,
 } from "../plugins/rate-limit/index.ts";
+import { preloadRateLimitScript } from "../plugins/rate-limit/preload.ts";
+import type { CentralRedis } from "../redis/index.ts";
 import type { ReplayProtection } from "../replay/index.ts";
 import type { Clock } from "./registry.ts";
 
@@ -20,7 +21,9 @@ export function buildRateLimit(
   config: CentralConfig,
   deps: {
     logger: Logger;
-    redis?: Redis;
+    redis?: CentralRedis;
+    /** The store's deadline per evaluation (the plugin's is 50 ms longer). Default 250. */
+    timeoutMs?: number;
     replay?: ReplayProtection;
     clock?: Clock;
     /** A consumer's own policies (consumers/), applied besides the route's. */
@@ -35,10 +38,12 @@ export function buildRateLimit(
           ...(deps.replay === undefined ? {} : { replayStore: deps.replay.store }),
           ...(deps.clock === undefined ? {} : { now: deps.clock }),
         })
-      : createRedisRateLimitStore(deps.redis);
+      : createRedisRateLimitStore(deps.redis, { commandTimeoutMs: deps.timeoutMs ?? 250 });
+  if (deps.redis !== undefined) preloadRateLimitScript(deps.redis);
   return createRateLimitPlugin(config.rateLimits.policies, {
     store,
     logger: deps.logger,
+    ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs + 50 }),
     ...(deps.replay === undefined ? {} : { replay: deps.replay }),
     ...(deps.consumerPolicies === undefined ? {} : { consumerPolicies: deps.consumerPolicies }),
     ...(deps.onDecision === undefined ? {} : { onDecision: deps.onDecision }),

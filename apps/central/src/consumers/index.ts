@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { CentralRedis } from "../redis/index.ts";
 import { createAdminApi } from "./admin-api.ts";
 import type { ConsumersEnv } from "./env.ts";
 import { createLastUsedRecorder } from "./last-used.ts";
@@ -22,10 +22,10 @@ export { createKeyVerifyEndpoint } from "./verify-endpoint.ts";
 export interface ConsumersOptions {
   env: ConsumersEnv;
   logger: Logger;
-  /** Central's policy names (consumers may name them in `rateLimit`). */
-  policyNames: readonly string[];
+  /** Central's policy names (consumers may name them in `rateLimit`); a function reads the current config's. */
+  policyNames: readonly string[] | (() => readonly string[]);
   /** The source of truth; without it, an in-process store (one replica, dev). */
-  redis?: Redis;
+  redis?: CentralRedis;
   /** Injected store (tests); overrides `redis`. */
   store?: ConsumerStore;
   /** How long central reuses a consumer's policy names (default 10 s). */

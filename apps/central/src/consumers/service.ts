@@ -24,8 +24,8 @@ export interface NewKeyOptions {
 export interface ConsumerServiceDeps {
   store: ConsumerStore;
   pepper: Buffer;
-  /** Central policy names a consumer may list in `rateLimit`. */
-  policyNames: readonly string[];
+  /** Central policy names a consumer may list in `rateLimit` (a function: read at each check, e.g. after a reload). */
+  policyNames: readonly string[] | (() => readonly string[]);
   lastUsed: LastUsedRecorder;
   /** Environment tag of new keys unless a request says otherwise. */
   defaultEnvironment: KeyEnvironment;
@@ -56,8 +56,9 @@ export function createConsumerService(deps: ConsumerServiceDeps) {
   };
 
   function checkPolicies(names: string[] | undefined): void {
+    const known = typeof deps.policyNames === "function" ? deps.policyNames() : deps.policyNames;
     for (const name of names ?? []) {
-      if (!deps.policyNames.includes(name)) {
+      if (!known.includes(name)) {
         throw new GatewayError("bad_request", `rateLimit: unknown policy "${name.slice(0, 64)}"`);
       }
     }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { CentralRedis } from "../redis/index.ts";
 import type { Consumer, ConsumerStore, StoredKey } from "./types.ts";
 
 export interface RedisConsumerStoreOptions {
@@ -17,7 +17,7 @@ export const DEFAULT_CONSUMER_NAMESPACE = "gw:{consumers}:";
  * (set of key ids), last-used (hash: key id → epoch ms).
  */
 export function createRedisConsumerStore(
-  redis: Redis,
+  redis: CentralRedis,
   options: RedisConsumerStoreOptions = {},
 ): ConsumerStore {
   const ns = options.namespace ?? DEFAULT_CONSUMER_NAMESPACE;

@@ -2,6 +2,17 @@
 export interface ReplayMark {
   readonly jti: string;
   readonly expiresAt: number;
+  /**
+   * The hash tag of the jti's key (`{consumer=<sub>}`, or `{ip=<client ip>}` for
+   * an anonymous token): the slot of the request's consumer- (or ip-) keyed rate
+   * limits, so the jti's SET NX rides in the same script on a Redis Cluster.
+   */
+  readonly tag?: string;
+}
+
+/** The jti's key below the replay prefix: `<tag>:<jti>`, or the bare jti without a tag. */
+export function replayKeyOf(mark: ReplayMark): string {
+  return mark.tag === undefined ? mark.jti : `${mark.tag}:${mark.jti}`;
 }
 
 /** The steps that may settle a pending replay check, in request order. */

@@ -1,10 +1,11 @@
 import { createMemoryReplayStore, type ReplayStore } from "@gateway/identity";
-import type { GatewayError, IdentityConfig } from "@gateway/types";
-import type { Redis } from "ioredis";
+import { type GatewayError, type IdentityClaims, type IdentityConfig, withTimeout } from "@gateway/types";
 import type { Logger } from "pino";
+import { slotTag } from "../redis/hash-tags.ts";
+import type { CentralRedis } from "../redis/index.ts";
 import { identityUnavailableError, replayedTokenError } from "./errors.ts";
 import { createReplayFailMode, withReplayFailMode } from "./fail-mode.ts";
-import type { PendingReplay, ReplayMark } from "./pending.ts";
+import { type PendingReplay, type ReplayMark, replayKeyOf } from "./pending.ts";
 import { createRedisReplayStore } from "./redis-store.ts";
 
 /** For a step that folds the jti's SET NX into its own store call (the rate-limit script). */
@@ -29,7 +30,7 @@ export interface ReplayProtection {
    */
   readonly store: ReplayStore;
   /** The identity step's hand-off for a verified token (remembered until exp + clock skew). */
-  pending(claims: { jti: string; exp: number }): PendingReplay;
+  pending(claims: Pick<IdentityClaims, "jti" | "exp" | "sub" | "auth" | "cip">): PendingReplay;
   /** The standalone check (one `SET NX`): undefined to go on, else the error to answer with. */
   check(mark: ReplayMark, requestId: string): Promise<GatewayError | undefined>;
   readonly folded: FoldedReplayCheck;
@@ -37,12 +38,24 @@ export interface ReplayProtection {
 
 export interface ReplayProtectionDeps {
   /** Shared Redis; without it the jtis are remembered in process (one replica only). */
-  redis?: Redis;
+  redis?: CentralRedis;
   logger: Pick<Logger, "warn" | "info" | "debug" | "error">;
   /** Clock (ms) of the in-process store; default Date.now. */
   now?: () => number;
   /** Every replayed token refused (for the identity failures metric). */
   onReplayed?: () => void;
+  /** The standalone check's deadline (the fail mode applies past it). Default 250. */
+  timeoutMs?: number;
+}
+
+/**
+ * The jti's slot: its consumer's (the slot of consumer-keyed rate limits), or for
+ * an anonymous token its client IP's (the slot of ip-keyed limits, which public
+ * routes use), so one hot "anonymous" slot never holds every public request's jti.
+ */
+export function replayTagOf(claims: Pick<IdentityClaims, "sub" | "auth" | "cip">): string {
+  if (claims.auth === "anonymous") return slotTag("ip", claims.cip);
+  return slotTag("consumer", claims.sub);
 }
 
 /** undefined when `identity.replayProtection` is off. */
@@ -57,15 +70,20 @@ export function createReplayProtection(
     deps.redis === undefined
       ? createMemoryReplayStore(deps.now === undefined ? {} : { now: deps.now })
       : createRedisReplayStore(deps.redis);
-  const standalone = withReplayFailMode(store, failMode);
+  const timeoutMs = deps.timeoutMs ?? 250;
+  // past the deadline the check counts as failed, so the fail mode decides
+  const timed: ReplayStore = {
+    remember: (jti, expiresAt) => withTimeout(store.remember(jti, expiresAt), timeoutMs, "replay check"),
+  };
+  const standalone = withReplayFailMode(timed, failMode);
   const skew = identity.clockSkewSeconds;
 
   return {
     store,
-    pending: (claims) => ({ jti: claims.jti, expiresAt: claims.exp + skew }),
+    pending: (claims) => ({ jti: claims.jti, expiresAt: claims.exp + skew, tag: replayTagOf(claims) }),
     async check(mark, requestId) {
       try {
-        if (await standalone.remember(mark.jti, mark.expiresAt)) return undefined;
+        if (await standalone.remember(replayKeyOf(mark), mark.expiresAt)) return undefined;
       } catch (err) {
         logger.error({ requestId, err }, "identity verification failed");
         return identityUnavailableError();

@@ -1,5 +1,5 @@
 import type { ReplayStore } from "@gateway/identity";
-import type { Redis } from "ioredis";
+import type { CentralRedis } from "../redis/index.ts";
 
 export const REPLAY_KEY_PREFIX = "gateway:identity:jti:";
 
@@ -10,7 +10,7 @@ export const REPLAY_KEY_PREFIX = "gateway:identity:jti:";
  * Errors propagate: the identity plugin fails closed on them.
  */
 export function createRedisReplayStore(
-  redis: Pick<Redis, "set">,
+  redis: Pick<CentralRedis, "set">,
   keyPrefix = REPLAY_KEY_PREFIX,
 ): ReplayStore {
   return {

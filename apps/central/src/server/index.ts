@@ -23,7 +23,14 @@ export interface ServerSecurityOptions {
   allowlist?: NetworkAllowlist;
   /** Connections beyond this are closed on accept (default DEFAULT_MAX_CONNECTIONS). */
   maxConnections?: number;
+  /**
+   * Takes `Upgrade: websocket` requests (the WebSocket relay); without it, or when it returns
+   * false (no relay in the current config), the upgrade is refused with 400.
+   */
+  websocketUpgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => unknown;
 }
+
+const WEBSOCKET = /(^|[\s,])websocket($|[\s,])/i;
 
 export interface TlsServerOptions {
   cert: string | Buffer;
@@ -140,7 +147,20 @@ function harden<S extends http.Server | https.Server>(
     );
   };
   server.on("connect", refuse("CONNECT is not supported"));
-  server.on("upgrade", refuse("protocol upgrades are not supported"));
+  const refuseUpgrade = refuse("protocol upgrades are not supported");
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const allowed = options.allowlist === undefined || options.allowlist.allows(req.socket.remoteAddress);
+    const upgrade = req.headers.upgrade;
+    if (
+      allowed &&
+      options.websocketUpgrade !== undefined &&
+      typeof upgrade === "string" &&
+      WEBSOCKET.test(upgrade)
+    ) {
+      if (options.websocketUpgrade(req, socket, head) !== false) return;
+    }
+    refuseUpgrade(req, socket);
+  });
   return server;
 }
 

@@ -21,10 +21,14 @@ export interface CentralProcess {
   stop(): Promise<void>;
 }
 
-/** `node src/main.ts` with `configYaml`, on REDIS_URL when given (else in-process stores); resolves once /readyz is 200. */
+/**
+ * `node src/main.ts` with `configYaml`, on REDIS_URL when given as a string, or with
+ * the given Redis variables (REDIS_SENTINELS, REDIS_CLUSTER_NODES, ...); else
+ * in-process stores; `extraEnv` on top. Resolves once /readyz is 200.
+ */
 export async function startCentralProcess(
   configYaml: string,
-  redisUrl?: string,
+  redis?: string | Record<string, string>,
   extraEnv: Record<string, string> = {},
 ): Promise<CentralProcess> {
   const dir = await mkdtemp(join(tmpdir(), "central-process-"));
@@ -40,7 +44,7 @@ export async function startCentralProcess(
       CENTRAL_HOST: "127.0.0.1",
       EDGE_CENTRAL_KEYS: JSON.stringify({ keys: [edgeHop] }),
       CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(centralKey.privateJwk),
-      ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+      ...(typeof redis === "string" ? { REDIS_URL: redis } : (redis ?? {})),
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],

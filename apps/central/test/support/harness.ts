@@ -55,7 +55,11 @@ export async function startCentral(opts: {
     ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
     ...(opts.tracer === undefined ? {} : { tracer: opts.tracer }),
   });
-  const server = createServer(test.central.app, test.config.limits);
+  const server = createServer(
+    test.central.app,
+    test.config.limits,
+    test.central.websocket === undefined ? {} : { websocketUpgrade: test.central.websocket.upgrade },
+  );
   const { port, url } = await listen(server);
   return {
     url,

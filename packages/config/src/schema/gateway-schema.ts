@@ -19,6 +19,7 @@ import {
 } from "./resilience-schema.ts";
 import { deprecationSchema, geoRuleSchema, geoSourceSchema, ipRulesSchema } from "./traffic-schema.ts";
 import { jwksUrlProblem } from "./url-problem.ts";
+import { websocketSchema } from "./websocket-schema.ts";
 
 /**
  * The shape of gateway.config.yaml: types, ranges and field-level formats.
@@ -144,6 +145,7 @@ const routeSchema = z
     ipRules: ipRulesSchema.optional(),
     geo: geoRuleSchema.optional(),
     deprecation: deprecationSchema.optional(),
+    websocket: websocketSchema.optional(),
   })
   .superRefine((route, ctx) => {
     if (route.upstream === undefined && route.grpc === undefined)

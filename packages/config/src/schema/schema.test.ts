@@ -124,8 +124,10 @@ describe("schema: happy path", () => {
       ["catalog", "/api/catalog", "public", "/public"],
       ["partners", "/api/partners", "api_key", "/users"],
       ["admin", "/api/admin", "jwt", "/admin"],
+      ["ws", "/api/ws", "jwt", "/ws"],
       ["orders", "/api/orders", "jwt", undefined],
     ]);
+    expect(config.routes.find((r) => r.name === "ws")?.websocket?.enabled).toBe(true);
     expect(config.routes.find((r) => r.name === "orders")?.grpc?.address).toBe("127.0.0.1:50051");
     expect(config.routes.find((r) => r.name === "catalog")?.cache?.defaultTtlSeconds).toBe(30);
     expect(config.routes.find((r) => r.name === "partners")?.apiKeyQueryParam).toBe("api_key");

@@ -6,6 +6,7 @@ import { checkCors } from "./cors-rules.ts";
 import { edgeStricterThanCentral } from "./cross-tier.ts";
 import { checkGeoSources } from "./geo-rules.ts";
 import { checkResilience } from "./resilience-rules.ts";
+import { checkWebSocket } from "./websocket-rules.ts";
 
 /** Central serves its own endpoints (e.g. the edge's API key verification) under this prefix. */
 const RESERVED_PREFIX = "/_gateway";
@@ -152,6 +153,7 @@ function checkRoutes(config: ParsedConfig, report: Report) {
     checkResilience(route, path, report);
     checkUpstreamKind(route, path, report);
     checkCache(route, path, report);
+    checkWebSocket(route, path, report);
     if (route.maxBodyBytes !== undefined && route.maxBodyBytes > limits.maxBodyBytes) {
       report([...path, "maxBodyBytes"], `must not exceed limits.maxBodyBytes (${limits.maxBodyBytes})`);
     }

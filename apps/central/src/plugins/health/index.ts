@@ -25,11 +25,12 @@ export type ReadinessDetails = Record<string, () => unknown>;
  * `/healthz`: the process answers. `/readyz`: config is loaded (it is, or the
  * app would not exist) and every readiness check passes. `/readyz?verbose` adds
  * the `details` to the body for operators, without changing the status. Neither
- * needs identity.
+ * needs identity. While `notReadyReason` returns a reason (shutdown), /readyz is 503 with it.
  */
 export function createHealthEndpoints(
   checks: ReadinessCheck[],
   details: ReadinessDetails = {},
+  notReadyReason: () => string | undefined = () => undefined,
 ): RequestHandler {
   const detailsNow = (url: string) => {
     const result: Record<string, unknown> = {};
@@ -46,6 +47,12 @@ export function createHealthEndpoints(
     res.setHeader("cache-control", "no-store");
     if (path === "/healthz") {
       res.status(200).json({ status: "ok" });
+      return;
+    }
+    // Draining (shutdown under way): out of the load balancer at once, whatever the checks say.
+    const reason = notReadyReason();
+    if (reason !== undefined) {
+      sendGatewayError(res, new GatewayError("service_unavailable", reason), gatewayContext(res).requestId);
       return;
     }
     Promise.allSettled(

@@ -108,7 +108,12 @@ describe("identity verification", () => {
         exp: number;
       };
       const response = await fetch(`${deferring.url}/p`, { headers: { [IDENTITY_HEADER]: token } });
-      expect(await response.json()).toEqual({ jti: claims.jti, expiresAt: claims.exp + 5 });
+      // the jti key goes in the consumer's hash slot (docs/scaling.md, "Redis key layout")
+      expect(await response.json()).toEqual({
+        jti: claims.jti,
+        expiresAt: claims.exp + 5,
+        tag: "{consumer=carol}",
+      });
     } finally {
       await deferring.close();
     }

@@ -1,11 +1,8 @@
-import { createHash } from "node:crypto";
 import type { RateLimitKeyPart, RateLimitPolicy } from "@gateway/types";
 import type { GatewayContext } from "../../context.ts";
+import { encodeKeyPart, slotTag } from "../../redis/hash-tags.ts";
 
-/** Longer key parts (encoded) are replaced by a hash, so keys stay bounded whatever clients send. */
-export const MAX_KEY_PART_LENGTH = 64;
-
-const MISSING = "-";
+export { MAX_KEY_PART_LENGTH } from "../../redis/hash-tags.ts";
 
 export type KeyContext = Pick<GatewayContext, "clientIp" | "identity" | "route">;
 
@@ -22,19 +19,26 @@ function partValue(part: RateLimitKeyPart, context: KeyContext): string | undefi
   }
 }
 
-/** Encoded so that ":" (IPv6), "{" and "}" (hash tags) cannot blur part boundaries. */
-function encodePart(value: string | undefined): string {
-  if (value === undefined || value === "") return MISSING;
-  const encoded = encodeURIComponent(value);
-  if (encoded.length <= MAX_KEY_PART_LENGTH) return encoded;
-  return `#${createHash("sha256").update(value).digest("base64url")}`;
+/**
+ * Which key part places a policy's keys in a cluster slot: the first of these the
+ * policy keys on. Consumer first, so every consumer-keyed policy of a request (and
+ * the identity token's jti, see replay/) shares one slot and one script.
+ */
+export const ANCHOR_ORDER: readonly RateLimitKeyPart[] = ["consumer", "ip", "tenant", "route"];
+
+/** The hash tag of the policy's key for this request (see docs/scaling.md, "Redis key layout"). */
+export function rateLimitSlotTag(policy: RateLimitPolicy, context: KeyContext): string {
+  const anchor = ANCHOR_ORDER.find((part) => policy.key.includes(part));
+  return anchor === undefined ? slotTag("policy", policy.name) : slotTag(anchor, partValue(anchor, context));
 }
 
 /**
- * `rl:{<policy>}:<part>:<part>…` in the order the policy lists its key parts.
- * The policy name is the hash tag: all keys of one policy share a cluster slot.
+ * `rl:{<anchor>=<value>}:<policy>:<part>:<part>…`, the parts in the order the
+ * policy lists them ("*" without parts). The hash tag is the anchor part's value,
+ * not the policy: a policy shared by several routes keeps one counter per key,
+ * and the policies of one request that anchor on the same value share a slot.
  */
 export function rateLimitKey(policy: RateLimitPolicy, context: KeyContext): string {
-  const parts = policy.key.map((part) => encodePart(partValue(part, context)));
-  return `rl:{${encodePart(policy.name)}}:${parts.length > 0 ? parts.join(":") : "*"}`;
+  const parts = policy.key.map((part) => encodeKeyPart(partValue(part, context)));
+  return `rl:${rateLimitSlotTag(policy, context)}:${encodeKeyPart(policy.name)}:${parts.length > 0 ? parts.join(":") : "*"}`;
 }

@@ -80,7 +80,7 @@ describe("rate limit plugin over HTTP", () => {
       `"${perUser.name}";q=3;w=60, "${perTenant.name}";q=10;w=60`,
     );
     expect(response.headers.get("ratelimit")).toBe(`"${perUser.name}";r=2;t=60`);
-    expect(await redis.redis.exists(`rl:{${perTenant.name}}:acme:both`)).toBe(1);
+    expect(await redis.redis.exists(`rl:{tenant=acme}:${perTenant.name}:acme:both`)).toBe(1);
   });
 
   it("answers internal_error for a route naming an unknown policy, and logs it", async () => {

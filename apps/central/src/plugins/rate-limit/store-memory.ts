@@ -1,4 +1,5 @@
 import { createMemoryReplayStore, type ReplayStore } from "@gateway/identity";
+import { replayKeyOf } from "../../replay/pending.ts";
 import { toDecision, windowMs } from "./decision.ts";
 import { type AlgorithmState, MEMORY_ALGORITHMS, roundVerdict } from "./memory-algorithms.ts";
 import type { RateLimitCheck, RateLimitDecision, RateLimitStore } from "./types.ts";
@@ -90,7 +91,7 @@ export function createMemoryRateLimitStore(
   return {
     evaluate: async (checks) => evaluateNow(checks),
     async evaluateFresh(replay, checks) {
-      if (!(await replayStore.remember(replay.jti, replay.expiresAt))) return "replayed";
+      if (!(await replayStore.remember(replayKeyOf(replay), replay.expiresAt))) return "replayed";
       return evaluateNow(checks);
     },
     size: () => entries.size,

@@ -12,8 +12,11 @@ export const EPSILON = 1e-9;
 
 export const ARGS_PER_CHECK = 4;
 
-/** ARGV entries before the first check's: the clock override and the replay expiry. */
-export const LEADING_ARGS = 2;
+/** ARGV entries before the first check's: the clock override, the replay expiry and the mode. */
+export const LEADING_ARGS = 3;
+
+/** ARGV[3] for a read-only evaluation: nothing is consumed and the jti is only looked up. */
+export const DRY_RUN = "dry";
 
 /**
  * The one script. ARGV[1] is a clock override in ms (empty: Redis TIME, which is
@@ -24,7 +27,9 @@ export const LEADING_ARGS = 2;
  * already there. The remaining KEYS are one per check, and ARGV continues with
  * algorithm, limit, window ms, burst per check. Pass 1 only reads; pass 2 (only
  * when every check allows) consumes. Returns per check {allowed 0|1, remaining,
- * reset ms, retry ms}, times rounded up to whole ms.
+ * reset ms, retry ms}, times rounded up to whole ms. ARGV[3] = "dry" makes the
+ * whole call read-only: the jti is only looked up (EXISTS) and nothing is
+ * consumed; a cluster store uses it when a request's keys span several slots.
  */
 export const EVALUATE_LUA = `
 local EPS = ${EPSILON}
@@ -35,8 +40,13 @@ local algorithms = {
   sliding_window = sliding_window, token_bucket = token_bucket, gcra = gcra, fixed_window = fixed_window,
 }
 local first_key = 1
+local dry = ARGV[3] == '${DRY_RUN}'
 if ARGV[2] ~= '' then
-  if not redis.call('SET', KEYS[1], '1', 'NX', 'EXAT', ARGV[2]) then return {ok = 'replayed'} end
+  if dry then
+    if redis.call('EXISTS', KEYS[1]) == 1 then return {ok = 'replayed'} end
+  elseif not redis.call('SET', KEYS[1], '1', 'NX', 'EXAT', ARGV[2]) then
+    return {ok = 'replayed'}
+  end
   first_key = 2
 end
 local now
@@ -59,7 +69,7 @@ for i = 1, checks do
   if results[i].err then return results[i] end
   if results[i][1] == 0 then all_allowed = false end
 end
-if all_allowed then
+if all_allowed and not dry then
   for i = 1, checks do results[i] = run(i, true) end
 end
 for i = 1, checks do
