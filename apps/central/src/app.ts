@@ -3,7 +3,9 @@ import type { CentralConfig } from "@gateway/types";
 import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
+import type { GatewayMetrics } from "./metrics/index.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
+import { createEdgeCacheStatus } from "./plugins/edge-cache-status/index.ts";
 import { createGatewayJwksEndpoint } from "./plugins/gateway-jwks/index.ts";
 import { createHealthEndpoints, type ReadinessCheck, type ReadinessDetails } from "./plugins/health/index.ts";
 import { createIdentityVerification } from "./plugins/identity/index.ts";
@@ -14,6 +16,7 @@ import { createRouting } from "./plugins/routing/index.ts";
 import { createSecurityHeaders } from "./plugins/security-headers/index.ts";
 import { createTrustedHeaders } from "./plugins/trusted-headers/index.ts";
 import { createReplayCheck, type ReplayProtection } from "./replay/index.ts";
+import { createW3cTracer, type Tracer } from "./tracing/index.ts";
 
 export { createServer, createTlsServer } from "./server/index.ts";
 
@@ -47,6 +50,10 @@ export interface CentralPipeline {
   websocket?: { gate: RequestHandler; relay: RequestHandler };
   /** Sections of /readyz?verbose (e.g. `upstreams`: breakers, ejections, bulkheads). */
   readinessDetails?: ReadinessDetails;
+  /** Records requests, identity failures and the edge's cache outcomes (src/metrics/). */
+  metrics?: GatewayMetrics;
+  /** Continues (or starts) each request's W3C trace; spans are exported when OTEL_* is set. */
+  tracer?: Tracer;
   /** A reason while /readyz must answer 503 whatever the checks say (draining before exit). */
   notReadyReason?: () => string | undefined;
 }
@@ -65,8 +72,13 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   app.set("query parser", false);
 
   app.use(createSecurityHeaders());
-  app.use(createRequestContext());
-  app.use(createRequestLog(parts.logger));
+  app.use(createRequestContext(parts.tracer ?? createW3cTracer()));
+  app.use(
+    createRequestLog({
+      logger: parts.logger,
+      ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }),
+    }),
+  );
   app.use(createRequestGuard(config.limits));
   app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails, parts.notReadyReason));
   if (parts.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(parts.publishedKeys));
@@ -75,8 +87,13 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
       verifier: parts.verifier,
       logger: parts.logger,
       ...(parts.replay === undefined ? {} : { replay: parts.replay }),
+      ...(parts.metrics === undefined
+        ? {}
+        : { onFailure: (reason: string) => parts.metrics?.identityFailure(reason) }),
     }),
   );
+  // After identity (only the verified edge's word counts), before trusted headers strip it.
+  app.use(createEdgeCacheStatus(parts.metrics));
   if (parts.keyVerification !== undefined) app.use(parts.keyVerification);
   app.use(createTrustedHeaders(config.identity.stripHeaders));
   app.use(createRouting(config.routes));

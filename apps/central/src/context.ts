@@ -1,6 +1,7 @@
-import type { IdentityClaims, RouteConfig } from "@gateway/types";
+import type { AccessLogEntry, IdentityClaims, RouteConfig } from "@gateway/types";
 import type { Response } from "express";
 import type { PendingReplay } from "./replay/pending.ts";
+import type { RequestTrace } from "./tracing/index.ts";
 
 /**
  * Per-request state shared by central's middleware, kept on `res.locals.gateway`.
@@ -25,6 +26,16 @@ export interface GatewayContext {
   variant?: string;
   /** Upstream origin the request was sent to (for the access log). */
   upstream?: string;
+  /** The request's W3C trace (central's span of it); spans for the steps hang off it. */
+  trace?: RequestTrace;
+  /** Time to the upstream's response head (or failure) of the last attempt, for the access log. */
+  upstreamLatencyMs?: number;
+  /** What the rate limit decided (the access log's `rateLimit`). */
+  rateLimit?: NonNullable<AccessLogEntry["rateLimit"]>;
+  /** The state of the breaker of the target the request went to (or "open" when refused). */
+  breaker?: NonNullable<AccessLogEntry["breaker"]>;
+  /** Why the edge's cache forwarded the request (from the edge's x-gateway-cache, after identity verified). */
+  cache?: string;
 }
 
 export function gatewayContext(res: Response): GatewayContext {

@@ -42,6 +42,8 @@ export interface CentralEnv {
   maxConnections: number;
   /** CENTRAL_TLS_CERT_FILE + CENTRAL_TLS_KEY_FILE (+ CENTRAL_TLS_CLIENT_CA_FILE for mTLS). */
   tls?: CentralTlsFiles;
+  /** CENTRAL_METRICS_PORT (+ CENTRAL_METRICS_HOST, default CENTRAL_HOST): Prometheus /metrics; unset = no metrics. */
+  metrics?: { port: number; host: string };
   /** CENTRAL_DRAIN_TIMEOUT_MS: on SIGTERM, how long in-flight requests may take before they are cut. */
   drainTimeoutMs: number;
   /** CENTRAL_CONFIG_WATCH=1: reload the config when the file changes (SIGHUP always reloads). */
@@ -180,6 +182,7 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
       DEFAULT_MAX_CONNECTIONS,
     ),
     ...(tls === undefined ? {} : { tls }),
+    ...metricsListener(env),
     drainTimeoutMs: positiveInt(
       env.CENTRAL_DRAIN_TIMEOUT_MS,
       "CENTRAL_DRAIN_TIMEOUT_MS",
@@ -187,4 +190,12 @@ export function readCentralEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd
     ),
     watchConfig: flag(env.CENTRAL_CONFIG_WATCH, "CENTRAL_CONFIG_WATCH"),
   };
+}
+
+function metricsListener(env: NodeJS.ProcessEnv): { metrics?: { port: number; host: string } } {
+  const raw = env.CENTRAL_METRICS_PORT;
+  if (raw === undefined || raw.trim() === "") return {};
+  const metricsPort = port(raw, "CENTRAL_METRICS_PORT", 0);
+  const host = env.CENTRAL_METRICS_HOST || env.CENTRAL_HOST || "127.0.0.1";
+  return { metrics: { port: metricsPort, host } };
 }

@@ -4,7 +4,7 @@ import { formatCidr } from "@gateway/config/cidr";
 import { ConfigError, compileCentral, loadConfigFile } from "@gateway/config/node";
 import type { GrpcSchema } from "@gateway/grpc-schema";
 import type { CentralConfig, LimitsConfig } from "@gateway/types";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { type ComposedCentral, composeCentral } from "./composition/index.ts";
 import { listenAdmin } from "./consumers/admin-listener.ts";
 import { type ConsumersEnv, createConsumers, readConsumersEnv } from "./consumers/index.ts";
@@ -17,11 +17,14 @@ import {
   type ReloadStats,
   watchConfigFile,
 } from "./lifecycle/index.ts";
-import { createLogDestination } from "./logging/index.ts";
+import { createCentralLogger, createLogDestination } from "./logging/index.ts";
+import { createMetrics, createMetricsServer, type GatewayMetrics } from "./metrics/index.ts";
 import { createRedisConnectionLog } from "./redis/connection-log.ts";
 import { type CentralRedis, createCentralRedis, describeRedisTopology } from "./redis/index.ts";
+import { instrumentRedis } from "./redis/instrument.ts";
 import { createServer, createTlsServer, type ServerSecurityOptions } from "./server/index.ts";
 import { createNetworkAllowlist } from "./server/network-allowlist/index.ts";
+import { createTracerFromEnv, OtelEnvError } from "./tracing/index.ts";
 import type { UpgradeListener } from "./websocket/index.ts";
 
 function readEnvFile(path: string, variable: string): Buffer {
@@ -59,7 +62,7 @@ function listenerFor(
 }
 
 /** The shared Redis (single, Sentinel or Cluster), connecting in the background (/readyz reports it until reachable). */
-function connectRedis(env: CentralEnv, logger: Logger): CentralRedis | undefined {
+function connectRedis(env: CentralEnv, logger: Logger, metrics?: GatewayMetrics): CentralRedis | undefined {
   if (env.redis === undefined) {
     logger.warn(
       "REDIS_URL is not set: replay protection and rate limits use in-process memory (single-replica dev mode)",
@@ -75,6 +78,8 @@ function connectRedis(env: CentralEnv, logger: Logger): CentralRedis | undefined
     throw new EnvError((error as Error).message);
   }
   connectionLog.watch(redis);
+  // A Cluster client sends through the same sendCommand (per node connection it routes to).
+  if (metrics !== undefined) instrumentRedis(redis as Parameters<typeof instrumentRedis>[0], metrics);
   logger.info(describeRedisTopology(env.redis), "redis");
   // Not awaited (/readyz reports Redis until it is reachable) and not logged here: the
   // connection log reports an unreachable Redis once.
@@ -132,10 +137,16 @@ async function main(): Promise<void> {
   let onSighup = () => {};
   process.on("SIGHUP", () => onSighup());
   const env = readCentralEnv(process.env);
-  const logger = pino({ level: env.logLevel, base: { service: "central" } }, createLogDestination());
+  const logger = createCentralLogger(env.logLevel, createLogDestination());
   const config = compileCentral(await loadConfigFile(env.configPath, process.env));
   const grpcSchemas = await loadGrpcSchemas(config);
-  const redis = connectRedis(env, logger);
+  // Metrics only with CENTRAL_METRICS_PORT: their own listener, never the port the edge reaches.
+  // One registry and one tracer for the process: they outlive config reloads.
+  const processMetrics = env.metrics === undefined ? undefined : createMetrics();
+  const { tracer, exporting } = await createTracerFromEnv(process.env);
+  if (exporting)
+    logger.info({ service: process.env.OTEL_SERVICE_NAME ?? "gateway-central" }, "exporting traces (OTEL_*)");
+  const redis = connectRedis(env, logger, processMetrics);
   const consumersEnv = readConsumers();
   let running: { config: CentralConfig; central: ComposedCentral };
   // Built once for the process: API keys (in-process store in dev mode) and the admin API outlive reloads.
@@ -156,6 +167,8 @@ async function main(): Promise<void> {
       { ...env, ...(schemas === undefined ? {} : { grpcSchemas: schemas }) },
       {
         logger,
+        tracer,
+        ...(processMetrics === undefined ? {} : { metrics: processMetrics }),
         ...(redis === undefined ? {} : { redis }),
         ...(consumers === undefined ? {} : { consumers }),
         lifecycle: {
@@ -168,6 +181,18 @@ async function main(): Promise<void> {
   // gateway_config_info / gateway_config_reloads_total, once central's metrics are on its registry.
   const metrics = () => running.central.registry.metrics;
   metrics()?.configLoaded(running.central.configHash);
+  const metricsServer =
+    processMetrics === undefined ? undefined : createMetricsServer(processMetrics.registry);
+  if (metricsServer !== undefined && env.metrics !== undefined) {
+    const { host, port } = env.metrics;
+    metricsServer.listen(port, host).then(
+      (bound) => logger.info({ host, port: bound }, "metrics listening (GET /metrics)"),
+      (err: Error) => {
+        console.error(`central: cannot listen on ${host}:${port} (CENTRAL_METRICS_PORT): ${err.message}`);
+        process.exit(1);
+      },
+    );
+  }
   const generationOf = (central: ComposedCentral) => ({ handler: central.app, close: () => central.close() });
   const swap = createHandlerSwap(generationOf(running.central));
   const admin = consumers?.adminApi && consumersEnv && listenAdmin(consumers.adminApi, consumersEnv, logger);
@@ -242,6 +267,8 @@ async function main(): Promise<void> {
     },
     async closeClients() {
       admin?.closeAllConnections();
+      await metricsServer?.close();
+      await tracer.shutdown().catch(() => {});
       await consumers?.close();
       if (redis !== undefined) {
         // QUIT lets Redis close the connection cleanly; a Redis that does not answer is cut.
@@ -261,7 +288,11 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     for (const issue of error.issues) console.error(`central: config error: ${issue}`);
-  } else if (error instanceof EnvError || error instanceof MissingHopKeysError) {
+  } else if (
+    error instanceof EnvError ||
+    error instanceof MissingHopKeysError ||
+    error instanceof OtelEnvError
+  ) {
     console.error(`central: environment error: ${error.message}`);
   } else {
     console.error(`central: failed to start: ${error instanceof Error ? error.message : String(error)}`);

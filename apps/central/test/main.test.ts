@@ -103,6 +103,24 @@ describe("main.ts", () => {
     expect(missing.output()).not.toMatch(/\n\s+at /);
   });
 
+  it("exits 1 naming the variable for unusable OTEL_* or CENTRAL_METRICS_PORT values", async () => {
+    const file = join(dir, "ok-otel.yaml");
+    await writeFile(file, testConfigYaml({ upstream: upstream.url, downUpstream: upstream.url }));
+    const { env } = await keyEnv();
+    const otel = run({
+      ...env,
+      GATEWAY_CONFIG: file,
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+    });
+    expect(await otel.exit).toBe(1);
+    expect(otel.output()).toContain("OTEL_EXPORTER_OTLP_PROTOCOL");
+    expect(otel.output()).not.toMatch(/\n\s+at /);
+    const metrics = run({ ...env, GATEWAY_CONFIG: file, CENTRAL_METRICS_PORT: "99999" });
+    expect(await metrics.exit).toBe(1);
+    expect(metrics.output()).toContain("CENTRAL_METRICS_PORT");
+  });
+
   it("with a good environment listens on CENTRAL_PORT, answers /healthz and proxies", async () => {
     const file = join(dir, "good.yaml");
     await writeFile(

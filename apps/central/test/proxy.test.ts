@@ -274,7 +274,7 @@ describe("a verified request", () => {
     ]);
   });
 
-  it("writes one access log line without the query, tokens or credentials", async () => {
+  it("writes one access log line with credential query values redacted and no tokens or credentials", async () => {
     const target = "/api/users/9?token=supersecret";
     const token = await central.mint("GET", target);
     await fetch(central.url + target, {
@@ -290,7 +290,7 @@ describe("a verified request", () => {
     expect(lines[0]).toMatchObject({
       msg: "request",
       method: "GET",
-      path: "/api/users/9",
+      path: "/api/users/9?token=[REDACTED]",
       route: "users",
       status: 200,
       upstream: upstream.url,

@@ -128,7 +128,13 @@ export function createApp(deps: EdgeDeps): EdgeApp {
             req: { value: c.req },
             get: {
               value: (key: string) =>
-                key === "clientHeaders" ? clientHeaders : key === "body" ? null : c.get(key as never),
+                key === "clientHeaders"
+                  ? clientHeaders
+                  : key === "body"
+                    ? null
+                    : key === "cacheForward"
+                      ? "stale"
+                      : c.get(key as never),
             },
           }) as typeof c;
           const request = await signIdentity(
@@ -151,7 +157,7 @@ export function createApp(deps: EdgeDeps): EdgeApp {
   app.use(
     createTiming(now),
     createRequestId(),
-    createAccessLog({ now, sink: deps.log ?? consoleLogSink }),
+    createAccessLog({ now, sink: deps.log ?? consoleLogSink, centralUrl: deps.centralUrl }),
     createSecurityHeaders(),
     createFramingChecks(),
   );

@@ -1,4 +1,4 @@
-import type { EdgeConfig, Identity } from "@gateway/types";
+import type { EdgeConfig, Identity, RateLimitLogValue } from "@gateway/types";
 import type { PreparedRequest } from "./middleware/forward/prepared-request.ts";
 
 export type EdgeRoute = EdgeConfig["routes"][number];
@@ -17,8 +17,20 @@ export interface LimitedBody {
 /** What the middleware chain knows about the current request, in Hono's context. */
 export interface EdgeVariables {
   requestId: string;
-  /** A valid incoming W3C traceparent, propagated as is. */
-  traceparent: string | undefined;
+  /** The W3C traceparent for central: a valid incoming one as is, else a new trace started here. */
+  traceparent: string;
+  /** The request's trace id (from `traceparent`), for the access log. */
+  traceId: string;
+  /** The client's tracestate, kept only with its valid traceparent. */
+  tracestate: string | undefined;
+  /** The edge cache's outcome for the access log (`hit`, `miss`, `stale`, `revalidated`, `bypass`). */
+  cacheStatus: string;
+  /** Why the cache forwarded the request to central (its RFC 9211 `fwd`), sent as x-gateway-cache. */
+  cacheForward: string;
+  /** The coarse rate limit's decision, for the access log. */
+  rateLimit: RateLimitLogValue;
+  /** Time from sending to central to its response head. */
+  upstreamLatencyMs: number;
   /** The normalised path and the raw query string (without "?"), as received. */
   target: { path: string; query: string | undefined };
   route: EdgeRoute;

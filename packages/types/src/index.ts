@@ -1,3 +1,4 @@
+export * from "./access-log.ts";
 export * from "./api-keys.ts";
 export * from "./authorize.ts";
 export * from "./client-ip.ts";
@@ -11,4 +12,5 @@ export * from "./request-id.ts";
 export * from "./request-target.ts";
 export * from "./resilience.ts";
 export * from "./security-headers.ts";
+export * from "./trace-context.ts";
 export * from "./with-timeout.ts";

@@ -10,20 +10,14 @@ export const EDGE_RUNTIME: EdgeRuntime = process.env.E2E_EDGE_RUNTIME === "worke
 /** A whole stack on fresh ports with its own keys, so it can run beside `./gw dev`. */
 export async function startTestStack(
   configPath: string = join(REPO_ROOT, "gateway.config.yaml"),
-): Promise<{ stack: RunningStack; output: string[] }> {
+): Promise<{ stack: RunningStack; output: string[]; metricsUrl: string }> {
   const output: string[] = [];
-  // Seven distinct ports: two calls of freePort may hand out the same just-released port.
+  // Eight distinct ports: two calls of freePort may hand out the same just-released port.
   const ports = new Set<number>();
-  while (ports.size < 7) ports.add(await freePort());
-  const [edge, central, demoUsers, demoIssuer, edgeInspector, demoOrders, centralAdmin] = [...ports] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  while (ports.size < 8) ports.add(await freePort());
+  const [edge, central, demoUsers, demoIssuer, edgeInspector, demoOrders, centralAdmin, metricsPort] = [
+    ...ports,
+  ] as [number, number, number, number, number, number, number, number];
   try {
     const stack = await startStack({
       ports: { edge, central, demoUsers, demoIssuer, edgeInspector, demoOrders, centralAdmin },
@@ -32,8 +26,9 @@ export async function startTestStack(
       edgeRuntime: EDGE_RUNTIME,
       ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
       onOutput: (name, line) => output.push(`${name}: ${line}`),
+      extraCentralEnv: { CENTRAL_METRICS_PORT: String(metricsPort) },
     });
-    return { stack, output };
+    return { stack, output, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
   } catch (error) {
     // The processes' last words say why a start failed (a port taken, a bad config).
     throw new Error(`${(error as Error).message}\n${output.slice(-15).join("\n")}`);

@@ -9,6 +9,7 @@ import type { GatewayMetrics } from "../metrics/index.ts";
 import { createProxy, type UpstreamAgentOptions } from "../proxy/index.ts";
 import type { CentralRedis } from "../redis/index.ts";
 import { createReplayProtection } from "../replay/index.ts";
+import { createW3cTracer, type Tracer } from "../tracing/index.ts";
 import { createTransforms } from "../transform/index.ts";
 import { createVariantRouting } from "../upstream/variants/index.ts";
 import { createWebSocketRelay, type UpgradeListener } from "../websocket/index.ts";
@@ -52,6 +53,8 @@ export interface CentralClients {
   clock?: Clock;
   /** One per process (prom-client registry), served by its own listener; put on the registry. */
   metrics?: GatewayMetrics;
+  /** W3C trace propagation, and span export when OTEL_* is set (src/tracing/); default propagation only. */
+  tracer?: Tracer;
   /** Randomness for retry jitter and load balancing; default Math.random. */
   random?: () => number;
   /**
@@ -110,10 +113,12 @@ export async function composeCentral(
   const clock = clients.clock === undefined ? {} : { now: clients.clock };
   if (redis !== undefined) registry.readiness.push(redisReadiness(config, redis));
 
+  const metrics = registry.metrics;
   const redisTimeout = settings.redisTimeoutMs === undefined ? {} : { timeoutMs: settings.redisTimeoutMs };
   const replay = createReplayProtection(config.identity, {
     logger,
     ...redisTimeout,
+    ...(metrics === undefined ? {} : { onReplayed: () => metrics.identityFailure("replayed") }),
     ...(redis === undefined ? {} : { redis }),
     ...clock,
   });
@@ -143,6 +148,7 @@ export async function composeCentral(
       ...(replay === undefined ? {} : { replay }),
       ...(clients.clock === undefined ? {} : { clock: clients.clock }),
       ...(consumers === undefined ? {} : { consumerPolicies: consumers.consumerPolicies }),
+      ...(metrics === undefined ? {} : { onDecision: metrics.rateLimit }),
     });
   // Routes with `grpc` are transcoded (one channel per address); the proxy gets the others.
   // grpc-js and protobufjs are only loaded when a route needs them (start-up time).
@@ -153,6 +159,7 @@ export async function composeCentral(
         ...(settings.grpcSchemas === undefined ? {} : { schemas: settings.grpcSchemas }),
         ...(clients.clock === undefined ? {} : { now: clients.clock }),
         ...(clients.random === undefined ? {} : { random: clients.random }),
+        ...(metrics === undefined ? {} : { onBreakerChange: metrics.breaker, onAttempt: metrics.upstream }),
       })
     : undefined;
   if (grpc !== undefined) registry.closers.push(() => grpc.close());
@@ -164,6 +171,7 @@ export async function composeCentral(
       ...(settings.agentOptions === undefined ? {} : { agentOptions: settings.agentOptions }),
       ...(clients.clock === undefined ? {} : { now: clients.clock }),
       ...(clients.random === undefined ? {} : { random: clients.random }),
+      ...(metrics === undefined ? {} : { onBreakerChange: metrics.breaker, onAttempt: metrics.upstream }),
     },
   );
   registry.closers.push(() => proxy.close());
@@ -199,6 +207,8 @@ export async function composeCentral(
     ...(lifecycle === undefined ? {} : { notReadyReason: () => lifecycle.notReadyReason() }),
     ...(replay === undefined ? {} : { replay }),
     ...(consumers === undefined ? {} : { keyVerification: consumers.verifyEndpoint }),
+    ...(metrics === undefined ? {} : { metrics }),
+    tracer: clients.tracer ?? createW3cTracer(),
     ...(websocket === undefined ? {} : { websocket }),
   });
   return {

@@ -5,6 +5,7 @@ import {
   createRateLimitPlugin,
   createRedisRateLimitStore,
   type RateLimitPlugin,
+  type RateLimitPluginDeps,
 } from "../plugins/rate-limit/index.ts";
 import { preloadRateLimitScript } from "../plugins/rate-limit/preload.ts";
 import type { CentralRedis } from "../redis/index.ts";
@@ -27,6 +28,8 @@ export function buildRateLimit(
     clock?: Clock;
     /** A consumer's own policies (consumers/), applied besides the route's. */
     consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
+    /** Every policy decision (metrics). */
+    onDecision?: RateLimitPluginDeps["onDecision"];
   },
 ): RateLimitPlugin {
   const store =
@@ -43,5 +46,6 @@ export function buildRateLimit(
     ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs + 50 }),
     ...(deps.replay === undefined ? {} : { replay: deps.replay }),
     ...(deps.consumerPolicies === undefined ? {} : { consumerPolicies: deps.consumerPolicies }),
+    ...(deps.onDecision === undefined ? {} : { onDecision: deps.onDecision }),
   });
 }

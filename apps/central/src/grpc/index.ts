@@ -5,6 +5,7 @@ import { GatewayError, type GrpcRouteConfig, type RouteConfig } from "@gateway/t
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../context.ts";
+import type { UpstreamOutcome } from "../metrics/index.ts";
 import type { Release } from "../resilience/bulkhead/index.ts";
 import { unavailableError } from "../upstream/call.ts";
 import type { UpstreamPoolDeps } from "../upstream/pool.ts";
@@ -26,6 +27,8 @@ export interface GrpcTranscoderDeps {
   now?: () => number;
   random?: () => number;
   onBreakerChange?: UpstreamPoolDeps["onBreakerChange"];
+  /** Every call's outcome and duration, per route (gateway_upstream_duration_seconds). */
+  onAttempt?: (route: string, outcome: UpstreamOutcome, seconds: number) => void;
 }
 
 export interface GrpcTranscoder {
@@ -148,6 +151,21 @@ export function createGrpcTranscoder(
       query: queryOf(req.url),
       body,
     });
+    // The call's client span: the service sees its id as the parent in the traceparent metadata.
+    const span = context.trace?.span("grpc.transcode", "client", {
+      "rpc.system": "grpc",
+      "rpc.method": binding.grpc.fullName,
+      "server.address": grpcRoute.config.address,
+    });
+    if (span !== undefined) {
+      req.headers.traceparent = span.traceparent();
+      if (context.trace?.tracestate === undefined) delete req.headers.tracestate;
+      else req.headers.tracestate = context.trace.tracestate;
+      res.once("close", () => {
+        const status = res.statusCode;
+        span.end({ "http.response.status_code": status }, status >= 500 ? `HTTP ${status}` : undefined);
+      });
+    }
     const metadata = await callMetadata(
       req.headers,
       identity,
@@ -164,14 +182,24 @@ export function createGrpcTranscoder(
     const picked = grpcRoute.upstream.pool.pick();
     if (!picked.ok) {
       release();
+      if (picked.reason === "breaker_open") context.breaker = "open";
       throw unavailableError(picked.reason, picked.retryAfterMs);
     }
+    context.breaker = picked.lease.breaker ?? "closed";
     context.upstream = `grpc://${grpcRoute.config.address}`;
     const options = {
       now,
       onEnd(end: Parameters<typeof grpcOutcome>[0]) {
-        picked.lease.report(grpcOutcome(end));
+        const outcome = grpcOutcome(end);
+        picked.lease.report(outcome);
         release();
+        if (outcome.kind === "cancelled") return;
+        context.upstreamLatencyMs = outcome.latencyMs;
+        deps.onAttempt?.(
+          route.name,
+          outcome.kind === "failure" ? outcome.failure : outcome.status >= 500 ? "http_5xx" : "success",
+          outcome.latencyMs / 1000,
+        );
       },
       client: clients.get(grpcRoute.config.address, grpcRoute.config.tls),
       binding,

@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 export interface LogDestinationOptions {
   /** File descriptor or path; default 1 (stdout). */
@@ -25,4 +25,39 @@ export function createLogDestination(
     minLength: options.minLength ?? 4096,
     periodicFlush: options.flushIntervalMs ?? 250,
   });
+}
+
+/**
+ * Where a secret could reach a log line through a logged object (an error's request, a header
+ * bag): these paths are censored whatever logs them. The access log itself never logs headers.
+ */
+const REDACT_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-api-key"]',
+  'req.headers["x-gateway-identity"]',
+  "headers.authorization",
+  "headers.cookie",
+  'headers["x-api-key"]',
+  'headers["x-gateway-identity"]',
+  'headers["set-cookie"]',
+  "authorization",
+  "cookie",
+];
+
+/**
+ * Central's logger: JSON lines with an ISO `ts`, the level as a word (`info`, `warn`, ...) and
+ * `tier: "central"`, the same shape as the edge's lines (ACCESS_LOG_FIELDS in @gateway/types).
+ */
+export function createCentralLogger(level: string, destination: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { tier: "central" },
+      timestamp: () => `,"ts":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
+    },
+    destination,
+  );
 }

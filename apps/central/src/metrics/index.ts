@@ -1,11 +1,24 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import {
+  type CounterSeries,
+  createFastCounter,
+  createFastHistogram,
+  type HistogramSeries,
+} from "./fast-series.ts";
 import { METRIC_NAMES } from "./names.ts";
 
 export { CENTRAL_METRIC_NAMES, METRIC_NAMES } from "./names.ts";
 export { createMetricsServer, type MetricsServer } from "./server.ts";
 
 export type RateLimitDecision = "allowed" | "limited" | "failed_open" | "failed_closed";
-export type UpstreamOutcome = "success" | "http_5xx" | "connect_error" | "timeout" | "reset" | "breaker_open";
+export type UpstreamOutcome =
+  | "success"
+  | "http_5xx"
+  | "connect_error"
+  | "connect_timeout"
+  | "timeout"
+  | "reset"
+  | "breaker_open";
 export type BreakerState = "closed" | "half_open" | "open";
 
 /** What central records; each method is cheap enough for the request path (labels from bounded sets). */
@@ -24,6 +37,7 @@ export interface GatewayMetrics {
   configReload(result: "applied" | "rejected"): void;
 }
 
+const UNROUTED = "(unrouted)";
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 /** Request latencies from sub-millisecond (rejections) to the longest route timeout. */
@@ -32,6 +46,26 @@ const REDIS_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 /** A free-form label value (a reason, a cache status) that is not a short token is counted as "other". */
 function boundedLabel(value: string): string {
   return /^[a-z_-]{1,32}$/.test(value) ? value : "other";
+}
+
+/** Two-level child cache: `outer` → `inner` → the prom-client child `make` builds once. */
+function cached<Child>(
+  cache: Map<string, Map<string, Child>>,
+  outer: string,
+  inner: string,
+  make: () => Child,
+): Child {
+  let byInner = cache.get(outer);
+  if (byInner === undefined) {
+    byInner = new Map();
+    cache.set(outer, byInner);
+  }
+  let child = byInner.get(inner);
+  if (child === undefined) {
+    child = make();
+    byInner.set(inner, child);
+  }
+  return child;
 }
 
 export interface MetricsOptions {
@@ -43,31 +77,28 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.collectDefaults !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const requests = new Counter({
+  // The four metrics recorded on every request: series resolved once per label set (fast-series.ts).
+  const requests = createFastCounter(registry, {
     name: METRIC_NAMES.requests,
     help: "Requests answered by central, by route, method and status",
     labelNames: ["route", "method", "status"],
-    registers,
   });
-  const requestDuration = new Histogram({
+  const requestDuration = createFastHistogram(registry, {
     name: METRIC_NAMES.requestDuration,
     help: "Time from request to response end at central, by route, method and status",
     labelNames: ["route", "method", "status"],
     buckets: LATENCY_BUCKETS,
-    registers,
   });
-  const upstreamDuration = new Histogram({
+  const upstreamDuration = createFastHistogram(registry, {
     name: METRIC_NAMES.upstreamDuration,
     help: "Time to the upstream's response headers (or failure), by route and outcome",
     labelNames: ["route", "outcome"],
     buckets: LATENCY_BUCKETS,
-    registers,
   });
-  const rateLimitDecisions = new Counter({
+  const rateLimitDecisions = createFastCounter(registry, {
     name: METRIC_NAMES.rateLimitDecisions,
     help: "Rate-limit decisions by policy and outcome",
     labelNames: ["policy", "decision"],
-    registers,
   });
   const identityFailures = new Counter({
     name: METRIC_NAMES.identityFailures,
@@ -117,18 +148,47 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registers,
   });
 
+  // Children per label set, looked up without building a label object or key string per call
+  // (prom-client's labels() hashes a fresh object each time). The label sets are bounded.
+  type RequestChildren = { count: CounterSeries; duration: HistogramSeries };
+  const requestCache = new Map<string, Map<string, Map<number, RequestChildren>>>();
+  const requestChildren = (route: string, method: string, status: number): RequestChildren => {
+    let byMethod = requestCache.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      requestCache.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let children = byStatus.get(status);
+    if (children === undefined) {
+      const code = status >= 100 && status <= 599 ? String(status) : "other";
+      children = {
+        count: requests.child(route, method, code),
+        duration: requestDuration.child(route, method, code),
+      };
+      byStatus.set(status, children);
+    }
+    return children;
+  };
+  const upstreamChildren = new Map<string, Map<string, HistogramSeries>>();
+  const rateLimitChildren = new Map<string, Map<string, CounterSeries>>();
+
   return {
     registry,
     request(route, method, status, seconds) {
-      const labels = [route ?? "(unrouted)", METHODS.has(method) ? method : "OTHER", String(status)];
-      requests.labels(...labels).inc();
-      requestDuration.labels(...labels).observe(seconds);
+      const children = requestChildren(route ?? UNROUTED, METHODS.has(method) ? method : "OTHER", status);
+      children.count.inc();
+      children.duration.observe(seconds);
     },
     upstream(route, outcome, seconds) {
-      upstreamDuration.labels(route, outcome).observe(seconds);
+      cached(upstreamChildren, route, outcome, () => upstreamDuration.child(route, outcome)).observe(seconds);
     },
     rateLimit(policy, decision) {
-      rateLimitDecisions.labels(policy, decision).inc();
+      cached(rateLimitChildren, policy, decision, () => rateLimitDecisions.child(policy, decision)).inc();
     },
     identityFailure(reason) {
       identityFailures.labels(boundedLabel(reason)).inc();

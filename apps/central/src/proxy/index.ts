@@ -5,6 +5,7 @@ import { GatewayError, type RouteConfig, targetQuery } from "@gateway/types";
 import type { Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { type GatewayContext, gatewayContext } from "../context.ts";
+import type { Span } from "../tracing/index.ts";
 import { callUpstream } from "../upstream/call.ts";
 import {
   type AgentRegistry,
@@ -14,6 +15,7 @@ import {
 import { createRequestBody, hasChunkedBody, type RequestBody } from "../upstream/http/body.ts";
 import { upstreamPath } from "../upstream/http/target.ts";
 import type { HttpRequestSpec } from "../upstream/http/transport.ts";
+import { type AttemptObserver, observedTransport } from "../upstream/observe.ts";
 import type { Lease, TargetSnapshot } from "../upstream/types.ts";
 import { upstreamKey, upstreamRoutes } from "../upstream/variants/index.ts";
 import { createExchange, type Exchange } from "./exchange.ts";
@@ -33,6 +35,8 @@ export interface ProxyDeps {
   random?: () => number;
   /** Every circuit-breaker transition, per route and target (metrics). */
   onBreakerChange?: (route: string, target: string, state: "closed" | "open" | "half_open") => void;
+  /** Every upstream attempt's outcome and time to the response head, per route (metrics). */
+  onAttempt?: (route: string, ...attempt: Parameters<AttemptObserver>) => void;
 }
 
 export interface RouteSnapshot {
@@ -116,16 +120,19 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
   const upstreams = new Map<string, RouteUpstream>();
   // One pool per route, or per variant of a split route (upstream/variants).
   for (const [key, route] of routes.flatMap(upstreamRoutes)) {
-    upstreams.set(
-      key,
-      createRouteUpstream(route, {
-        agents,
-        logger: deps.logger,
-        now,
-        random,
-        ...(deps.onBreakerChange === undefined ? {} : { onBreakerChange: deps.onBreakerChange }),
-      }),
-    );
+    const upstream = createRouteUpstream(route, {
+      agents,
+      logger: deps.logger,
+      now,
+      random,
+      ...(deps.onBreakerChange === undefined ? {} : { onBreakerChange: deps.onBreakerChange }),
+    });
+    const onAttempt = deps.onAttempt;
+    if (onAttempt !== undefined)
+      upstream.transport = observedTransport(upstream.transport, (outcome, seconds) =>
+        onAttempt(route.name, outcome, seconds),
+      );
+    upstreams.set(key, upstream);
   }
 
   const forward = (
@@ -147,6 +154,10 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
     const chunked = hasChunkedBody(req);
     let body: RequestBody | undefined;
     const hashKey = hashKeyOf(upstream, req, context);
+    const trace = context.trace;
+    // One client span per attempt: the service sees its span id as the parent in `traceparent`.
+    let span: Span | undefined;
+    let attemptStartedAt = 0;
     callUpstream<HttpRequestSpec, IncomingMessage>({
       pool: upstream.pool,
       transport: upstream.transport,
@@ -162,7 +173,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
         },
         onCancel: (listener) => exchange.onOver(listener),
       },
-      async prepare(target) {
+      async prepare(target, attempt) {
         const http = upstream.targets[target.index];
         if (http === undefined) throw new Error(`no HTTP target at index ${target.index}`);
         const pathAndQuery = upstreamPath(http, rewritten) + query;
@@ -175,19 +186,40 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
         );
         context.upstream = http.origin;
         req.url = pathAndQuery;
+        if (trace !== undefined) {
+          span?.end(undefined, "retried");
+          span = trace.span("upstream", "client", {
+            "server.address": http.origin,
+            "gateway.attempt": attempt,
+          });
+          req.headers.traceparent = span.traceparent();
+          if (trace.tracestate === undefined) delete req.headers.tracestate;
+          else req.headers.tracestate = trace.tracestate;
+        }
         body ??= createRequestBody(
           req,
           Math.min(retry.maxBufferedBodyBytes, route.maxBodyBytes),
           bodyCounter(exchange),
         );
         if (chunked) req.headers["transfer-encoding"] = "chunked";
+        attemptStartedAt = performance.now();
         return { req, res, body };
       },
     }).then((result) => {
+      if (attemptStartedAt !== 0) context.upstreamLatencyMs = performance.now() - attemptStartedAt;
       if (!result.ok) {
-        if ("error" in result) exchange.fail(result.error);
+        span?.end(undefined, "error" in result ? result.error.code : "cancelled");
+        if ("error" in result) {
+          if (result.refused === "breaker_open") context.breaker = "open";
+          exchange.fail(result.error);
+        }
         return;
       }
+      context.breaker = result.lease.breaker ?? "closed";
+      span?.end(
+        { "http.response.status_code": result.status },
+        result.status >= 500 ? `HTTP ${result.status}` : undefined,
+      );
       if (!exchange.respond()) {
         result.response.destroy();
         result.lease.report({ kind: "cancelled" });

@@ -42,6 +42,8 @@ export interface ReplayProtectionDeps {
   logger: Pick<Logger, "warn" | "info" | "debug" | "error">;
   /** Clock (ms) of the in-process store; default Date.now. */
   now?: () => number;
+  /** Every replayed token refused (for the identity failures metric). */
+  onReplayed?: () => void;
   /** The standalone check's deadline (the fail mode applies past it). Default 250. */
   timeoutMs?: number;
 }
@@ -87,6 +89,7 @@ export function createReplayProtection(
         return identityUnavailableError();
       }
       logger.debug({ requestId, reason: "replayed" }, "identity rejected");
+      deps.onReplayed?.();
       return replayedTokenError();
     },
     folded: {
@@ -94,7 +97,9 @@ export function createReplayProtection(
       failed: (ticket, error) => (failMode.failed(ticket, error) ? undefined : identityUnavailableError()),
       answered(ticket, replayed) {
         failMode.succeeded(ticket);
-        return replayed ? replayedTokenError() : undefined;
+        if (!replayed) return undefined;
+        deps.onReplayed?.();
+        return replayedTokenError();
       },
     },
   };

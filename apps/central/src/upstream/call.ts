@@ -28,7 +28,7 @@ export interface CallOptions<Request, Response> {
 export type CallResult<Response> =
   /** The upstream answered (any status, a 5xx that was not retried included); report the outcome on `lease` when the response is over. */
   | { ok: true; status: number; response: Response; lease: Lease; startedAt: number }
-  | { ok: false; error: GatewayError }
+  | { ok: false; error: GatewayError; refused?: "breaker_open" | "no_healthy_target" }
   | { ok: false; cancelled: true };
 
 export function failureError(failure: AttemptFailure): GatewayError {
@@ -111,7 +111,11 @@ export async function callUpstream<Request, Response>(
       ...(options.hashKey === undefined ? {} : { hashKey: options.hashKey }),
     });
     if (!picked.ok)
-      return { ok: false, error: lastError ?? unavailableError(picked.reason, picked.retryAfterMs) };
+      return {
+        ok: false,
+        error: lastError ?? unavailableError(picked.reason, picked.retryAfterMs),
+        refused: picked.reason,
+      };
     const { lease } = picked;
     tried.add(lease.target.index);
     const mayRetryAgain = () =>

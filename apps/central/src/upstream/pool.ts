@@ -120,6 +120,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions, deps: UpstreamP
     let reported = false;
     const result: Lease = {
       target: targets[index] as UpstreamTarget,
+      breaker: (breakers[index] as CircuitBreaker).state() === "half_open" ? "half_open" : "closed",
       report(outcome) {
         if (reported) return;
         reported = true;

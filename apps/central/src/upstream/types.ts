@@ -39,6 +39,8 @@ export type Outcome =
 /** One request's hold on one target: counts as outstanding until `report` is called. */
 export interface Lease {
   readonly target: UpstreamTarget;
+  /** The target's circuit breaker when the lease was taken: closed, or half_open for a trial. */
+  readonly breaker?: "closed" | "half_open";
   /** Idempotent: only the first report counts. */
   report(outcome: Outcome): void;
 }

@@ -193,12 +193,14 @@ describe("metadata", () => {
       verified: true,
       userId: "alice",
       requestId: response.headers.get("x-request-id"),
-      traceparent,
+      // the same trace; central's span of the call as the parent
+      traceparent: expect.stringMatching(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/),
       forwarded: { "x-demo-trace": "forward-me" },
       roles: ["user"],
     });
     expect(response.headers.get("grpc-metadata-x-served-by")).toBe("demo-orders");
     expect(response.headers.get("grpc-trailer-x-verified-by")).toBe("demo-orders");
+    expect(body.traceparent).not.toContain("b7ad6b7169203331");
     const { metadata } = await seen;
     expect(metadata.get("x-demo-other")).toEqual([]);
     // The token is bound to the gRPC call: as an HTTP GET of the public path it does not verify.

@@ -6,7 +6,9 @@ import { IDENTITY_HEADER, type Identity } from "@gateway/types";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, inject } from "vitest";
+import type { GatewayMetrics } from "../../src/metrics/index.ts";
 import { createRateLimitPlugin, createRedisRateLimitStore } from "../../src/plugins/rate-limit/index.ts";
+import type { Tracer } from "../../src/tracing/index.ts";
 import { testConfigPreambleYaml } from "../support/config.ts";
 import { type CentralUnderTest, startCentral } from "../support/harness.ts";
 
@@ -39,7 +41,10 @@ export interface GrpcUnderTest {
  *   /api/orders-fragile  the demo service behind a breaker that opens after 3 consecutive failures
  *   /api/orders-gone     like orders-down, for the breaker tests (its breaker opens)
  */
-export function useGrpcCentral(onStarted: (started: GrpcUnderTest) => void): void {
+export function useGrpcCentral(
+  onStarted: (started: GrpcUnderTest) => void,
+  options: { tracer?: Tracer; metrics?: GatewayMetrics } = {},
+): void {
   let orders: OrdersServer | undefined;
   let central: CentralUnderTest | undefined;
   let redis: Redis | undefined;
@@ -111,7 +116,13 @@ ${grpc("")}
       store: createRedisRateLimitStore(redis),
       logger: pino({ level: "silent" }),
     });
-    central = await startCentral({ yaml, redis: "none", rateLimit });
+    central = await startCentral({
+      yaml,
+      redis: "none",
+      rateLimit,
+      ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    });
     const started = central;
     onStarted({
       central: started,

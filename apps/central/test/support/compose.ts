@@ -12,11 +12,13 @@ import {
 import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
 import type { Redis } from "ioredis";
-import { pino } from "pino";
 import { type ComposedCentral, composeCentral } from "../../src/composition/index.ts";
+import { createCentralLogger } from "../../src/logging/index.ts";
+import type { GatewayMetrics } from "../../src/metrics/index.ts";
+import type { Tracer } from "../../src/tracing/index.ts";
 
 export interface LogLine {
-  level: number;
+  level: string;
   msg: string;
   [key: string]: unknown;
 }
@@ -56,6 +58,8 @@ export async function composeTestCentral(opts: {
   keyPrefix: string;
   /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
   resilience?: { now?: () => number; random?: () => number };
+  metrics?: GatewayMetrics;
+  tracer?: Tracer;
 }): Promise<TestCentral> {
   const config = compileCentral(parseConfig(opts.yaml, {}));
   const [edgeKeys, centralKeys] = await Promise.all([
@@ -81,7 +85,9 @@ export async function composeTestCentral(opts: {
       centralPrivateJwk: centralKeys.privateJwk,
     },
     {
-      logger: pino({ level: "debug" }, sink),
+      logger: createCentralLogger("debug", sink),
+      ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
+      ...(opts.tracer === undefined ? {} : { tracer: opts.tracer }),
       ...(opts.redis === undefined ? {} : { redis: opts.redis }),
       ...(opts.resilience?.now === undefined ? {} : { clock: opts.resilience.now }),
       ...(opts.resilience?.random === undefined ? {} : { random: opts.resilience.random }),

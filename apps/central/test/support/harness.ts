@@ -5,7 +5,10 @@ import type { CentralConfig, Identity } from "@gateway/types";
 import type { RequestHandler } from "express";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
+import type { GatewayMetrics } from "../../src/metrics/index.ts";
+import { instrumentRedis } from "../../src/redis/instrument.ts";
 import { createServer } from "../../src/server/index.ts";
+import type { Tracer } from "../../src/tracing/index.ts";
 import { composeTestCentral, type LogLine, type TestCentral } from "./compose.ts";
 
 export { ALICE, type LogLine } from "./compose.ts";
@@ -37,14 +40,20 @@ export async function startCentral(opts: {
   rateLimit?: RequestHandler;
   /** Clock and randomness for the resilience mechanisms (breakers, budgets, balancers). */
   resilience?: { now?: () => number; random?: () => number };
+  /** Metrics central records into (its Redis client instrumented as main.ts does). */
+  metrics?: GatewayMetrics;
+  tracer?: Tracer;
 }): Promise<CentralUnderTest> {
   const redis = opts.redis === "none" ? undefined : new Redis(inject("redisUrl"));
+  if (redis !== undefined && opts.metrics !== undefined) instrumentRedis(redis, opts.metrics);
   const test = await composeTestCentral({
     yaml: opts.yaml,
     keyPrefix: "test",
     ...(redis === undefined ? {} : { redis }),
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
     ...(opts.resilience === undefined ? {} : { resilience: opts.resilience }),
+    ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
+    ...(opts.tracer === undefined ? {} : { tracer: opts.tracer }),
   });
   const server = createServer(
     test.central.app,

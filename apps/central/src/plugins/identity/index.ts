@@ -31,6 +31,8 @@ export interface IdentityVerificationDeps {
    * check to settle.
    */
   replay?: Pick<ReplayProtection, "pending">;
+  /** Every rejected token, by reason (`missing`, `expired`, `bad_signature`, ...; for metrics). */
+  onFailure?: (reason: string) => void;
 }
 
 /**
@@ -43,10 +45,12 @@ export function createIdentityVerification(deps: IdentityVerificationDeps): Requ
     const context = gatewayContext(res);
     const header = req.headers[IDENTITY_HEADER];
     if (header === undefined || header === "") {
+      deps.onFailure?.("missing");
       next(new GatewayError("unauthorized", "identity token required"));
       return;
     }
     if (Array.isArray(header)) {
+      deps.onFailure?.("malformed");
       next(new GatewayError("invalid_identity", "identity token is malformed"));
       return;
     }
@@ -55,9 +59,11 @@ export function createIdentityVerification(deps: IdentityVerificationDeps): Requ
         if (!result.ok || result.reusable) {
           // Reusable (unbound) tokens are for services; this verifier never accepts them.
           if (result.ok) {
+            deps.onFailure?.("binding_mismatch");
             next(new GatewayError("invalid_identity", CLIENT_MESSAGE.binding_mismatch));
             return;
           }
+          deps.onFailure?.(result.reason);
           deps.logger.debug({ requestId: context.requestId, reason: result.reason }, "identity rejected");
           const message =
             result.reason === "missing" ? "identity token required" : CLIENT_MESSAGE[result.reason];

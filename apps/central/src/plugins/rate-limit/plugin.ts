@@ -24,6 +24,8 @@ export interface RateLimitPluginDeps {
    * consumer record), applied on every route besides the route's own.
    */
   consumerPolicies?: (sub: string) => readonly string[] | Promise<readonly string[]>;
+  /** Every policy's decision on every evaluated request (for metrics). */
+  onDecision?: (policy: string, decision: "allowed" | "limited" | "failed_open" | "failed_closed") => void;
 }
 
 export type RateLimitPlugin = RequestHandler & { health(): { redis: "ok" | "degraded" } };
@@ -87,7 +89,12 @@ export function createRateLimitPlugin(
   }
 
   function unavailable(res: Response, next: NextFunction, applicable: RateLimitPolicy[]): void {
-    if (applicable.some((policy) => policy.failMode === "closed")) {
+    const closed = applicable.some((policy) => policy.failMode === "closed");
+    gatewayContext(res).rateLimit = closed ? "failed_closed" : "failed_open";
+    if (deps.onDecision !== undefined)
+      for (const policy of applicable)
+        deps.onDecision(policy.name, policy.failMode === "closed" ? "failed_closed" : "failed_open");
+    if (closed) {
       next(new GatewayError("service_unavailable", "Rate limiting is unavailable", { "Retry-After": "1" }));
       return;
     }
@@ -139,10 +146,14 @@ export function createRateLimitPlugin(
     const mark = replay === undefined ? undefined : takePendingReplay(context, "rate-limit");
     const replayTicket = mark === undefined ? undefined : replay?.begin();
     const ticket = outage.begin();
+    const span = context.trace?.span("rate_limit", "internal", {
+      "gateway.rate_limit.policies": applicable.length,
+    });
     let outcome: PolicyDecision[] | "replayed";
     try {
       outcome = await withTimeout(evaluate(checks, mark), timeoutMs, "rate limit evaluation");
     } catch (error) {
+      span?.end(undefined, "rate limit store unavailable");
       outage.failed(ticket, error);
       const refusal = replayTicket === undefined ? undefined : replay?.failed(replayTicket, error);
       return refusal === undefined ? unavailable(res, next, applicable) : next(refusal);
@@ -150,8 +161,18 @@ export function createRateLimitPlugin(
     outage.succeeded(ticket);
     const refusal =
       replayTicket === undefined ? undefined : replay?.answered(replayTicket, outcome === "replayed");
-    if (refusal !== undefined || outcome === "replayed") return next(refusal);
+    if (refusal !== undefined || outcome === "replayed") {
+      span?.end({ "gateway.rate_limit.replayed": true });
+      return next(refusal);
+    }
 
+    let limited = false;
+    for (const { policy, decision } of outcome) {
+      if (!decision.allowed) limited = true;
+      deps.onDecision?.(policy.name, decision.allowed ? "allowed" : "limited");
+    }
+    context.rateLimit = limited ? "limited" : "allowed";
+    span?.end({ "gateway.rate_limit.limited": limited });
     const answer = verdict(outcome, table.policyHeaderOf(applicable));
     if ("denied" in answer) return next(answer.denied);
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);

@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
 import { deltaSeconds, parseCacheControl } from "./cache-control.ts";
-import { annotate, type Forward, type Outcome } from "./cache-status.ts";
+import { annotate, type Forward, type Outcome, xCache } from "./cache-status.ts";
 import {
   CLIENT_VALIDATORS,
   notModified,
@@ -75,6 +75,7 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
     const requestCc = parseCacheControl(headers.get("cache-control"));
     const passThrough = PASS_THROUGH_CONDITIONS.find((name) => headers.has(name));
     if (passThrough !== undefined || requestCc.has("no-store")) {
+      c.set("cacheForward", passThrough !== undefined ? "bypass" : "request");
       await next();
       finish(c, config, {
         kind: "forwarded",
@@ -103,6 +104,7 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
         const answered = serveRange(c, config, lookup.entry, currentAge(lookup.entry.meta, now), range);
         if (answered) return;
       }
+      c.set("cacheForward", "bypass");
       await next();
       finish(c, config, {
         kind: "forwarded",
@@ -179,6 +181,7 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
     const { meta } = lookup.entry;
     const original = c.get("clientHeaders");
     c.set("clientHeaders", withValidators(withoutClientValidators(original), meta));
+    c.set("cacheForward", fwd);
     const requestTime = deps.now();
     await next();
     const responseTime = deps.now();
@@ -234,6 +237,7 @@ export function edgeCache(deps: EdgeCacheDeps): MiddlewareHandler<EdgeHonoEnv> {
   ): Promise<void> {
     const original = c.get("clientHeaders");
     c.set("clientHeaders", withoutClientValidators(original));
+    c.set("cacheForward", lookup.fwd);
     const requestTime = deps.now();
     await next();
     const responseTime = deps.now();
@@ -473,6 +477,7 @@ function finish(
   let response = c.res;
   if (config.stripTargetedHeaders) for (const name of TARGETED_FIELDS) response.headers.delete(name);
   annotate(response.headers, outcome);
+  c.set("cacheStatus", xCache(outcome).toLowerCase());
   const asked = clientHeaders ?? c.get("clientHeaders");
   if (
     response.status === 200 &&

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import type { OriginRequest, ScriptedResponse } from "../../../test/shared/programmable-origin-types.ts";
 import { createFixture } from "../../../test/workerd/edge-fixture.ts";
+import type { EdgeLogSink } from "../access-log/index.ts";
 import { cacheApiStore, durableObjectIndex } from "./index.ts";
 
 /** Routes with a cache, in front of the programmable origin (test/node/programmable-origin.ts). */
@@ -31,7 +32,9 @@ export interface CacheFixture {
   advance(seconds: number): void;
 }
 
-export async function createCacheFixture(options: { purgeSecret?: string } = {}): Promise<CacheFixture> {
+export async function createCacheFixture(
+  options: { purgeSecret?: string; log?: EdgeLogSink } = {},
+): Promise<CacheFixture> {
   const clock = { now: Date.now() };
   const cacheName = `test-${crypto.randomUUID()}`;
   const { app } = await createFixture({
@@ -39,6 +42,7 @@ export async function createCacheFixture(options: { purgeSecret?: string } = {})
     extraRoutes: CACHE_ROUTES,
     deps: {
       now: () => clock.now,
+      ...(options.log ? { log: options.log } : {}),
       cache: {
         store: cacheApiStore(() => caches.open(cacheName)),
         index: durableObjectIndex(env.CACHE_INDEX as NonNullable<typeof env.CACHE_INDEX>),

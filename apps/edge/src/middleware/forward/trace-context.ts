@@ -1,16 +1,9 @@
 /**
- * W3C trace context for central: the validated incoming traceparent (and the
- * client's tracestate with it), or neither. A client's tracestate without a
- * valid traceparent is dropped.
+ * W3C trace context for central: the request's traceparent (the client's when valid, else the
+ * one the edge started) and the client's tracestate when it came with a valid traceparent.
  */
-export function setTraceContext(
-  headers: Headers,
-  traceparent: string | undefined,
-  tracestate: string | null,
-): void {
-  headers.delete("traceparent");
-  headers.delete("tracestate");
-  if (traceparent === undefined) return;
+export function setTraceContext(headers: Headers, traceparent: string, tracestate: string | undefined): void {
   headers.set("traceparent", traceparent);
-  if (tracestate !== null) headers.set("tracestate", tracestate);
+  if (tracestate === undefined) headers.delete("tracestate");
+  else headers.set("tracestate", tracestate);
 }

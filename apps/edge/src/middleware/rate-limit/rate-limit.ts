@@ -41,6 +41,7 @@ export function createCoarseRateLimit(options: CoarseRateLimitOptions) {
         }),
       );
       const denied = results.filter((result) => !result.decision.allowed);
+      c.set("rateLimit", denied.length > 0 ? "limited" : "allowed");
       if (denied.length > 0) throw rateLimitedError(applied, denied);
     }
     await next();

@@ -23,6 +23,7 @@ export function createRememberCentralLimits(options: { memory: RememberedLimits;
       const headers: Record<string, string> = { "retry-after": String(retryAfter) };
       if (remembered.policyHeader) headers["ratelimit-policy"] = remembered.policyHeader;
       if (remembered.policyName) headers.ratelimit = `"${remembered.policyName}";r=0;t=${retryAfter}`;
+      c.set("rateLimit", "limited");
       throw new GatewayError("rate_limited", "rate limit exceeded; retry later", headers);
     }
 

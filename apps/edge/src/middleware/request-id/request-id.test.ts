@@ -1,7 +1,6 @@
-import { acceptedRequestId } from "@gateway/types";
+import { acceptedRequestId, parseTraceparent, validTracestate } from "@gateway/types";
 import { describe, expect, it } from "vitest";
 import { createFixture, recorded } from "../../../test/workerd/edge-fixture.ts";
-import { validTraceparent } from "./traceparent.ts";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -23,25 +22,53 @@ describe("request id", () => {
     }
   });
 
-  it("propagates a valid traceparent (and tracestate) and drops an invalid one", async () => {
+  it("propagates a valid traceparent (and tracestate) unchanged", async () => {
     const { app } = await createFixture();
     const valid = await recorded(
       await app.request("/api/public/x", { headers: { traceparent: TRACEPARENT, tracestate: "k=v" } }),
     );
     expect(valid.headers.traceparent).toBe(TRACEPARENT);
     expect(valid.headers.tracestate).toBe("k=v");
-    const invalid = await recorded(
-      await app.request("/api/public/x", { headers: { traceparent: "00-zz-00", tracestate: "k=v" } }),
-    );
-    expect(invalid.headers.traceparent).toBeUndefined();
-    expect(invalid.headers.tracestate).toBeUndefined();
   });
 
-  it("acceptedRequestId and validTraceparent follow their formats", () => {
+  it("starts a new sampled trace for a missing or malformed traceparent and drops the tracestate", async () => {
+    const { app } = await createFixture();
+    const seen = new Set<string>();
+    for (const sent of [
+      undefined,
+      "00-zz-00",
+      `00-${"0".repeat(32)}-00f067aa0ba902b7-01`,
+      "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+    ]) {
+      const headers: Record<string, string> = { tracestate: "k=v" };
+      if (sent !== undefined) headers.traceparent = sent;
+      const forwarded = await recorded(await app.request("/api/public/x", { headers }));
+      const parsed = parseTraceparent(forwarded.headers.traceparent as string | undefined);
+      expect(parsed, String(sent)).toBeDefined();
+      expect(parsed?.flags).toBe("01");
+      expect(parsed?.traceId).not.toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+      expect(forwarded.headers.tracestate).toBeUndefined();
+      seen.add(parsed?.traceId as string);
+    }
+    expect(seen.size).toBe(4);
+  });
+
+  it("acceptedRequestId, parseTraceparent and validTracestate follow their formats", () => {
     expect(acceptedRequestId(null)).toBeUndefined();
     expect(acceptedRequestId("a".repeat(128))).toBe("a".repeat(128));
-    expect(validTraceparent(TRACEPARENT)).toBe(TRACEPARENT);
-    expect(validTraceparent(`00-${"0".repeat(32)}-00f067aa0ba902b7-01`)).toBeUndefined();
-    expect(validTraceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).toBeUndefined();
+    expect(parseTraceparent(TRACEPARENT)).toEqual({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      parentId: "00f067aa0ba902b7",
+      flags: "01",
+    });
+    expect(parseTraceparent(`00-${"0".repeat(32)}-00f067aa0ba902b7-01`)).toBeUndefined();
+    expect(parseTraceparent(`00-4bf92f3577b34da6a3ce929d0e0e4736-${"0".repeat(16)}-01`)).toBeUndefined();
+    expect(parseTraceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).toBeUndefined();
+    expect(parseTraceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")).toBeUndefined();
+    expect(validTracestate("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7")).toBe(
+      "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7",
+    );
+    expect(validTracestate("bad key=v")).toBeUndefined();
+    expect(validTracestate("k=v\r\nx: y")).toBeUndefined();
   });
 });
