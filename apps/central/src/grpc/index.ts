@@ -6,7 +6,7 @@ import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { gatewayContext } from "../context.ts";
 import type { UpstreamOutcome } from "../metrics/index.ts";
-import type { Release } from "../resilience/bulkhead/index.ts";
+import { overloadedError, type Release } from "../resilience/bulkhead/index.ts";
 import { unavailableError } from "../upstream/call.ts";
 import type { UpstreamPoolDeps } from "../upstream/pool.ts";
 import type { TargetSnapshot } from "../upstream/types.ts";
@@ -70,17 +70,7 @@ function queryOf(url: string): URLSearchParams {
 /** A slot in the route's bulkhead, or 503 overloaded at once when it and its queue are full. */
 function acquireSlot(upstream: GrpcUpstream, res: Response): Promise<Release> {
   return new Promise((resolve, reject) => {
-    const cancel = upstream.bulkhead.acquire(resolve, (reason) =>
-      reject(
-        new GatewayError(
-          "overloaded",
-          reason === "full"
-            ? "too many requests in flight for this route"
-            : "waited too long for a free slot",
-          { "retry-after": "1" },
-        ),
-      ),
-    );
+    const cancel = upstream.bulkhead.acquire(resolve, (reason) => reject(overloadedError(reason)));
     // Left while queued: the slot is never taken. (The response closes with the connection;
     // a listener on the keep-alive socket itself would pile up, one per request.)
     res.once("close", cancel);

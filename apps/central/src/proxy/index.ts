@@ -5,6 +5,7 @@ import { GatewayError, type RouteConfig, targetQuery } from "@gateway/types";
 import type { Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { type GatewayContext, gatewayContext } from "../context.ts";
+import { overloadedError } from "../resilience/bulkhead/index.ts";
 import type { Span } from "../tracing/index.ts";
 import { callUpstream } from "../upstream/call.ts";
 import {
@@ -247,16 +248,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
         exchange.onOver(release);
         if (exchange.state === "waiting") forward(req, res, context, upstream, exchange, next);
       },
-      (reason) =>
-        exchange.fail(
-          new GatewayError(
-            "overloaded",
-            reason === "full"
-              ? "too many requests in flight for this route"
-              : "waited too long for a free slot",
-            { "retry-after": "1" },
-          ),
-        ),
+      (reason) => exchange.fail(overloadedError(reason)),
     );
     exchange.onOver(dequeue);
   };

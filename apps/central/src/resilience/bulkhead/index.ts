@@ -1,4 +1,4 @@
-import type { ConcurrencyConfig } from "@gateway/types";
+import { type ConcurrencyConfig, GatewayError } from "@gateway/types";
 
 export type Release = () => void;
 
@@ -72,4 +72,13 @@ export function createBulkhead(config: ConcurrencyConfig): Bulkhead {
     },
     snapshot: () => ({ active, queued: waiting.length, limit: config.limit, queue: config.queue }),
   };
+}
+
+/** 503 `overloaded` for a request the bulkhead refused (full queue, or waited too long). */
+export function overloadedError(reason: "full" | "queue_timeout"): GatewayError {
+  return new GatewayError(
+    "overloaded",
+    reason === "full" ? "too many requests in flight for this route" : "waited too long for a free slot",
+    { "retry-after": "1" },
+  );
 }
