@@ -158,6 +158,8 @@ export async function startRedisCluster(masters = 3, replicasPerMaster = 0): Pro
           ...["--port", String(port), "--cluster-port", String(bus), ...COMMON],
           ...["--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`)],
           ...["--cluster-node-timeout", "1000", "--dir", dir],
+          // Availability is the subject: a replica fails over however long ago it last heard its master.
+          ...["--cluster-replica-validity-factor", "0"],
         ],
         /Ready to accept connections/,
       ),
