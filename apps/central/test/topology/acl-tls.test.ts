@@ -13,7 +13,7 @@ import { createRedisConnectionLog } from "../../src/redis/connection-log.ts";
 import { createCentralRedis } from "../../src/redis/index.ts";
 import { type CentralProcess, startCentralProcess } from "../support/central-process.ts";
 import { type RecordingUpstream, startUpstream } from "../support/upstream.ts";
-import { burst, CENTRAL_ENV, LIMIT, logged, tally, topologyConfig } from "./gateway.ts";
+import { burst, CENTRAL_ENV, LIMIT, logged, tally, topologyConfig, waitForLogs } from "./gateway.ts";
 import {
   findBinary,
   missingRedisBinaries,
@@ -102,6 +102,7 @@ describe.skipIf(missing !== undefined)("Redis ACL user and TLS", () => {
     it("limits exactly with only its own key prefixes, and logs the user, never the password", async () => {
       const sub = `acl-${randomUUID()}`;
       expect(tally(await burst([central], "/multi", sub, 2 * LIMIT))).toEqual({ 200: LIMIT, 429: LIMIT });
+      await waitForLogs(central, ["redis"]);
       expect(logged(central, "redis")).toEqual([
         expect.objectContaining({ topology: "single", user: "gateway" }),
       ]);
@@ -215,6 +216,7 @@ describe.skipIf(missing !== undefined)("Redis ACL user and TLS", () => {
         200: LIMIT,
         429: LIMIT,
       });
+      await waitForLogs(central as CentralProcess, ["redis"]);
       expect(logged(central as CentralProcess, "redis")).toEqual([
         expect.objectContaining({ topology: "single", user: "gateway", tls: "mutual" }),
       ]);

@@ -19,6 +19,7 @@ import {
   startCentrals,
   tally,
   topologyConfig,
+  waitForLogs,
   warmUp,
 } from "./gateway.ts";
 import {
@@ -53,8 +54,9 @@ describe.skipIf(missing !== undefined)(
       await Promise.all([cluster?.stop(), upstream?.close()]);
     });
 
-    it("logs the topology it runs on", () => {
+    it("logs the topology it runs on", async () => {
       for (const central of centrals) {
+        await waitForLogs(central, ["redis"]);
         expect(logged(central, "redis")).toEqual([
           expect.objectContaining({ topology: "cluster", tls: "off" }),
         ]);
@@ -179,6 +181,12 @@ describe.skipIf(missing !== undefined)(
 
       const node = `127.0.0.1:${victim.port}`;
       for (const central of centrals) {
+        await waitForLogs(central, [
+          "redis cluster node unavailable",
+          "redis cluster masters changed",
+          "rate limit store unavailable",
+          "rate limit store recovered",
+        ]);
         expect(
           logged(central, "redis cluster node unavailable").filter((line) => line.node === node),
         ).toHaveLength(1);

@@ -72,6 +72,24 @@ export function logged(central: CentralProcess, message: string): Array<Record<s
     .filter((line) => line.msg === message);
 }
 
+/**
+ * Waits until every message has been logged at least once by `central` (its logger buffers
+ * lines before they reach the pipe), or fails after `timeoutMs` naming what is missing.
+ */
+export async function waitForLogs(
+  central: CentralProcess,
+  messages: string[],
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const missing = messages.filter((message) => logged(central, message).length === 0);
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`not logged within ${timeoutMs} ms: ${missing.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export interface FailoverObservation {
   /** Statuses of the fail-closed route while the burst ran. */
   closed: number[];

@@ -17,6 +17,7 @@ import {
   startCentrals,
   tally,
   topologyConfig,
+  waitForLogs,
   warmUp,
 } from "./gateway.ts";
 import { missingRedisBinaries, type RedisSentinelSetup, startRedisSentinel } from "./redis-processes.ts";
@@ -46,8 +47,9 @@ describe.skipIf(missing !== undefined)("central on Redis Sentinel (1 master, 1 r
     await Promise.all([setup?.stop(), upstream?.close()]);
   });
 
-  it("finds the master through the sentinels and logs the topology", () => {
+  it("finds the master through the sentinels and logs the topology", async () => {
     for (const central of centrals) {
+      await waitForLogs(central, ["redis"]);
       expect(logged(central, "redis")).toEqual([
         expect.objectContaining({
           topology: "sentinel",
@@ -93,6 +95,13 @@ describe.skipIf(missing !== undefined)("central on Redis Sentinel (1 master, 1 r
     }
 
     for (const central of centrals) {
+      await waitForLogs(central, [
+        "redis master changed",
+        "redis unavailable",
+        "redis recovered",
+        "rate limit store unavailable",
+        "rate limit store recovered",
+      ]);
       expect(logged(central, "redis master changed")).toEqual([
         expect.objectContaining({
           master: `127.0.0.1:${setup.replica.port}`,
