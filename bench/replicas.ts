@@ -15,6 +15,7 @@ import { freePort, startRedisServer } from "@gateway/testing";
 import { Redis } from "ioredis";
 import { type StartedCentral, startCentral } from "./contestants/central.ts";
 import type { BenchContext, Contestant } from "./contestants/contestant.ts";
+import { nginxConf } from "./contestants/nginx.ts";
 import { writeBenchGatewayConfig } from "./lib/gateway-config.ts";
 import { measureRound } from "./lib/measure.ts";
 import { cpuMicros } from "./lib/proc-stats.ts";
@@ -48,30 +49,6 @@ const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 for (const [name, value] of Object.entries({ replicas: maxReplicas, duration, connections }))
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-
-function balancerConf(dir: string, port: number, backends: string[]): string {
-  return `daemon off;
-master_process off;
-worker_processes 1;
-pid ${join(dir, "nginx.pid")};
-error_log ${join(dir, "error.log")} warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${join(dir, "client_body")};
-  proxy_temp_path ${join(dir, "proxy")};
-  fastcgi_temp_path ${join(dir, "fastcgi")};
-  uwsgi_temp_path ${join(dir, "uwsgi")};
-  scgi_temp_path ${join(dir, "scgi")};
-  keepalive_requests 1000000;
-  upstream central { ${backends.map((url) => `server ${new URL(url).host};`).join(" ")} keepalive 64; }
-  server {
-    listen 127.0.0.1:${port};
-    location / { proxy_pass http://central; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-`;
-}
 
 async function redisPid(url: string): Promise<number> {
   const client = new Redis(url, { lazyConnect: true });
@@ -170,11 +147,7 @@ async function main(): Promise<Row[]> {
     const conf = join(dir, "nginx.conf");
     writeFileSync(
       conf,
-      balancerConf(
-        dir,
-        port,
-        centrals.map((central) => central.baseUrl),
-      ),
+      nginxConf({ dir, port, upstreams: centrals.map((central) => new URL(central.baseUrl)) }),
     );
     const nginx = registry.spawn(`nginx-${n}`, tools.nginx, [
       "-p",

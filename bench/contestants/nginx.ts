@@ -5,7 +5,8 @@ import { freePort } from "@gateway/testing";
 import { waitForHttp } from "../lib/wait-for-http.ts";
 import type { BenchContext, Contestant, ContestantDefinition } from "./contestant.ts";
 
-export function nginxConf(options: { dir: string; port: number; upstream: URL }): string {
+/** One worker proxying to `upstreams` (round robin when there are several) over keep-alive. */
+export function nginxConf(options: { dir: string; port: number; upstreams: URL[] }): string {
   const { dir } = options;
   return `daemon off;
 master_process off;
@@ -22,7 +23,7 @@ http {
   scgi_temp_path ${join(dir, "scgi")};
   keepalive_requests 1000000;
   upstream static_upstream {
-    server ${options.upstream.host};
+${options.upstreams.map((upstream) => `    server ${upstream.host};`).join("\n")}
     keepalive 64;
   }
   server {
@@ -45,7 +46,7 @@ export const nginxContestant: ContestantDefinition = {
     mkdirSync(dir, { recursive: true });
     const port = await freePort();
     const confPath = join(dir, "nginx.conf");
-    writeFileSync(confPath, nginxConf({ dir, port, upstream: new URL(context.upstreamUrl) }));
+    writeFileSync(confPath, nginxConf({ dir, port, upstreams: [new URL(context.upstreamUrl)] }));
     const child = context.registry.spawn(
       "nginx",
       context.tools.nginx,

@@ -49,7 +49,7 @@ export function createHttpTransport(
   options: HttpTransportOptions,
 ): Transport<HttpRequestSpec, IncomingMessage> {
   const pending = new WeakMap<IncomingMessage, AttemptHooks>();
-  const origins = options.targets.map((target) => new URL(target.origin));
+  const byIndex = options.targets.map((target) => ({ target, origin: new URL(target.origin) }));
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     // The router runs once per proxied call and receives that call's own options object.
     router(req, _res, callOptions: AttemptOptions) {
@@ -80,8 +80,9 @@ export function createHttpTransport(
 
   return {
     attempt(target: UpstreamTarget, spec: HttpRequestSpec): TransportAttempt<IncomingMessage> {
-      const http1 = options.targets[target.index];
-      if (http1 === undefined) throw new Error(`no HTTP target at index ${target.index}`);
+      const entry = byIndex[target.index];
+      if (entry === undefined) throw new Error(`no HTTP target at index ${target.index}`);
+      const http1 = entry.target;
       const { connectMs, firstByteMs } = options.timeouts;
       const { req, res, body } = spec;
       let settle: (result: AttemptResult<IncomingMessage>) => void = () => {};
@@ -165,8 +166,7 @@ export function createHttpTransport(
       timers.push(setTimeout(() => timeOut("timeout"), firstByteMs));
       req.setMaxListeners(req.getMaxListeners() + LISTENERS_PER_ATTEMPT);
       res.setMaxListeners(res.getMaxListeners() + LISTENERS_PER_ATTEMPT);
-      const origin = origins[target.index] ?? new URL(http1.origin);
-      pending.set(req, { target: http1, origin, onProxyReq });
+      pending.set(req, { target: http1, origin: entry.origin, onProxyReq });
       proxy(req, res, (error?: unknown) => {
         fail("connect_error", error instanceof Error ? error : undefined);
       }).catch((error: unknown) => fail("connect_error", error instanceof Error ? error : undefined));
