@@ -4,6 +4,7 @@ import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createErrorHandler } from "./errors.ts";
 import type { GatewayMetrics } from "./metrics/index.ts";
+import { composeSteps } from "./pipeline/compose.ts";
 import { createBodyLimit } from "./plugins/body-limit/index.ts";
 import { createEdgeCacheStatus } from "./plugins/edge-cache-status/index.ts";
 import { createGatewayJwksEndpoint } from "./plugins/gateway-jwks/index.ts";
@@ -64,6 +65,7 @@ export interface CentralPipeline {
  * → replay check → body limit → variant choice (split routes) → transforms → gRPC transcoder (gRPC routes) | proxy. With replay protection on, identity verifies everything
  * but the replay; the rate limit (one Redis script) or else the replay check settles that, so a
  * request costs one Redis round trip and a replayed token consumes no quota.
+ * The steps run as one composed handler (pipeline/compose.ts), not one router layer each.
  */
 export function createApp(config: CentralConfig, parts: CentralPipeline): express.Express {
   const app = express();
@@ -71,18 +73,19 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
   app.disable("etag");
   app.set("query parser", false);
 
-  app.use(createSecurityHeaders());
-  app.use(createRequestContext(parts.tracer ?? createW3cTracer()));
-  app.use(
+  const steps: RequestHandler[] = [];
+  steps.push(createSecurityHeaders());
+  steps.push(createRequestContext(parts.tracer ?? createW3cTracer()));
+  steps.push(
     createRequestLog({
       logger: parts.logger,
       ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }),
     }),
   );
-  app.use(createRequestGuard(config.limits));
-  app.use(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails, parts.notReadyReason));
-  if (parts.publishedKeys !== undefined) app.use(createGatewayJwksEndpoint(parts.publishedKeys));
-  app.use(
+  steps.push(createRequestGuard(config.limits));
+  steps.push(createHealthEndpoints(parts.readinessChecks, parts.readinessDetails, parts.notReadyReason));
+  if (parts.publishedKeys !== undefined) steps.push(createGatewayJwksEndpoint(parts.publishedKeys));
+  steps.push(
     createIdentityVerification({
       verifier: parts.verifier,
       logger: parts.logger,
@@ -93,19 +96,20 @@ export function createApp(config: CentralConfig, parts: CentralPipeline): expres
     }),
   );
   // After identity (only the verified edge's word counts), before trusted headers strip it.
-  app.use(createEdgeCacheStatus(parts.metrics));
-  if (parts.keyVerification !== undefined) app.use(parts.keyVerification);
-  app.use(createTrustedHeaders(config.identity.stripHeaders));
-  app.use(createRouting(config.routes));
-  if (parts.websocket !== undefined) app.use(parts.websocket.gate);
-  if (parts.rateLimit !== undefined) app.use(parts.rateLimit);
-  if (parts.replay !== undefined) app.use(createReplayCheck(parts.replay));
-  if (parts.websocket !== undefined) app.use(parts.websocket.relay);
-  app.use(createBodyLimit());
-  if (parts.variants !== undefined) app.use(parts.variants);
-  if (parts.transform !== undefined) app.use(parts.transform);
-  if (parts.grpc !== undefined) app.use(parts.grpc);
-  app.use(parts.proxy);
+  steps.push(createEdgeCacheStatus(parts.metrics));
+  if (parts.keyVerification !== undefined) steps.push(parts.keyVerification);
+  steps.push(createTrustedHeaders(config.identity.stripHeaders));
+  steps.push(createRouting(config.routes));
+  if (parts.websocket !== undefined) steps.push(parts.websocket.gate);
+  if (parts.rateLimit !== undefined) steps.push(parts.rateLimit);
+  if (parts.replay !== undefined) steps.push(createReplayCheck(parts.replay));
+  if (parts.websocket !== undefined) steps.push(parts.websocket.relay);
+  steps.push(createBodyLimit());
+  if (parts.variants !== undefined) steps.push(parts.variants);
+  if (parts.transform !== undefined) steps.push(parts.transform);
+  if (parts.grpc !== undefined) steps.push(parts.grpc);
+  steps.push(parts.proxy);
+  app.use(composeSteps(steps));
   app.use(createErrorHandler(parts.logger));
   return app;
 }
