@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogDestination } from "./index.ts";
@@ -48,5 +50,44 @@ describe("log destination", () => {
     expect(lines).toHaveLength(500);
     expect(lines.map((line) => line.n)).toEqual(Array.from({ length: 500 }, (_, n) => n));
     destination.end();
+  });
+});
+
+describe("log destination at the end", () => {
+  it("end() writes the lines still pending", async () => {
+    const file = join(dir, "end.log");
+    const destination = createLogDestination({ dest: file, minLength: 1 << 20, flushIntervalMs: 60_000 });
+    await new Promise((resolve) => destination.once("ready", resolve));
+    const logger = pino({ base: null }, destination);
+    for (let n = 0; n < 20; n++) logger.info({ n }, "request");
+    expect(readFileSync(file, "utf8")).toBe("");
+    await new Promise((resolve) => {
+      destination.once("finish", resolve);
+      destination.end();
+    });
+    expect(linesIn(file).map((line) => line.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+  });
+
+  it("a process that exits normally writes every pending line (pino's exit hook)", () => {
+    const file = join(dir, "exit.log");
+    const moduleUrl = new URL("./index.ts", import.meta.url).href;
+    const script = `
+      import { pino } from "pino";
+      import { createLogDestination } from ${JSON.stringify(moduleUrl)};
+      const destination = createLogDestination({ dest: ${JSON.stringify(file)}, minLength: 1 << 20, flushIntervalMs: 60_000 });
+      destination.once("ready", () => {
+        const logger = pino({ base: null }, destination);
+        for (let n = 0; n < 50; n++) logger.info({ n }, "request");
+        process.exit(0);
+      });
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
+    expect(linesIn(file).map((line) => line.n)).toEqual(Array.from({ length: 50 }, (_, n) => n));
   });
 });
