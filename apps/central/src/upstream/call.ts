@@ -105,6 +105,7 @@ export async function callUpstream<Request, Response>(
   budget.recordRequest();
   const tried = new Set<number>();
   let lastError: GatewayError | undefined;
+  let staleRetried = false;
   for (let attempt = 1; ; attempt++) {
     const picked = pool.pick({
       avoid: tried,
@@ -153,7 +154,20 @@ export async function callUpstream<Request, Response>(
       }
       return { ok: true, status: result.status, response: result.response, lease, startedAt };
     }
-    lease.report({ kind: "failure", failure: result.failure, latencyMs });
+    if (result.staleConnection === true) {
+      // The service had closed this idle keep-alive connection: not its fault, so no breaker
+      // or outlier verdict; once per call, sent again at once on a fresh connection (the
+      // transport dropped the idle ones), outside the attempt count, backoff and budget.
+      lease.report({ kind: "cancelled" });
+      if (!staleRetried && options.mayRetry() && !cancel.cancelled) {
+        staleRetried = true;
+        tried.delete(lease.target.index);
+        attempt--;
+        continue;
+      }
+    } else {
+      lease.report({ kind: "failure", failure: result.failure, latencyMs });
+    }
     lastError = failureError(result.failure);
     if (!isRetryable(result.failure, undefined, retry.on) || !mayRetryAgain()) {
       return { ok: false, error: lastError };

@@ -89,7 +89,16 @@ export interface TransportAttempt<Response> {
 
 export type AttemptResult<Response> =
   | { ok: true; status: number; response: Response }
-  | { ok: false; failure: AttemptFailure; error?: Error };
+  | {
+      ok: false;
+      failure: AttemptFailure;
+      error?: Error;
+      /**
+       * A reused keep-alive connection the service had closed (reset before any response):
+       * the request was not seen and the service is not at fault (see upstream/call.ts).
+       */
+      staleConnection?: true;
+    };
 
 /**
  * How central talks to a target. The HTTP proxy's transport streams a request

@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import type { TimeoutsConfig } from "@gateway/types";
 import { createProxyMiddleware, type Options } from "http-proxy-middleware";
 import type { AttemptFailure, AttemptResult, Transport, TransportAttempt, UpstreamTarget } from "../types.ts";
+import { dropIdleSockets } from "./agents.ts";
 import type { RequestBody } from "./body.ts";
 import type { HttpTarget } from "./target.ts";
 
@@ -144,9 +145,14 @@ export function createHttpTransport(
           if (timedOut !== undefined) fail(timedOut);
           else if (!connected || (error.code !== undefined && UNREACHABLE.has(error.code)))
             fail("connect_error", error);
-          // A keep-alive socket the server closed just as it was reused: the request was not seen.
-          else if (request.reusedSocket && error.code === "ECONNRESET") fail("connect_error", error);
-          else fail("reset", error);
+          // A keep-alive socket the service closed just as it was reused: the request was not
+          // seen. The service likely closed its other idle sockets too: they go, so the next
+          // attempt connects afresh.
+          else if (request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
+            dropIdleSockets(http1.agent);
+            finish({ ok: false, failure: "connect_error", error, staleConnection: true });
+            upstreamRequest?.destroy();
+          } else fail("reset", error);
         });
         // Destroyed without an error event (the client went away first).
         request.once("close", () => {
