@@ -192,6 +192,8 @@ export const centralLeanContestant = centralContestant({
  * BENCH_CENTRAL_VARIANTS="before=/tmp/old/apps/central after=/work/main/apps/central"
  * adds contestants `central@before` and `central@after` (full path, same config,
  * so the checkouts must support one round trip per request with replay protection).
+ * `+NAME=VALUE` after the path sets env for that variant only, e.g. the same tree
+ * twice: "log=/work/main/apps/central nolog=/work/main/apps/central+LOG_LEVEL=warn".
  */
 export function centralVariantsFromEnv(spec: string | undefined): ContestantDefinition[] {
   if (spec === undefined || spec.trim() === "") return [];
@@ -202,13 +204,21 @@ export function centralVariantsFromEnv(spec: string | undefined): ContestantDefi
       const at = pair.indexOf("=");
       if (at <= 0) throw new Error(`BENCH_CENTRAL_VARIANTS: "${pair}" is not name=/path/to/apps/central`);
       const name = pair.slice(0, at);
+      const [centralDir = "", ...assignments] = pair.slice(at + 1).split("+");
+      const env: Record<string, string> = {};
+      for (const assignment of assignments) {
+        const eq = assignment.indexOf("=");
+        if (eq <= 0)
+          throw new Error(`BENCH_CENTRAL_VARIANTS: "${assignment}" in "${pair}" is not NAME=VALUE`);
+        env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+      }
       return centralContestant({
         id: `central@${name}`,
         label: `central@${name}`,
         rateLimit: true,
         replayProtection: true,
-        env: {},
-        centralDir: pair.slice(at + 1),
+        env,
+        centralDir,
       });
     });
 }

@@ -41,13 +41,24 @@ const INPUT = {
   clientIp: "127.0.0.1",
 };
 
-/** Process CPU (all threads: WebCrypto's thread-pool work counts) per call, after a warm-up. */
+const WARM_UP_MS = 300;
+const MEASURE_MS = 500;
+
+/**
+ * Process CPU (all threads: WebCrypto's thread-pool work counts) per call, in steady state:
+ * a warm-up of at least WARM_UP_MS and iterations / 4 calls (a cheap call such as an HS256
+ * verify needs thousands before V8's optimising compiler has run, or it reads 2x too high),
+ * then at least `iterations` calls and MEASURE_MS.
+ */
 async function cpuMicros(iterations: number, call: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < Math.ceil(iterations / 10); i++) await call();
+  const warmUpUntil = performance.now() + WARM_UP_MS;
+  for (let i = 0; i < iterations / 4 || performance.now() < warmUpUntil; i++) await call();
   const before = process.cpuUsage();
-  for (let i = 0; i < iterations; i++) await call();
+  const measureUntil = performance.now() + MEASURE_MS;
+  let calls = 0;
+  for (; calls < iterations || performance.now() < measureUntil; calls++) await call();
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / iterations;
+  return (used.user + used.system) / calls;
 }
 
 async function verifyMicros(verifier: IdentityVerifier, token: string, iterations: number): Promise<number> {
