@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { composeSteps } from "./compose.ts";
@@ -105,5 +105,42 @@ describe("composeSteps", () => {
     const [slow, fast] = await Promise.all([call(`${url}/slow`), call(`${url}/fast`)]);
     expect(slow.body).toEqual({ url: "/slow", trail: ["a", "b"] });
     expect(fast.body).toEqual({ url: "/fast", trail: ["a", "b"] });
+  });
+
+  it("starts no further step once the client has gone while a step waited", async () => {
+    let clientGone: () => void = () => {};
+    const gone = new Promise<void>((resolve) => {
+      clientGone = resolve;
+    });
+    let reachedNext = 0;
+    let waitingStep: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      waitingStep = resolve;
+    });
+    const url = await serve([
+      (_req, res, next) => {
+        res.once("close", clientGone);
+        waitingStep();
+        // Continues only after the client has left, as a step awaiting Redis might.
+        void gone.then(() => next());
+      },
+      (_req, res) => {
+        reachedNext++;
+        res.json({ reached: true });
+      },
+    ]);
+    const { port } = new URL(url);
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write("GET /x HTTP/1.1\r\nHost: test\r\n\r\n");
+    await waiting;
+    socket.destroy();
+    await gone;
+    // The continuation runs in the microtask after `gone` resolved; give it a macrotask to act.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reachedNext).toBe(0);
+    // The app still serves others.
+    expect((await call(url)).body).toEqual({ reached: true });
+    expect(reachedNext).toBe(1);
   });
 });

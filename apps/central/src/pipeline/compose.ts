@@ -17,6 +17,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * error or a rejected promise skips to the app's error handler; `next("route")`
  * or `next("router")` leaves the chain, as from a router; after the last step
  * the request goes on to whatever the app mounts next.
+ *
+ * One rule more: once the client is gone (the response closed while a step was
+ * waiting, e.g. on Redis), no further step starts. Nothing could reach the client,
+ * and a later step would act for nobody: the proxy would open an upstream request
+ * whose body never ends, which then timed out and counted against the service's
+ * breaker (a burst of clients leaving at once opened it).
  */
 export function composeSteps(steps: readonly RequestHandler[]): RequestHandler {
   return (req, res, done) => {
@@ -24,6 +30,7 @@ export function composeSteps(steps: readonly RequestHandler[]): RequestHandler {
     const next = ((error?: unknown) => {
       if (error === "route" || error === "router") return done();
       if (error !== undefined && error !== null) return done(error);
+      if (res.closed || res.destroyed) return;
       const step = steps[index++];
       if (step === undefined) return done();
       try {

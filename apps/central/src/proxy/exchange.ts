@@ -77,6 +77,8 @@ export function createExchange(
     }, totalMs);
     exchange.onOver(() => clearTimeout(timer));
   }
-  res.once("close", () => exchange.abandon());
+  // A client already gone never emits "close" again: the exchange is over before it starts.
+  if (res.closed || res.destroyed) exchange.abandon();
+  else res.once("close", () => exchange.abandon());
   return exchange;
 }
