@@ -169,9 +169,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
       now,
       random,
       cancel: {
-        get cancelled() {
-          return exchange.state === "over";
-        },
+        isCancelled: () => exchange.state === "over",
         onCancel: (listener) => exchange.onOver(listener),
       },
       async prepare(target, attempt) {

@@ -6,7 +6,8 @@ import type { AttemptFailure, Lease, Transport, UpstreamPool, UpstreamTarget } f
 
 /** Lets the caller stop a call (client gone, total timeout): the running attempt is aborted. */
 export interface CallCancel {
-  readonly cancelled: boolean;
+  /** A method, not a getter: a getter in a per-request object literal is allocated in V8's old generation. */
+  isCancelled(): boolean;
   onCancel(listener: () => void): void;
 }
 
@@ -120,7 +121,7 @@ export async function callUpstream<Request, Response>(
     const { lease } = picked;
     tried.add(lease.target.index);
     const mayRetryAgain = () =>
-      attempt < retry.attempts && options.mayRetry() && !cancel.cancelled && budget.tryRetry();
+      attempt < retry.attempts && options.mayRetry() && !cancel.isCancelled() && budget.tryRetry();
 
     let request: Request;
     try {
@@ -129,7 +130,7 @@ export async function callUpstream<Request, Response>(
       lease.report({ kind: "cancelled" });
       throw error;
     }
-    if (cancel.cancelled) {
+    if (cancel.isCancelled()) {
       lease.report({ kind: "cancelled" });
       return { ok: false, cancelled: true };
     }
@@ -137,7 +138,7 @@ export async function callUpstream<Request, Response>(
     const running = transport.attempt(lease.target, request);
     cancel.onCancel(() => running.abort());
     const result = await running.result;
-    if (cancel.cancelled) {
+    if (cancel.isCancelled()) {
       if (result.ok) running.abort();
       lease.report({ kind: "cancelled" });
       return { ok: false, cancelled: true };
@@ -149,7 +150,7 @@ export async function callUpstream<Request, Response>(
         running.discard();
         lastError = new GatewayError("upstream_error", `upstream answered ${result.status}`);
         await sleep(backoffMs(attempt, retry.backoff, options.random), cancel);
-        if (cancel.cancelled) return { ok: false, cancelled: true };
+        if (cancel.isCancelled()) return { ok: false, cancelled: true };
         continue;
       }
       return { ok: true, status: result.status, response: result.response, lease, startedAt };
@@ -159,7 +160,7 @@ export async function callUpstream<Request, Response>(
       // or outlier verdict; once per call, sent again at once on a fresh connection (the
       // transport dropped the idle ones), outside the attempt count, backoff and budget.
       lease.report({ kind: "cancelled" });
-      if (!staleRetried && options.mayRetry() && !cancel.cancelled) {
+      if (!staleRetried && options.mayRetry() && !cancel.isCancelled()) {
         staleRetried = true;
         tried.delete(lease.target.index);
         attempt--;
@@ -173,6 +174,6 @@ export async function callUpstream<Request, Response>(
       return { ok: false, error: lastError };
     }
     await sleep(backoffMs(attempt, retry.backoff, options.random), cancel);
-    if (cancel.cancelled) return { ok: false, cancelled: true };
+    if (cancel.isCancelled()) return { ok: false, cancelled: true };
   }
 }
