@@ -97,6 +97,7 @@ async function main(): Promise<Row[]> {
     tools,
     tmpDir: tmp,
     upstreamUrl,
+    upstreamPid: upstream.pid,
     redisUrl: redis.url,
     path: PATH,
     serverCores: undefined,

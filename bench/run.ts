@@ -19,6 +19,7 @@ import {
   type ContestantDefinition,
   SkipContestant,
 } from "./contestants/contestant.ts";
+import { directContestant } from "./contestants/direct.ts";
 import { edgeContestant, edgeSelfHostedContestant } from "./contestants/edge.ts";
 import { floorContestant } from "./contestants/floor.ts";
 import { nginxContestant } from "./contestants/nginx.ts";
@@ -27,6 +28,7 @@ import { runFixedRateAgainst } from "./lib/fixed-rate-runner.ts";
 import { type IdentityMicros, identityMicros } from "./lib/identity-micro.ts";
 import { machineInfo } from "./lib/machine.ts";
 import { type LoadSettings, measureRound } from "./lib/measure.ts";
+import { peakRssBytes, rssBytes } from "./lib/proc-stats.ts";
 import { createProcessRegistry, type ProcessRegistry } from "./lib/processes.ts";
 import { cpuProfileFlags, profileRound } from "./lib/profile.ts";
 import { countRedisCommands } from "./lib/redis-round-trips.ts";
@@ -56,6 +58,7 @@ const NODE_CONTESTANTS: ReadonlySet<string> = new Set([
 const FIXED_RATE_SHARE = 0.5;
 const LOAD_CORES = "1";
 const DEFINITIONS: ContestantDefinition[] = [
+  directContestant,
   nginxContestant,
   floorContestant,
   baselineContestant,
@@ -103,6 +106,8 @@ async function startContestants(definitions: ContestantDefinition[], context: Be
     const startedAt = Date.now();
     try {
       const contestant = await definition.start(context);
+      const idle = rssBytes(contestant.rssPid());
+      if (idle !== undefined) summary.idleRssMiB = mebibytes(idle);
       running.push({ contestant, summary });
       log(`  started ${definition.label.padEnd(26)} ${contestant.url} (${Date.now() - startedAt} ms)`);
     } catch (error) {
@@ -112,6 +117,10 @@ async function startContestants(definitions: ContestantDefinition[], context: Be
     }
   }
   return { running, summaries };
+}
+
+function mebibytes(bytes: number): number {
+  return Math.round((bytes / (1024 * 1024)) * 10) / 10;
 }
 
 function fail(entry: Running, error: unknown) {
@@ -234,7 +243,9 @@ async function fixedRateRounds(
   loadCores: string | undefined,
   workDir: string,
 ): Promise<string | undefined> {
-  const nginx = running.find((entry) => entry.contestant.id === "nginx" && entry.summary.status === "ok");
+  const reference =
+    running.find((entry) => entry.contestant.id === "direct" && entry.summary.status === "ok") ??
+    running.find((entry) => entry.contestant.id === "nginx" && entry.summary.status === "ok");
   const { rate, basis } = chooseFixedRate(running, args);
   if (!rate) {
     log("\nFixed rate: skipped (needs a Node contestant's closed-loop throughput, or --rate)");
@@ -269,18 +280,19 @@ async function fixedRateRounds(
       log(`  ${entry.summary.label}: fixed-rate run failed: ${message(error)}`);
     }
   }
-  const reference = nginx?.summary.fixedRate;
-  if (!reference) return basis;
-  if (reference.maxLagMs > 50 || reference.achievedRate < rate * 0.95) {
+  const base = reference?.summary.fixedRate;
+  if (reference === undefined || base === undefined) return basis;
+  log(`  +p50 / +p99: added over ${reference.summary.label} at the same rate`);
+  if (base.maxLagMs > 50 || base.achievedRate < rate * 0.95) {
     log(
-      "  note: even nginx's run was limited by the load generator (one core of Node http client); pick a lower --rate for meaningful added latency",
+      `  note: even ${reference.summary.label}'s run was limited by the load generator (one core of Node http client); pick a lower --rate for meaningful added latency`,
     );
   }
   for (const entry of running) {
     const own = entry.summary.fixedRate;
     if (!own) continue;
-    own.addedP50Ms = own.p50 - reference.p50;
-    own.addedP99Ms = own.p99 - reference.p99;
+    own.addedP50Ms = own.p50 - base.p50;
+    own.addedP99Ms = own.p99 - base.p99;
   }
   return basis;
 }
@@ -323,6 +335,7 @@ async function main(
     tools,
     tmpDir,
     upstreamUrl,
+    upstreamPid: upstream.pid,
     redisUrl: redis.url,
     path: BENCH_PATH,
     serverCores,
@@ -387,7 +400,7 @@ async function main(
     ? await fixedRateRounds(running, registry, args, loadCores, tmpDir)
     : undefined;
 
-  log("\nIdentity token micro-benchmark (in-process, 3000 calls each, CPU µs per call)");
+  log("\nIdentity token micro-benchmark (in-process, steady state after a warm-up, CPU µs per call)");
   const identity: IdentityMicros | undefined = await identityMicros().catch((error: unknown) => {
     log(`  failed: ${message(error)}`);
     return undefined;
@@ -418,6 +431,19 @@ async function main(
         `  RSS ${soak.startMiB} → ${soak.endMiB} MiB (max ${soak.maxMiB}): drift ${soak.driftPercent.toFixed(1)}%`,
       );
     }
+  }
+
+  for (const entry of running) {
+    const peak = peakRssBytes(entry.contestant.rssPid());
+    if (peak !== undefined) entry.summary.peakRssMiB = mebibytes(peak);
+  }
+  const memory = running.filter((entry) => entry.summary.peakRssMiB !== undefined);
+  if (memory.length > 0) {
+    log("\nRSS: idle after start → peak over the whole run (VmHWM)");
+    for (const { summary } of memory)
+      log(
+        `  ${summary.label.padEnd(26)} ${summary.idleRssMiB} → ${summary.peakRssMiB} MiB (${((summary.peakRssMiB ?? 0) / (summary.idleRssMiB ?? 1)).toFixed(2)}×)`,
+      );
   }
 
   const partial: Omit<BenchResults, "targets"> = {

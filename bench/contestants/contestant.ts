@@ -36,6 +36,8 @@ export interface BenchContext {
   /** Folder for generated configs, keys and logs; removed at the end. */
   tmpDir: string;
   upstreamUrl: string;
+  /** The static upstream's process (the "direct" contestant measures it). */
+  upstreamPid: number;
   redisUrl: string;
   /** Request path every contestant is benchmarked on. */
   path: string;

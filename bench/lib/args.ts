@@ -25,7 +25,7 @@ export const USAGE = `usage: ./gw bench [options]     (or pnpm bench, node bench
   --connections N     wrk connections (env BENCH_CONNECTIONS, default 64)
   --threads N         wrk threads (default 1: wrk gets one core)
   --warmup S          warm-up seconds per contestant (default 3)
-  --only a,b          run only these contestants: nginx, baseline, central, central-lean, edge, edge-workerd,
+  --only a,b          run only these contestants: direct, nginx, floor, baseline, central, central-reuse, central-lean, edge, edge-workerd,
                       central@<name> (see BENCH_CENTRAL_VARIANTS in bench/README.md)
   --fixed-rate        also run open-loop fixed-rate load at 50% of the slowest Node contestant's throughput
   --rate R            fixed-rate requests/s instead of that default

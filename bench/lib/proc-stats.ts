@@ -60,12 +60,23 @@ export function cpuMicros(roots: number[]): number {
 }
 
 /** Resident set size in bytes (VmRSS), or undefined if the process is gone. */
-export function rssBytes(pid: number): number | undefined {
+function statusKiB(pid: number, field: "VmRSS" | "VmHWM"): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) * 1024 : undefined;
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status);
+    return match ? Number(match[1]) : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function rssBytes(pid: number): number | undefined {
+  const kib = statusKiB(pid, "VmRSS");
+  return kib === undefined ? undefined : kib * 1024;
+}
+
+/** The highest RSS the process has had so far (the kernel's high-water mark). */
+export function peakRssBytes(pid: number): number | undefined {
+  const kib = statusKiB(pid, "VmHWM");
+  return kib === undefined ? undefined : kib * 1024;
 }

@@ -26,6 +26,10 @@ export interface ContestantSummary {
   ratioToFloor?: number;
   ratioToBaseline?: number;
   fixedRate?: FixedRateResult & { targetRate: number; addedP50Ms?: number; addedP99Ms?: number };
+  /** RSS once started and answering, before any load. */
+  idleRssMiB?: number;
+  /** The process's RSS high-water mark at the end of the whole run (VmHWM). */
+  peakRssMiB?: number;
 }
 
 export interface SoakResult {

@@ -57,6 +57,15 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
       (v) => v <= 10,
     ),
     check(
+      "central peak RSS over the whole run vs idle",
+      "≤ 1.5×",
+      central?.peakRssMiB === undefined || central.idleRssMiB === undefined
+        ? undefined
+        : central.peakRssMiB / central.idleRssMiB,
+      (v) => `${v.toFixed(2)}× (${central?.idleRssMiB} → ${central?.peakRssMiB} MiB)`,
+      (v) => v <= 1.5,
+    ),
+    check(
       "central RSS drift under soak",
       "within ±10%",
       results.soak?.driftPercent,
