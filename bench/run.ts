@@ -225,7 +225,11 @@ async function redisRoundTrips(
 function chooseFixedRate(running: Running[], args: BenchArgs): { rate: number; basis: string } {
   if (args.rate !== undefined) return { rate: args.rate, basis: "--rate" };
   const measured = running
-    .filter((entry) => NODE_CONTESTANTS.has(entry.contestant.id) && entry.summary.requestsPerSecond)
+    .filter(
+      (entry) =>
+        (NODE_CONTESTANTS.has(entry.contestant.id) || entry.contestant.id.startsWith("central@")) &&
+        entry.summary.requestsPerSecond,
+    )
     .sort((a, b) => (a.summary.requestsPerSecond ?? 0) - (b.summary.requestsPerSecond ?? 0));
   const slowest = measured[0];
   if (slowest === undefined) return { rate: 0, basis: "" };

@@ -16,6 +16,8 @@ import { SkipContestant } from "./contestant.ts";
 
 export const CENTRAL_DIR = fileURLToPath(new URL("../../apps/central", import.meta.url));
 const IDENTITY_HEADER = "x-gateway-identity";
+/** The node flags of central's start script (apps/central/package.json) and image: the bench measures what ships. */
+const CENTRAL_START_FLAGS = ["--max-semi-space-size=16"];
 const PLACEHOLDER_JWKS = "http://127.0.0.1:9/.well-known/jwks.json";
 
 export interface StartedCentral {
@@ -44,7 +46,7 @@ export async function startCentral(
   const child = context.registry.spawn(
     options.name,
     process.execPath,
-    [...context.centralNodeFlags, "src/main.ts"],
+    [...CENTRAL_START_FLAGS, ...context.centralNodeFlags, "src/main.ts"],
     {
       cwd: centralDir,
       env: {

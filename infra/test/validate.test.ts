@@ -32,6 +32,19 @@ describe("the repository's infra/", () => {
   it("passes every static check", async () => {
     expect(await validateInfra(root)).toEqual([]);
   });
+
+  it("runs central with the node flags of its start script (the flags the benchmark measured)", () => {
+    const start = (
+      JSON.parse(readFileSync(join(root, "apps/central/package.json"), "utf8")) as {
+        scripts: { start: string };
+      }
+    ).scripts.start;
+    const startFlags = start.split(" ").filter((word) => word.startsWith("--"));
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(root, "infra/central/Dockerfile"), "utf8"))?.[1];
+    const imageFlags = (JSON.parse(cmd ?? "[]") as string[]).filter((word) => word.startsWith("--"));
+    expect(startFlags).toContain("--max-semi-space-size=16");
+    expect(imageFlags).toEqual(startFlags);
+  });
 });
 
 describe("kubernetes manifests", () => {
