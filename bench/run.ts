@@ -119,6 +119,14 @@ async function startContestants(definitions: ContestantDefinition[], context: Be
   return { running, summaries };
 }
 
+/** " (edge 812.3 + central 290.1)": CPU per request by part, when the contestant splits it. */
+function partsText(parts: Record<string, number> | undefined): string {
+  if (parts === undefined) return "";
+  return ` (${Object.entries(parts)
+    .map(([name, micros]) => `${name} ${micros.toFixed(1)}`)
+    .join(" + ")})`;
+}
+
 function mebibytes(bytes: number): number {
   return Math.round((bytes / (1024 * 1024)) * 10) / 10;
 }
@@ -152,7 +160,7 @@ async function closedLoopRounds(
         const result = await measureRound(registry, tools, entry.contestant, settings);
         entry.summary.rounds.push({ round, ...result });
         log(
-          `  ${entry.summary.label.padEnd(26)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}${errorDetail(result)}  CPU ${result.cpuMicrosPerRequest.toFixed(1)} µs/req`,
+          `  ${entry.summary.label.padEnd(26)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}${errorDetail(result)}  CPU ${result.cpuMicrosPerRequest.toFixed(1)} µs/req${partsText(result.cpuPartsMicrosPerRequest)}`,
         );
       } catch (error) {
         fail(entry, error);
@@ -169,6 +177,14 @@ function summarise(summaries: ContestantSummary[]) {
     summary.p90Ms = median(summary.rounds.map((round) => round.p90Ms));
     summary.p99Ms = median(summary.rounds.map((round) => round.p99Ms));
     summary.cpuMicrosPerRequest = median(summary.rounds.map((round) => round.cpuMicrosPerRequest));
+    const partNames = Object.keys(summary.rounds[0]?.cpuPartsMicrosPerRequest ?? {});
+    if (partNames.length > 0)
+      summary.cpuPartsMicrosPerRequest = Object.fromEntries(
+        partNames.map((name) => [
+          name,
+          median(summary.rounds.map((round) => round.cpuPartsMicrosPerRequest?.[name] ?? Number.NaN)),
+        ]),
+      );
     summary.errors = summary.rounds.reduce((sum, round) => sum + round.errors, 0);
   }
   const rps = (id: string) =>
@@ -479,6 +495,9 @@ async function main(
     `\nResults (median of ${args.rounds} rounds × ${args.durationSeconds} s, ${args.connections} connections)\n`,
   );
   log(textTable(results));
+  for (const summary of results.contestants)
+    if (summary.cpuPartsMicrosPerRequest !== undefined)
+      log(`CPU µs/req by part, ${summary.label}:${partsText(summary.cpuPartsMicrosPerRequest)}`);
   const fixedTable = fixedRateTable(results);
   if (fixedTable) log(`\nFixed rate (open loop)\n${fixedTable}`);
   log(`\nTargets\n${targetsTable(results)}`);

@@ -17,6 +17,8 @@ export interface Contestant {
   singleUseHeader?: SingleUseHeader;
   /** Processes whose CPU time counts for this contestant (descendants included). */
   cpuPids(): number[];
+  /** The same CPU split by part (e.g. edge and central), each part's processes with descendants. */
+  cpuParts?(): Record<string, number[]>;
   /** The process whose RSS the soak mode samples. */
   rssPid(): number;
   /** Throws, with the process's last output, if a process of the contestant has died. */

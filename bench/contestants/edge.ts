@@ -140,6 +140,7 @@ function edgeContestantFor(runtime: EdgeRuntime): ContestantDefinition {
         headers: async () => headers,
         // wrangler's tree includes workerd; the demo issuer is idle after the first JWKS fetch.
         cpuPids: () => [edge.pid, central.child.pid],
+        cpuParts: () => ({ edge: [edge.pid], central: [central.child.pid] }),
         rssPid: () => central.child.pid,
         assertAlive: () => {
           registry.assertAlive(edge);

@@ -25,7 +25,7 @@ export async function measureRound(
   contestant: Contestant,
   settings: LoadSettings,
   durationSeconds = settings.durationSeconds,
-): Promise<LoadResult & { cpuMicrosPerRequest: number }> {
+): Promise<LoadResult & { cpuMicrosPerRequest: number; cpuPartsMicrosPerRequest?: Record<string, number> }> {
   const headers = await contestant.headers();
   const single = contestant.singleUseHeader;
   let scriptPath = settings.wrkScript;
@@ -38,7 +38,9 @@ export async function measureRound(
     singleUseHeader = { name: single.name, valuesFile };
   }
   const pids = contestant.cpuPids();
+  const parts = Object.entries(contestant.cpuParts?.() ?? {});
   const cpuBefore = cpuMicros(pids);
+  const partsBefore = parts.map(([, partPids]) => cpuMicros(partPids));
   const result = await runWrk(registry, {
     wrkPath: tools.wrk,
     scriptPath,
@@ -51,6 +53,14 @@ export async function measureRound(
     ...(singleUseHeader ? { singleUseHeader } : {}),
   });
   const cpuUsed = cpuMicros(pids) - cpuBefore;
+  const perRequest = (micros: number) => (result.requests > 0 ? micros / result.requests : Number.NaN);
+  const cpuPartsMicrosPerRequest = Object.fromEntries(
+    parts.map(([name, partPids], i) => [name, perRequest(cpuMicros(partPids) - (partsBefore[i] ?? 0))]),
+  );
   contestant.assertAlive();
-  return { ...result, cpuMicrosPerRequest: result.requests > 0 ? cpuUsed / result.requests : Number.NaN };
+  return {
+    ...result,
+    cpuMicrosPerRequest: perRequest(cpuUsed),
+    ...(parts.length === 0 ? {} : { cpuPartsMicrosPerRequest }),
+  };
 }

@@ -6,6 +6,8 @@ import type { LoadResult } from "./wrk.ts";
 export interface RoundResult extends LoadResult {
   round: number;
   cpuMicrosPerRequest: number;
+  /** CPU per request by part of the contestant (e.g. edge, central). */
+  cpuPartsMicrosPerRequest?: Record<string, number>;
 }
 
 export interface ContestantSummary {
@@ -21,6 +23,8 @@ export interface ContestantSummary {
   p99Ms?: number;
   errors?: number;
   cpuMicrosPerRequest?: number;
+  /** Medians over rounds of CPU per request by part (edge contestants: edge, central). */
+  cpuPartsMicrosPerRequest?: Record<string, number>;
   ratioToNginx?: number;
   /** Throughput relative to the floor contestant (a featureless node:http proxy). */
   ratioToFloor?: number;
