@@ -4,7 +4,7 @@ import type { RequestHandler } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConfigPreambleYaml } from "../support/config.ts";
 import { type CentralUnderTest, startCentral } from "../support/harness.ts";
-import { call, hits, type ScriptedUpstream, scriptedUpstream } from "./support.ts";
+import { call, firstTargetBreaker, hits, type ScriptedUpstream, scriptedUpstream } from "./support.ts";
 
 let upstream: ScriptedUpstream;
 let central: CentralUnderTest;
@@ -71,13 +71,7 @@ describe("a client that leaves while its request waits inside central", () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(hits(upstream)).toBe(0);
 
-    const verbose = (await (await fetch(`${central.url}/readyz?verbose`)).json()) as {
-      upstreams: Record<
-        string,
-        { targets: Array<{ breaker: { state: string; consecutiveFailures: number } }> }
-      >;
-    };
-    expect(verbose.upstreams.held?.targets[0]?.breaker).toMatchObject({
+    expect(await firstTargetBreaker(central, "held")).toMatchObject({
       state: "closed",
       consecutiveFailures: 0,
     });

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { listen } from "@gateway/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CentralUnderTest } from "../support/harness.ts";
-import { call, startResilientCentral } from "./support.ts";
+import { call, firstTargetBreaker, startResilientCentral } from "./support.ts";
 
 /**
  * A service that answers the first request on each connection (keep-alive) and closes the
@@ -97,13 +97,7 @@ describe("keep-alive connections the service closed", () => {
     expect(service.closedUnanswered()).toBeGreaterThanOrEqual(1);
     expect(service.answered()).toBe(2 * BURST);
 
-    const verbose = (await (await fetch(`${central.url}/readyz?verbose`)).json()) as {
-      upstreams: Record<
-        string,
-        { targets: Array<{ breaker: { state: string; consecutiveFailures: number } }> }
-      >;
-    };
-    expect(verbose.upstreams.stale?.targets[0]?.breaker).toMatchObject({
+    expect(await firstTargetBreaker(central, "stale")).toMatchObject({
       state: "closed",
       consecutiveFailures: 0,
     });
@@ -115,10 +109,7 @@ describe("keep-alive connections the service closed", () => {
     const statuses = await burst("POST");
     expect(statuses.filter((status) => status === 502).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((status) => status === 200 || status === 502)).toBe(true);
-    const verbose = (await (await fetch(`${central.url}/readyz?verbose`)).json()) as {
-      upstreams: Record<string, { targets: Array<{ breaker: { state: string } }> }>;
-    };
-    expect(verbose.upstreams.stale?.targets[0]?.breaker.state).toBe("closed");
+    expect((await firstTargetBreaker(central, "stale"))?.state).toBe("closed");
     expect(await burst()).toEqual(Array(BURST).fill(200));
   });
 });

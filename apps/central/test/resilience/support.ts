@@ -69,6 +69,20 @@ export function hits(upstream: RecordingUpstream, path = "/health"): number {
   return upstream.requests.filter((r) => r.url !== path).length;
 }
 
+/** The breaker of a route's first target, as /readyz?verbose reports it. */
+export async function firstTargetBreaker(
+  central: CentralUnderTest,
+  route: string,
+): Promise<{ state: string; consecutiveFailures: number } | undefined> {
+  const verbose = (await (await fetch(`${central.url}/readyz?verbose`)).json()) as {
+    upstreams: Record<
+      string,
+      { targets: Array<{ breaker: { state: string; consecutiveFailures: number } }> }
+    >;
+  };
+  return verbose.upstreams[route]?.targets[0]?.breaker;
+}
+
 /** Waits for a condition that an event will make true (polls cheaply; fails after `ms`). */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
