@@ -16,6 +16,7 @@ const PORT_ENV: Record<keyof StackPorts, string> = {
   demoIssuer: "DEMO_ISSUER_PORT",
   demoOrders: "DEMO_ORDERS_PORT",
   centralAdmin: "CENTRAL_ADMIN_PORT",
+  centralMetrics: "CENTRAL_METRICS_PORT",
   edgeInspector: "EDGE_INSPECTOR_PORT",
 };
 
@@ -28,7 +29,8 @@ Environment:
   EDGE_PORT (8787), CENTRAL_PORT (8080), DEMO_USERS_PORT (8081),
   DEMO_ISSUER_PORT (8790), DEMO_ORDERS_PORT (50051),
   EDGE_INSPECTOR_PORT (9229),
-  CENTRAL_ADMIN_PORT (8089)    where each process listens
+  CENTRAL_ADMIN_PORT (8089),
+  CENTRAL_METRICS_PORT (9464)  where each process listens
   GW_STATE_DIR (.dev)          keys, generated config and wrangler state of this stack
   GATEWAY_CONFIG               the config file (default gateway.config.yaml)
   REDIS_URL                    central's Redis (unset: in-process limiter)
@@ -66,6 +68,7 @@ const ports = {
   edgeInspector: port("EDGE_INSPECTOR_PORT", 9229),
   demoOrders: port("DEMO_ORDERS_PORT", 50051),
   centralAdmin: port("CENTRAL_ADMIN_PORT", 8089),
+  centralMetrics: port("CENTRAL_METRICS_PORT", 9464),
 };
 const stateDir = resolve(process.env.GW_STATE_DIR ?? join(REPO_ROOT, ".dev"));
 const configPath = resolve(process.env.GATEWAY_CONFIG ?? join(REPO_ROOT, "gateway.config.yaml"));
@@ -132,6 +135,7 @@ Gateway dev stack is up (config: ${configPath})
   users    ${stack.urls.demoUsers}   (demo REST service)
   issuer   ${stack.urls.demoIssuer}   (dev JWT issuer, JWKS at /.well-known/jwks.json)
   orders   127.0.0.1:${ports.demoOrders}   (demo gRPC service, transcoded at /api/orders)
+  metrics  http://127.0.0.1:${ports.centralMetrics}/metrics   (central's Prometheus metrics, docs/operations.md)
 
 Try:
 ${tryLines.map((line) => `  ${line}`).join("\n")}

@@ -30,6 +30,8 @@ export interface StackPorts {
   demoOrders?: number;
   /** Central's admin API (consumers and API keys), loopback only. */
   centralAdmin: number;
+  /** Central's Prometheus /metrics listener (CENTRAL_METRICS_PORT); none when absent. */
+  centralMetrics?: number;
 }
 
 export interface StackOptions {
@@ -204,6 +206,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         EDGE_IDENTITY_PUBLIC_JWKS: JSON.stringify({ keys: [keys.edge.publicJwk] }),
         CENTRAL_IDENTITY_PRIVATE_JWK: JSON.stringify(keys.central.privateJwk),
         CENTRAL_ADMIN_PORT: String(ports.centralAdmin),
+        ...(ports.centralMetrics === undefined ? {} : { CENTRAL_METRICS_PORT: String(ports.centralMetrics) }),
         CENTRAL_ADMIN_TOKEN: consumerSecrets.adminToken,
         API_KEY_PEPPER: consumerSecrets.pepper,
         API_KEY_ENVIRONMENT: "test",

@@ -16,6 +16,8 @@ const PORT_VARS = [
   "DEMO_ISSUER_PORT",
   "DEMO_ORDERS_PORT",
   "EDGE_INSPECTOR_PORT",
+  "CENTRAL_ADMIN_PORT",
+  "CENTRAL_METRICS_PORT",
 ];
 
 function runDev(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -22,6 +22,7 @@ beforeAll(async () => {
     DEMO_ORDERS_PORT: await freePort(),
     EDGE_INSPECTOR_PORT: await freePort(),
     CENTRAL_ADMIN_PORT: await freePort(),
+    CENTRAL_METRICS_PORT: await freePort(),
   };
   dev = spawn(process.execPath, [join(REPO_ROOT, "scripts/dev.ts")], {
     cwd: REPO_ROOT,

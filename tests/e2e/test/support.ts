@@ -20,13 +20,21 @@ export async function startTestStack(
   ] as [number, number, number, number, number, number, number, number];
   try {
     const stack = await startStack({
-      ports: { edge, central, demoUsers, demoIssuer, edgeInspector, demoOrders, centralAdmin },
+      ports: {
+        edge,
+        central,
+        demoUsers,
+        demoIssuer,
+        edgeInspector,
+        demoOrders,
+        centralAdmin,
+        centralMetrics: metricsPort,
+      },
       stateDir: mkdtempSync(join(tmpdir(), "gw-e2e-")),
       configPath,
       edgeRuntime: EDGE_RUNTIME,
       ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
       onOutput: (name, line) => output.push(`${name}: ${line}`),
-      extraCentralEnv: { CENTRAL_METRICS_PORT: String(metricsPort) },
     });
     return { stack, output, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
   } catch (error) {
