@@ -63,6 +63,12 @@ ${[
   .replaceAll("__ECHO__", echo.url)}
   - { name: plain, path: /api/plain, methods: [GET], upstream: "${plain.url}" }
   - { name: down, path: /api/down, methods: [GET], upstream: "${down}", websocket: { enabled: true } }
+  - name: broken
+    path: /api/broken
+    methods: [GET]
+    upstream: "${down}"
+    websocket: { enabled: true }
+    circuitBreaker: { consecutiveFailures: 2, openMs: 60000 }
 `;
   central = await startCentral({ yaml });
   wsUrl = central.url.replace("http:", "ws:");
@@ -184,7 +190,8 @@ describe("refused handshakes answer the JSON error shape", () => {
   });
 
   it("counts the rate limit once per connection, not per message", async () => {
-    const sub = "ws-rate";
+    // Unique per run: the window outlives a run when the suite reuses a Redis (REDIS_URL).
+    const sub = `ws-rate-${process.pid}-${Date.now()}`;
     const first = await opened(`${wsUrl}/api/limited`, await edge("/api/limited", sub));
     first.send("hello");
     await nextMessage(first);
@@ -219,6 +226,20 @@ describe("refused handshakes answer the JSON error shape", () => {
     expect(refused.headers["proxy-status"]).toBe(
       'central; error=connection_refused; details="upstream_error"',
     );
+  });
+
+  it("handshakes go through the route's breaker: failed ones open it, then 503 without touching the service", async () => {
+    for (let i = 0; i < 2; i++) {
+      const refused = await refusedHandshake(`${wsUrl}/api/broken`, await edge("/api/broken"));
+      expect([refused.status, errorCode(refused.body)]).toEqual([502, "upstream_error"]);
+    }
+    const open = await refusedHandshake(`${wsUrl}/api/broken`, await edge("/api/broken"));
+    expect([open.status, errorCode(open.body)]).toEqual([503, "upstream_unavailable"]);
+    expect(open.headers["retry-after"]).toBe("60");
+    const verbose = (await (await fetch(`${central.url}/readyz?verbose`)).json()) as {
+      upstreams: Record<string, { targets: Array<{ breaker: { state: string } }> }>;
+    };
+    expect(verbose.upstreams.broken?.targets[0]?.breaker.state).toBe("open");
   });
 });
 

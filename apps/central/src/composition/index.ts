@@ -181,7 +181,7 @@ export async function composeCentral(
   );
   const transform = createTransforms(config.routes);
   const websocket = config.routes.some((route) => route.websocket?.enabled === true)
-    ? createWebSocketRelay(config.routes, { signer, logger })
+    ? createWebSocketRelay(config.routes, { signer, logger, poolOf: proxy.pool })
     : undefined;
   if (websocket !== undefined) registry.closers.push(() => websocket.close());
 

@@ -17,7 +17,7 @@ import { createRequestBody, hasChunkedBody, type RequestBody } from "../upstream
 import { upstreamPath } from "../upstream/http/target.ts";
 import type { HttpRequestSpec } from "../upstream/http/transport.ts";
 import { type AttemptObserver, observedTransport } from "../upstream/observe.ts";
-import type { Lease, TargetSnapshot } from "../upstream/types.ts";
+import type { Lease, TargetSnapshot, UpstreamPool } from "../upstream/types.ts";
 import { upstreamKey, upstreamRoutes } from "../upstream/variants/index.ts";
 import { createExchange, type Exchange } from "./exchange.ts";
 import { setForwardHeaders } from "./forward-headers.ts";
@@ -49,6 +49,8 @@ export interface Proxy {
   handler: RequestHandler;
   /** Per route: each target's breaker, ejection, health and in-flight count, and the bulkhead (for /readyz?verbose). */
   snapshot(): Record<string, RouteSnapshot>;
+  /** A plain (not split) route's pool: WebSocket handshakes go through its breakers too. */
+  pool(route: string): UpstreamPool | undefined;
   /** Stops health checks and destroys pooled upstream sockets. */
   close(): void;
 }
@@ -253,6 +255,7 @@ export function createProxy(routes: readonly RouteConfig[], deps: ProxyDeps): Pr
 
   return {
     handler,
+    pool: (route) => upstreams.get(route)?.pool,
     snapshot() {
       const result: Record<string, RouteSnapshot> = {};
       for (const [name, upstream] of upstreams)

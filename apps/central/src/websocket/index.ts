@@ -10,6 +10,8 @@ import WebSocket, { WebSocketServer } from "ws";
 import { gatewayContext } from "../context.ts";
 import { setForwardHeaders } from "../proxy/forward-headers.ts";
 import { relayResponse } from "../proxy/relay-response.ts";
+import { unavailableError } from "../upstream/call.ts";
+import type { AttemptFailure, Lease, UpstreamPool } from "../upstream/types.ts";
 import { type Bridge, bridgeWebSockets } from "./bridge.ts";
 import { type ClientHandshake, readHandshake, restoreHandshake } from "./handshake.ts";
 import { upstreamErrorFor } from "./upstream-error.ts";
@@ -24,6 +26,19 @@ export interface WebSocketRelayDeps {
   /** Signs the service token on the upstream handshake, as for HTTP requests. */
   signer: IdentitySigner;
   logger: Logger;
+  /**
+   * The route's upstream pool (the proxy's): a handshake takes a lease on a target its
+   * breaker admits and reports how the handshake went. Without one (split routes), round robin.
+   */
+  poolOf?: (route: string) => UpstreamPool | undefined;
+}
+
+/** How a failed upstream handshake counts for the target's breaker. */
+function handshakeFailure(error: Error & { code?: string }): AttemptFailure {
+  if (error.message.includes("handshake has timed out")) return "timeout";
+  if (error.code === "ECONNREFUSED" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN")
+    return "connect_error";
+  return "reset";
 }
 
 export interface WebSocketRelay {
@@ -151,7 +166,28 @@ export function createWebSocketRelay(
       state.active -= 1;
     };
     const { socket, head } = entry;
-    const target = state.targets[state.next++ % state.targets.length] as WebSocketTarget;
+    const pool = deps.poolOf?.(route.name);
+    let lease: Lease | undefined;
+    let target: WebSocketTarget;
+    if (pool === undefined) {
+      target = state.targets[state.next++ % state.targets.length] as WebSocketTarget;
+    } else {
+      const picked = pool.pick();
+      if (!picked.ok) {
+        release();
+        next(unavailableError(picked.reason, picked.retryAfterMs));
+        return;
+      }
+      lease = picked.lease;
+      target = websocketTarget(pool.targets[lease.target.index]?.id ?? "");
+    }
+    const handshakeStartedAt = Date.now();
+    const report = (outcome: "cancelled" | AttemptFailure | number) => {
+      const latencyMs = Date.now() - handshakeStartedAt;
+      if (outcome === "cancelled") lease?.report({ kind: "cancelled" });
+      else if (typeof outcome === "number") lease?.report({ kind: "response", status: outcome, latencyMs });
+      else lease?.report({ kind: "failure", failure: outcome, latencyMs });
+    };
     const url = targetUrl(target, rewritePath(route, path), targetQuery(req.url));
     const pathAndQuery = url.slice(target.origin.length);
 
@@ -164,6 +200,7 @@ export function createWebSocketRelay(
     ).then(
       () => {
         if (socket.destroyed) {
+          report("cancelled");
           release();
           return;
         }
@@ -178,6 +215,7 @@ export function createWebSocketRelay(
             followRedirects: false,
           });
         } catch (error) {
+          report("cancelled");
           release();
           next(error);
           return;
@@ -187,6 +225,7 @@ export function createWebSocketRelay(
           if (settled) return;
           settled = true;
           upstream.terminate();
+          report("cancelled");
           release();
         };
         socket.once("close", clientLeft);
@@ -194,6 +233,7 @@ export function createWebSocketRelay(
           if (settled) return;
           settled = true;
           socket.off("close", clientLeft);
+          report(upstreamRes.statusCode ?? 502);
           // The service refused the handshake (401, 404, ...): the client gets its answer.
           res.once("close", () => {
             upstreamReq.destroy();
@@ -205,6 +245,7 @@ export function createWebSocketRelay(
           if (settled) return;
           settled = true;
           socket.off("close", clientLeft);
+          report(handshakeFailure(error));
           release();
           next(upstreamErrorFor(error));
         });
@@ -215,6 +256,7 @@ export function createWebSocketRelay(
           }
           settled = true;
           socket.off("close", clientLeft);
+          report(101);
           if (socket.destroyed || !socket.writable) {
             upstream.terminate();
             release();
@@ -255,6 +297,7 @@ export function createWebSocketRelay(
         });
       },
       (error: unknown) => {
+        report("cancelled");
         release();
         next(error);
       },
