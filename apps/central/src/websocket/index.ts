@@ -14,7 +14,7 @@ import { unavailableError } from "../upstream/call.ts";
 import type { AttemptFailure, Lease, UpstreamPool } from "../upstream/types.ts";
 import { type Bridge, bridgeWebSockets } from "./bridge.ts";
 import { type ClientHandshake, readHandshake, restoreHandshake } from "./handshake.ts";
-import { upstreamErrorFor } from "./upstream-error.ts";
+import { handshakeFailureOf } from "./upstream-error.ts";
 import { targetUrl, upstreamHeaders, type WebSocketTarget, websocketTarget } from "./upstream-target.ts";
 
 export { isWebSocketUpgrade } from "./handshake.ts";
@@ -31,14 +31,6 @@ export interface WebSocketRelayDeps {
    * breaker admits and reports how the handshake went. Without one (split routes), round robin.
    */
   poolOf?: (route: string) => UpstreamPool | undefined;
-}
-
-/** How a failed upstream handshake counts for the target's breaker. */
-function handshakeFailure(error: Error & { code?: string }): AttemptFailure {
-  if (error.message.includes("handshake has timed out")) return "timeout";
-  if (error.code === "ECONNREFUSED" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN")
-    return "connect_error";
-  return "reset";
 }
 
 export interface WebSocketRelay {
@@ -179,7 +171,8 @@ export function createWebSocketRelay(
         return;
       }
       lease = picked.lease;
-      target = websocketTarget(pool.targets[lease.target.index]?.id ?? "");
+      // The pool's targets are the route's upstream URLs, in the same order.
+      target = state.targets[lease.target.index] as WebSocketTarget;
     }
     const handshakeStartedAt = Date.now();
     const report = (outcome: "cancelled" | AttemptFailure | number) => {
@@ -245,9 +238,10 @@ export function createWebSocketRelay(
           if (settled) return;
           settled = true;
           socket.off("close", clientLeft);
-          report(handshakeFailure(error));
+          const failed = handshakeFailureOf(error);
+          report(failed.failure);
           release();
-          next(upstreamErrorFor(error));
+          next(failed.error);
         });
         upstream.once("open", () => {
           if (settled) {

@@ -1,34 +1,56 @@
 import { GatewayError } from "@gateway/types";
+import type { AttemptFailure } from "../upstream/types.ts";
 
-/** Why the upstream handshake failed, as the client's JSON error (the client's handshake is not answered yet). */
-export function upstreamErrorFor(error: Error & { code?: string }): GatewayError {
+/** A failed upstream handshake: how it counts for the target's breaker, and the client's JSON error. */
+export interface HandshakeFailure {
+  failure: AttemptFailure;
+  error: GatewayError;
+}
+
+/** Why the upstream handshake failed (the client's handshake is not answered yet). */
+export function handshakeFailureOf(error: Error & { code?: string }): HandshakeFailure {
   if (error.code === "ECONNREFUSED")
-    return new GatewayError(
-      "upstream_error",
-      "upstream refused the connection",
-      {},
-      { proxyError: "connection_refused" },
-    );
+    return {
+      failure: "connect_error",
+      error: new GatewayError(
+        "upstream_error",
+        "upstream refused the connection",
+        {},
+        { proxyError: "connection_refused" },
+      ),
+    };
   if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN")
-    return new GatewayError("upstream_error", "upstream host not found", {}, { proxyError: "dns_error" });
+    return {
+      failure: "connect_error",
+      error: new GatewayError("upstream_error", "upstream host not found", {}, { proxyError: "dns_error" }),
+    };
   if (error.message.includes("handshake has timed out"))
-    return new GatewayError(
-      "upstream_timeout",
-      "upstream did not complete the WebSocket handshake in time",
-      {},
-      { proxyError: "connection_timeout" },
-    );
+    return {
+      failure: "timeout",
+      error: new GatewayError(
+        "upstream_timeout",
+        "upstream did not complete the WebSocket handshake in time",
+        {},
+        { proxyError: "connection_timeout" },
+      ),
+    };
   if (error.code === "ECONNRESET")
-    return new GatewayError(
+    return {
+      failure: "reset",
+      error: new GatewayError(
+        "upstream_error",
+        "upstream closed the connection",
+        {},
+        { proxyError: "connection_terminated" },
+      ),
+    };
+  return {
+    failure: "reset",
+    error: new GatewayError(
       "upstream_error",
-      "upstream closed the connection",
+      "upstream answered the WebSocket handshake invalidly",
       {},
-      { proxyError: "connection_terminated" },
-    );
-  return new GatewayError(
-    "upstream_error",
-    "upstream answered the WebSocket handshake invalidly",
-    {},
-    { proxyError: "http_protocol_error" },
-  );
+      { proxyError: "http_protocol_error" },
+    ),
+  };
 }
