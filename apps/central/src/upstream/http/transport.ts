@@ -105,8 +105,13 @@ export function createHttpTransport(
         clearTimers();
         settle(value);
       };
-      const fail = (failure: AttemptFailure, error?: Error) => {
-        finish(error === undefined ? { ok: false, failure } : { ok: false, failure, error });
+      const fail = (failure: AttemptFailure, error?: Error, staleConnection?: true) => {
+        finish({
+          ok: false,
+          failure,
+          ...(error === undefined ? {} : { error }),
+          ...(staleConnection === undefined ? {} : { staleConnection }),
+        });
         // Still queued for a socket: destroyed as soon as it gets one (onProxyReq).
         upstreamRequest?.destroy();
       };
@@ -150,8 +155,7 @@ export function createHttpTransport(
           // attempt connects afresh.
           else if (request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
             dropIdleSockets(http1.agent);
-            finish({ ok: false, failure: "connect_error", error, staleConnection: true });
-            upstreamRequest?.destroy();
+            fail("connect_error", error, true);
           } else fail("reset", error);
         });
         // Destroyed without an error event (the client went away first).
