@@ -46,6 +46,22 @@ function labelsOf(labelNames: readonly string[], values: readonly string[]): Lab
   return labels;
 }
 
+/** The series of a label set: found by the joined label values, created (with its labels) once. */
+function seriesFor<Series>(
+  series: Map<string, Series>,
+  info: MetricInfo,
+  labelValues: readonly string[],
+  create: (labels: Labels) => Series,
+): Series {
+  const key = labelValues.join("\u0000");
+  let found = series.get(key);
+  if (found === undefined) {
+    found = create(labelsOf(info.labelNames, labelValues));
+    series.set(key, found);
+  }
+  return found;
+}
+
 /** What a prom-client registry reads from a metric: name, help, type and `get()`. */
 function register(
   registry: Registry,
@@ -71,20 +87,16 @@ export function createFastCounter(registry: Registry, info: MetricInfo): FastCou
   );
   return {
     child(...labelValues) {
-      const key = labelValues.join("\u0000");
-      let found = series.get(key);
-      if (found === undefined) {
+      return seriesFor(series, info, labelValues, (labels) => {
         const created = {
-          labels: labelsOf(info.labelNames, labelValues),
+          labels,
           value: 0,
           inc() {
             created.value++;
           },
         };
-        found = created;
-        series.set(key, found);
-      }
-      return found;
+        return created;
+      });
     },
   };
 }
@@ -115,12 +127,10 @@ export function createFastHistogram(
   });
   return {
     child(...labelValues) {
-      const key = labelValues.join("\u0000");
-      let found = series.get(key);
-      if (found === undefined) {
+      return seriesFor(series, info, labelValues, (labels) => {
         // counts[i]: observations in (bounds[i-1], bounds[i]]; the last slot is above every bound
         const created = {
-          labels: labelsOf(info.labelNames, labelValues),
+          labels,
           counts: new Float64Array(bounds.length + 1),
           sum: 0,
           count: 0,
@@ -132,10 +142,8 @@ export function createFastHistogram(
             created.count++;
           },
         };
-        found = created;
-        series.set(key, found);
-      }
-      return found;
+        return created;
+      });
     },
   };
 }

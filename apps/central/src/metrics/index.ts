@@ -48,6 +48,19 @@ function boundedLabel(value: string): string {
   return /^[a-z_-]{1,32}$/.test(value) ? value : "other";
 }
 
+/** The value under `key`, made once. */
+function entry<Key, Value>(map: Map<Key, Value>, key: Key, make: () => Value): Value {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Shared, so a lookup allocates no closure. */
+const newMap = <Key, Value>() => new Map<Key, Value>();
+
 /** Two-level child cache: `outer` → `inner` → the prom-client child `make` builds once. */
 function cached<Child>(
   cache: Map<string, Map<string, Child>>,
@@ -55,17 +68,7 @@ function cached<Child>(
   inner: string,
   make: () => Child,
 ): Child {
-  let byInner = cache.get(outer);
-  if (byInner === undefined) {
-    byInner = new Map();
-    cache.set(outer, byInner);
-  }
-  let child = byInner.get(inner);
-  if (child === undefined) {
-    child = make();
-    byInner.set(inner, child);
-  }
-  return child;
+  return entry(entry(cache, outer, newMap<string, Child>), inner, make);
 }
 
 export interface MetricsOptions {
@@ -153,16 +156,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   type RequestChildren = { count: CounterSeries; duration: HistogramSeries };
   const requestCache = new Map<string, Map<string, Map<number, RequestChildren>>>();
   const requestChildren = (route: string, method: string, status: number): RequestChildren => {
-    let byMethod = requestCache.get(route);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      requestCache.set(route, byMethod);
-    }
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) {
-      byStatus = new Map();
-      byMethod.set(method, byStatus);
-    }
+    const byMethod = entry(requestCache, route, newMap<string, Map<number, RequestChildren>>);
+    const byStatus = entry(byMethod, method, newMap<number, RequestChildren>);
+    // Not through entry(): its `make` would be a closure per request.
     let children = byStatus.get(status);
     if (children === undefined) {
       const code = status >= 100 && status <= 599 ? String(status) : "other";
