@@ -7,16 +7,13 @@ import { type RedisServerHandle, startRedisServer } from "@gateway/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CentralProcess, startCentralProcess } from "./support/central-process.ts";
+import { testIdentityYaml } from "./support/config.ts";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 const LIMIT = 5;
 
 function configYaml(upstreamUrl: string): string {
-  return `version: 1
-identity: { ttlSeconds: 30, clockSkewSeconds: 5, replayProtection: true }
-jwt:
-  issuers:
-    - { name: test, issuer: https://issuer.test, jwksUrl: http://127.0.0.1:9/jwks.json, audiences: [api], algorithms: [ES256] }
+  return `${testIdentityYaml({})}
 rateLimits:
   policies:
     - { name: quota, algorithm: fixed_window, limit: ${LIMIT}, windowSeconds: 3600, key: [consumer], failMode: closed }

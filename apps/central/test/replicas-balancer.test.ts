@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { RATE_LIMIT_ALGORITHMS, type RateLimitAlgorithm } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type CentralProcess, startCentralProcess } from "./support/central-process.ts";
+import { testIdentityYaml } from "./support/config.ts";
 import { type RoundRobinBalancer, startRoundRobinBalancer } from "./support/round-robin-balancer.ts";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
@@ -30,11 +31,7 @@ function configYaml(upstreamUrl: string): string {
   routes.push(
     `  - { name: two-policies-${RUN}, path: /two-policies, methods: [GET], auth: jwt, upstream: ${upstreamUrl}, rateLimit: [token_bucket, whole-route] }`,
   );
-  return `version: 1
-identity: { ttlSeconds: 30, clockSkewSeconds: 5, replayProtection: true }
-jwt:
-  issuers:
-    - { name: test, issuer: https://issuer.test, jwksUrl: http://127.0.0.1:9/jwks.json, audiences: [api], algorithms: [ES256] }
+  return `${testIdentityYaml({})}
 rateLimits:
   policies:
 ${policies.join("\n")}

@@ -16,6 +16,7 @@ import {
 import { freePort } from "@gateway/testing";
 import { IDENTITY_HEADER, RATE_LIMIT_ALGORITHMS, type RateLimitAlgorithm } from "@gateway/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { testIdentityYaml } from "./support/config.ts";
 import { type RecordingUpstream, startUpstream } from "./support/upstream.ts";
 
 /** The HS256 key this test's "edge" shares with central (EDGE_CENTRAL_KEYS). */
@@ -47,11 +48,7 @@ function configYaml(upstreamUrl: string): string {
     (algorithm) =>
       `  - { name: ${algorithm}, path: /${algorithm}, methods: [GET], auth: jwt, upstream: ${upstreamUrl}, rateLimit: [${algorithm}] }`,
   ).join("\n");
-  return `version: 1
-identity: { ttlSeconds: 30, clockSkewSeconds: 5, replayProtection: true }
-jwt:
-  issuers:
-    - { name: test, issuer: https://issuer.test, jwksUrl: http://127.0.0.1:9/jwks.json, audiences: [api], algorithms: [ES256] }
+  return `${testIdentityYaml({})}
 rateLimits:
   policies:
 ${policies}

@@ -62,11 +62,8 @@ ${opts.extraRoutes ?? ""}`;
  * The part every test config shares: version, identity, one `test` JWT issuer
  * (its JWKS URL answers nothing) and limits; routes are appended by the caller.
  */
-export function testConfigPreambleYaml(opts: {
-  replayProtection?: boolean;
-  headersTimeoutMs?: number;
-  requestTimeoutMs?: number;
-}): string {
+/** `version`, `identity` and the test issuer: the start of every test config (the harness mints for this issuer). */
+export function testIdentityYaml(opts: { replayProtection?: boolean }): string {
   return `
 version: 1
 identity:
@@ -79,7 +76,15 @@ jwt:
       issuer: https://issuer.test
       jwksUrl: http://127.0.0.1:9/jwks.json
       audiences: [api]
-      algorithms: [ES256]
+      algorithms: [ES256]`;
+}
+
+export function testConfigPreambleYaml(opts: {
+  replayProtection?: boolean;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}): string {
+  return `${testIdentityYaml(opts)}
 limits:
   maxBodyBytes: 1048576
   maxHeaderBytes: 8192
