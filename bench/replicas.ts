@@ -22,6 +22,7 @@ import { cpuMicros } from "./lib/proc-stats.ts";
 import { createProcessRegistry } from "./lib/processes.ts";
 import { requireTools } from "./lib/tools.ts";
 import { waitForHttp } from "./lib/wait-for-http.ts";
+import { startStaticUpstream } from "./upstream/start.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const PATH = "/bench/hello";
@@ -78,17 +79,7 @@ interface Row {
 
 async function main(): Promise<Row[]> {
   const tools = requireTools(log);
-  const upstreamPort = await freePort();
-  const upstream = registry.spawn(
-    "upstream",
-    process.execPath,
-    [join(BENCH_DIR, "upstream/static-server.ts")],
-    {
-      env: { UPSTREAM_PORT: String(upstreamPort) },
-    },
-  );
-  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-  await waitForHttp(upstreamUrl, { isDead: () => (upstream.hasExited() ? upstream.output() : undefined) });
+  const { child: upstream, url: upstreamUrl } = await startStaticUpstream(registry);
   const redis = await startRedisServer({ binary: tools.redisServer });
   registry.adopt(redis);
   const redisProcess = await redisPid(redis.url);

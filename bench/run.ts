@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startRedisServer } from "@gateway/testing";
+import { startRedisServer } from "@gateway/testing";
 import { baselineContestant } from "./contestants/baseline.ts";
 import {
   centralFullContestant,
@@ -39,8 +39,8 @@ import { resultsSvg } from "./lib/svg.ts";
 import { fixedRateTable, targetsTable, textTable } from "./lib/table.ts";
 import { checkTargets } from "./lib/targets.ts";
 import { requireTools, type Tools } from "./lib/tools.ts";
-import { waitForHttp } from "./lib/wait-for-http.ts";
 import type { LoadResult } from "./lib/wrk.ts";
+import { startStaticUpstream } from "./upstream/start.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, "..");
@@ -332,19 +332,7 @@ async function main(
       : `Pinning: off (${!args.pin ? "--no-pin" : tools.taskset ? "fewer than 2 cores" : "taskset not found"})`,
   );
 
-  const upstreamPort = await freePort();
-  const upstream = registry.spawn(
-    "upstream",
-    process.execPath,
-    [join(BENCH_DIR, "upstream/static-server.ts")],
-    {
-      env: { UPSTREAM_PORT: String(upstreamPort) },
-    },
-  );
-  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-  await waitForHttp(upstreamUrl, {
-    isDead: () => (upstream.hasExited() ? `static upstream died:\n${upstream.output()}` : undefined),
-  });
+  const { child: upstream, url: upstreamUrl } = await startStaticUpstream(registry);
   const redis = await startRedisServer({ binary: tools.redisServer });
   registry.adopt(redis);
   log(`Upstream ${upstreamUrl}, Redis ${redis.url}`);
